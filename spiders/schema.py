@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PORTAL_ID = r"^[a-z0-9][a-z0-9_-]{1,79}$"
 PortalKind = Literal["government", "foreign-affairs", "front", "newspaper", "other"]
@@ -17,6 +17,9 @@ def _check_http_url(value: str) -> str:
     if not re.match(r"^https?://[^\s/]+", value):
         raise ValueError(f"not an http(s) URL: {value!r}")
     return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 
 
 class Selectors(BaseModel):
@@ -38,8 +41,8 @@ class PortalConfig(BaseModel):
 
     id: str = Field(pattern=PORTAL_ID)
     name: str = Field(min_length=1)
-    start_urls: list[str] = Field(default_factory=list)
-    feeds: list[str] = Field(default_factory=list)
+    start_urls: list[HttpUrl] = Field(default_factory=list)
+    feeds: list[HttpUrl] = Field(default_factory=list)
     province: str | None = None
     kind: PortalKind | None = None
     interval_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
@@ -55,11 +58,6 @@ class PortalConfig(BaseModel):
     # What was verified and how (e.g. "offline fixture 2026-11"; "needs live check").
     verified: str | None = None
     notes: str | None = None
-
-    @field_validator("start_urls", "feeds")
-    @classmethod
-    def _urls(cls, values: list[str]) -> list[str]:
-        return [_check_http_url(v) for v in values]
 
     @field_validator("article_url_pattern")
     @classmethod

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+
+from crawler.config import Settings
+from crawler.store import open_store
+from crawler.timefmt import iso_vn, short_vn
+from storage import repositories as repo
+from storage.db import transaction
+from storage.migrate import upgrade
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("articles", help="list stored articles, newest first")
+    parser.add_argument("--portal", metavar="ID")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--text", action="store_true", help="include the article text (with --json)")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.set_defaults(handler=handle)
+
+
+def article_json(article, with_text: bool = False) -> dict:
+    data = {
+        "id": article.id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "portal": article.portal_id,
+        "title": article.title,
+        "published_at": iso_vn(article.published_at),
+        "first_seen_at": iso_vn(article.first_seen_at),
+        "author": article.author,
+        "lead": article.lead,
+        "baseline": article.baseline,
+    }
+    if with_text:
+        data["text"] = article.text
+    return data
+
+
+def handle(args, settings: Settings) -> int:
+    upgrade(settings.database_url)
+    with transaction(open_store(settings.database_url)) as session:
+        articles = repo.list_articles(session, args.portal, args.limit)
+        for article in articles:
+            if args.json:
+                print(json.dumps(article_json(article, args.text), ensure_ascii=False))
+            else:
+                print(f"{short_vn(article.published_at):16}  {article.portal_id:20}  {article.title}\n{'':18}{article.url}")
+    return 0

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import sys
+
+from crawler.config import Settings
+from crawler.store import open_store
+from crawler.timefmt import short_vn
+from spiders.registry_loader import load_registry
+from storage import repositories as repo
+from storage.db import transaction
+from storage.migrate import upgrade
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("portals", help="list the registry and each portal's last crawl")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args, settings: Settings) -> int:
+    upgrade(settings.database_url)
+    registry = load_registry(settings.portals)
+    for error in registry.errors:
+        print(f"registry error: {error}", file=sys.stderr)
+    with transaction(open_store(settings.database_url)) as session:
+        runs = repo.last_runs(session)
+        print(f"{'ID':28} {'ON':3} {'LAST CRAWL':16} {'STATUS':12} {'NEW':>4} {'TOTAL':>6}  NAME")
+        for portal in registry.portals:
+            run = runs.get(portal.id)
+            total = repo.article_count(session, portal.id)
+            print(
+                f"{portal.id:28} {'yes' if portal.enabled else 'no':3} "
+                f"{short_vn(run.started_at) if run else 'never':16} {(run.status if run else '-'):12} "
+                f"{(run.new_articles if run else 0):4d} {total:6d}  {portal.name}"
+            )
+            if run and run.reason:
+                print(f"{'':33}└ {run.reason}")
+    return 0

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from crawler import cycle
+from crawler.commands.crawl import print_batch
+from crawler.config import Settings
+from crawler.errors import UserError
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("run", help="run the service; with --once, one full cycle over all enabled portals")
+    parser.add_argument("--once", action="store_true", help="one cycle, then exit (cron, tests)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args, settings: Settings) -> int:
+    if not args.once:
+        raise UserError("the long-running daemon is not built yet; use `portalwatch run --once`")
+    print_batch(cycle.run_once(settings))
+    return 0

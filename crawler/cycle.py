@@ -1,0 +1,68 @@
+"""One cycle, step by step: schema, registry, crawl. Later steps (matching, alerts) read what the
+earlier ones wrote to the database; no step calls back up the chain."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+
+from crawler.config import Settings
+from crawler.errors import UserError
+from crawler.runner import BatchResult, close_stale_runs, run_batch
+from crawler.store import open_store
+from spiders.registry_loader import Registry, config_hash, load_registry
+from storage import repositories as repo
+from storage.db import transaction
+from storage.migrate import upgrade
+
+log = logging.getLogger("portalwatch.cycle")
+
+
+@dataclass
+class Prepared:
+    settings: Settings
+    factory: object
+    registry: Registry
+
+
+def prepare(settings: Settings) -> Prepared:
+    """Migrate, load the registry (reporting bad entries without stopping), sync portals to the database."""
+    upgrade(settings.database_url)
+    registry = load_registry(settings.portals)
+    for error in registry.errors:
+        print(f"registry error: {error}", file=sys.stderr)
+        log.warning("registry error: %s", error)
+    factory = open_store(settings.database_url)
+    with transaction(factory) as session:
+        repo.sync_portals(
+            session,
+            (
+                repo.PortalFields(p.id, p.name, p.province, p.kind, config_hash(p), p.enabled)
+                for p in registry.portals
+            ),
+        )
+    close_stale_runs(settings, factory)
+    return Prepared(settings, factory, registry)
+
+
+def select_portals(registry: Registry, portal_ids: list[str] | None) -> list[str]:
+    if not portal_ids:
+        return [p.id for p in registry.enabled()]
+    unknown = [pid for pid in portal_ids if registry.get(pid) is None]
+    if unknown:
+        raise UserError(f"unknown portal id(s): {', '.join(unknown)} (see `portalwatch portals`)")
+    return list(portal_ids)
+
+
+def crawl(prepared: Prepared, portal_ids: list[str] | None = None) -> BatchResult | None:
+    ids = select_portals(prepared.registry, portal_ids)
+    if not ids:
+        log.warning("no enabled portals to crawl")
+        return None
+    return run_batch(prepared.settings, prepared.factory, ids)
+
+
+def run_once(settings: Settings, portal_ids: list[str] | None = None) -> BatchResult | None:
+    prepared = prepare(settings)
+    return crawl(prepared, portal_ids)

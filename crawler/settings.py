@@ -1,0 +1,61 @@
+"""Scrapy settings, derived from the typed ``Settings``.
+
+``scrapy.cfg`` points here so ``scrapy list`` / ``scrapy crawl <portal id>`` work in the project
+folder; the batch runner calls ``scrapy_settings()`` with the settings it was handed instead.
+"""
+
+from __future__ import annotations
+
+from crawler.config import Settings
+
+
+def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
+    return {
+        "BOT_NAME": "portalwatch",
+        "SPIDER_LOADER_CLASS": "crawler.spiderloader.RegistrySpiderLoader",
+        "PORTALWATCH_REGISTRY": str(settings.portals),
+        "PORTALWATCH_DATABASE_URL": settings.database_url,
+        "PORTALWATCH_BATCH_ID": batch_id,
+        "PORTALWATCH_MAX_LISTING_PAGES": settings.max_listing_pages,
+        "USER_AGENT": settings.user_agent,
+        "ROBOTSTXT_OBEY": settings.obey_robots,
+        # Politeness: government servers are small; one or two connections per site at a time.
+        "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "DOWNLOAD_DELAY": settings.download_delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "AUTOTHROTTLE_ENABLED": settings.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(settings.download_delay, 0.1),
+        "AUTOTHROTTLE_MAX_DELAY": 30.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_TIMEOUT": settings.download_timeout,
+        "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "REDIRECT_MAX_TIMES": 10,
+        # Government sites with expired or self-signed certificates and old ciphers still get read.
+        "DOWNLOADER_CLIENT_TLS_CIPHERS": "DEFAULT:@SECLEVEL=0",
+        "DOWNLOADER_CLIENT_TLS_VERBOSE_LOGGING": False,
+        "COOKIES_ENABLED": True,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING" if settings.log_level.upper() != "DEBUG" else "DEBUG",
+        "LOGSTATS_INTERVAL": 0,
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.middlewares.ListingValidatorsMiddleware": 560,
+            "crawler.middlewares.VietnameseEncodingMiddleware": 570,
+        },
+        "ITEM_PIPELINES": {
+            "crawler.pipelines.ExtractionPipeline": 100,
+            "crawler.pipelines.DeduplicationPipeline": 200,
+            "crawler.pipelines.StoragePipeline": 300,
+        },
+        "EXTENSIONS": {"crawler.extensions.CrawlRunRecorder": 100},
+        # The seen-state lives in the database; JOBDIR would skip listing pages forever.
+        "JOBDIR": None,
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    }
+
+
+globals().update(scrapy_settings(Settings()))

@@ -1,0 +1,48 @@
+"""Makes every registry portal a Scrapy spider named by its id (``scrapy list``, ``scrapy crawl ID``)."""
+
+from __future__ import annotations
+
+from pydoc import locate
+
+from zope.interface import implementer
+from scrapy.interfaces import ISpiderLoader
+
+from crawler.config import Settings
+from spiders.portal import PortalSpider
+from spiders.registry_loader import load_registry
+from spiders.schema import PortalConfig
+
+
+def spider_class(portal: PortalConfig) -> type[PortalSpider]:
+    base = PortalSpider
+    if portal.spider:
+        located = locate(portal.spider)
+        if not (isinstance(located, type) and issubclass(located, PortalSpider)):
+            raise ValueError(f"portal {portal.id}: spider {portal.spider!r} is not a PortalSpider subclass")
+        base = located
+    return type(f"Spider_{portal.id.replace('-', '_')}", (base,), {"name": portal.id, "portal": portal})
+
+
+@implementer(ISpiderLoader)
+class RegistrySpiderLoader:
+    def __init__(self, settings):
+        path = settings.get("PORTALWATCH_REGISTRY") or str(Settings().portals)
+        registry = load_registry(path)
+        self.errors = registry.errors
+        self._spiders = {portal.id: spider_class(portal) for portal in registry.portals}
+
+    @classmethod
+    def from_settings(cls, settings):
+        return cls(settings)
+
+    def load(self, spider_name: str):
+        try:
+            return self._spiders[spider_name]
+        except KeyError:
+            raise KeyError(f"no portal with id {spider_name!r} in the registry") from None
+
+    def list(self) -> list[str]:
+        return sorted(self._spiders)
+
+    def find_by_request(self, request) -> list[str]:
+        return [name for name, cls in self._spiders.items() if cls.handles_request(request)]

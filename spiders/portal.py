@@ -1,0 +1,212 @@
+"""The generic portal spider: listing pages and feeds of one registry entry.
+
+It follows only links it has not seen (``self.seen`` is filled by the crawler from the database) and
+stops paginating at the first page holding nothing new. Portals that need code subclass it and
+override ``article_links``, ``next_page`` or the callbacks; they stay declarations plus a hook.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import TextResponse
+
+from spiders import links as linklib
+from spiders.feeds import entry_link, entry_published, parse_feed
+from spiders.items import FetchedPage
+from spiders.outcome import CrawlOutcome
+from spiders.schema import PortalConfig
+from spiders.urls import canonicalize
+
+LISTING, FEED, ARTICLE = "listing", "feed", "article"
+_TEXTUAL = re.compile(r"^(text/|application/(xhtml\+xml|xml|rss\+xml|atom\+xml)$)")
+
+
+def describe_failure(failure) -> str:
+    """One readable line for a maintainer, e.g. 'HTTP 503' or 'timeout after 30s'."""
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TwistedTimeout
+
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status}"
+    if isinstance(exc, DNSLookupError):
+        return "DNS lookup failed"
+    name = type(exc).__name__
+    if isinstance(exc, (TwistedTimeout, TCPTimedOutError)) or "Timeout" in name:
+        return f"timeout ({exc})"[:300] if str(exc) else "timeout"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{name}: {text}"[:300] if text else name
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+    portal: PortalConfig | None = None
+    max_pages: int = 5
+
+    def __init__(self, *args, portal: PortalConfig | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if portal is not None:
+            self.portal = portal
+            self.name = portal.id
+        if self.portal is None:
+            raise ValueError("PortalSpider needs a portal (registry entry)")
+        self.seen: set[str] = set()
+        # After an interrupted or failed visit, older pages may hold articles never fetched: page on
+        # through seen pages (up to max_pages) instead of stopping at the first one.
+        self.resume: bool = False
+        self.outcome = CrawlOutcome()
+        self._requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_pages = spider.portal.max_pages or crawler.settings.getint("PORTALWATCH_MAX_LISTING_PAGES", 5)
+        return spider
+
+    async def start(self):
+        for url in self.portal.start_urls:
+            self.outcome.entries.setdefault(url, None)
+            yield self.listing_request(url, entry=url, page=1)
+        for url in self.portal.feeds:
+            self.outcome.entries.setdefault(url, None)
+            self.outcome.requests += 1
+            yield scrapy.Request(
+                url,
+                callback=self.parse_feed,
+                errback=self.entry_error,
+                dont_filter=True,
+                meta={"pw_kind": FEED, "pw_entry": url, "handle_httpstatus_list": [304]},
+            )
+
+    def listing_request(self, url: str, entry: str, page: int) -> scrapy.Request:
+        self.outcome.requests += 1
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.entry_error if page == 1 else self.page_error,
+            dont_filter=page == 1,
+            meta={"pw_kind": LISTING, "pw_entry": entry, "pw_page": page, "handle_httpstatus_list": [304]},
+        )
+
+    # -- listing pages ---------------------------------------------------------------------------
+
+    def parse_listing(self, response):
+        entry, page = response.meta["pw_entry"], response.meta["pw_page"]
+        self.outcome.listing_pages += 1
+        if response.status == 304 or response.meta.get("pw_unchanged"):
+            self.outcome.not_modified += 1
+            self.outcome.entry_ok(entry)
+            return
+        if problem := self.unusable(response):
+            self._listing_problem(entry, page, f"{problem} at {response.url}")
+            return
+        found = self.article_links(response)
+        if not found:
+            self._listing_problem(entry, page, f"no article links found on {response.url}")
+            return
+        self.outcome.entry_ok(entry)
+        fresh = [link for link in found if link.canonical not in self.seen]
+        for link in fresh:
+            if request := self.article_request(link.url, link.canonical, {"listing_title": link.text}):
+                yield request
+        if (fresh or self.resume) and page < self.max_pages:
+            following = self.next_page(response, page)
+            if following:
+                yield self.listing_request(following, entry=entry, page=page + 1)
+
+    def article_links(self, response) -> list[linklib.Link]:
+        return linklib.article_links(response.selector, response.url, self.portal.article_url_pattern)
+
+    def next_page(self, response, page: int) -> str | None:
+        return linklib.next_page(response.selector, response.url, page)
+
+    def _listing_problem(self, entry: str, page: int, reason: str) -> None:
+        if page == 1:
+            self.outcome.entry_failed(entry, reason)
+        else:
+            self.outcome.warnings.append(reason)
+
+    # -- feeds -----------------------------------------------------------------------------------
+
+    def parse_feed(self, response):
+        entry = response.meta["pw_entry"]
+        self.outcome.listing_pages += 1
+        if response.status == 304 or response.meta.get("pw_unchanged"):
+            self.outcome.not_modified += 1
+            self.outcome.entry_ok(entry)
+            return
+        if not response.body.strip():
+            self.outcome.entry_failed(entry, f"empty feed at {response.url}")
+            return
+        feed = parse_feed(response.body)
+        if not feed.entries:
+            why = f": {feed.bozo_exception}" if feed.get("bozo") else ""
+            self.outcome.entry_failed(entry, f"no entries in feed {response.url}{why}"[:300])
+            return
+        self.outcome.entry_ok(entry)
+        for item in feed.entries:
+            link = entry_link(item)
+            if not link:
+                continue
+            url = urljoin(response.url, link)
+            canonical = canonicalize(url)
+            if canonical in self.seen:
+                continue
+            published = entry_published(item)
+            hints = {"feed_title": " ".join((item.get("title") or "").split()) or None,
+                     "feed_published": published.isoformat() if published else None}
+            if request := self.article_request(url, canonical, hints):
+                yield request
+
+    # -- articles --------------------------------------------------------------------------------
+
+    def article_request(self, url: str, canonical: str, hints: dict) -> scrapy.Request | None:
+        if canonical in self._requested:
+            return None
+        self._requested.add(canonical)
+        self.outcome.requests += 1
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_error,
+            meta={"pw_kind": ARTICLE, "pw_link": url, "pw_canonical": canonical, "pw_hints": hints},
+        )
+
+    def parse_article(self, response):
+        self.outcome.article_pages += 1
+        is_text = isinstance(response, TextResponse)
+        yield FetchedPage(
+            portal_id=self.portal.id,
+            link_url=response.meta["pw_link"],
+            canonical_url=response.meta["pw_canonical"],
+            url=response.url,
+            status=response.status,
+            content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+            body=response.body,
+            encoding=response.encoding if is_text else None,
+            hints=response.meta.get("pw_hints") or {},
+        )
+
+    # -- errors ----------------------------------------------------------------------------------
+
+    def unusable(self, response) -> str | None:
+        media = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
+        if not isinstance(response, TextResponse) or (media and not _TEXTUAL.match(media)):
+            return f"not HTML ({media or 'unknown type'})"
+        if not response.body.strip():
+            return "empty body"
+        return None
+
+    def entry_error(self, failure):
+        entry = failure.request.meta.get("pw_entry", failure.request.url)
+        self.outcome.entry_failed(entry, f"{describe_failure(failure)} at {failure.request.url}")
+
+    def page_error(self, failure):
+        self.outcome.warnings.append(f"{describe_failure(failure)} at {failure.request.url}")
+
+    def article_error(self, failure):
+        self.outcome.article_errors.append(f"{describe_failure(failure)} at {failure.request.url}")
+

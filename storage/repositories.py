@@ -1,0 +1,170 @@
+"""Queries and writes the crawl path needs. Each function takes a session; the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, union, update
+from sqlalchemy.orm import Session
+
+from storage.models import Article, CrawlRun, ListingPage, Portal, SkippedPage
+from storage.types import utcnow
+
+
+@dataclass(frozen=True)
+class PortalFields:
+    id: str
+    name: str
+    province: str | None = None
+    kind: str | None = None
+    config_hash: str | None = None
+    enabled: bool = True
+
+
+def sync_portal(session: Session, fields: PortalFields) -> Portal:
+    portal = session.get(Portal, fields.id)
+    if portal is None:
+        portal = Portal(id=fields.id, baseline_done=False, consecutive_failures=0)
+        session.add(portal)
+    portal.name, portal.province, portal.kind = fields.name, fields.province, fields.kind
+    portal.config_hash, portal.enabled = fields.config_hash, fields.enabled
+    return portal
+
+
+def sync_portals(session: Session, all_fields: Iterable[PortalFields]) -> None:
+    for fields in all_fields:
+        sync_portal(session, fields)
+
+
+def last_run_status(session: Session, portal_id: str) -> str | None:
+    return session.scalar(
+        select(CrawlRun.status).where(CrawlRun.portal_id == portal_id).order_by(CrawlRun.id.desc()).limit(1)
+    )
+
+
+def start_run(session: Session, portal_id: str, batch_id: str | None) -> CrawlRun:
+    run = CrawlRun(portal_id=portal_id, batch_id=batch_id, status="running", started_at=utcnow())
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run_id: int, status: str, reason: str | None, counters: dict[str, int]) -> CrawlRun:
+    """Close a run and carry its verdict to the portal's health fields."""
+    run = session.get(CrawlRun, run_id)
+    now = utcnow()
+    run.status, run.reason, run.finished_at = status, reason, now
+    for key, value in counters.items():
+        setattr(run, key, value)
+    portal = session.get(Portal, run.portal_id)
+    if status in ("ok", "partial"):
+        portal.consecutive_failures = 0
+        portal.last_success_at = now
+        portal.baseline_done = True
+    else:
+        portal.consecutive_failures = (portal.consecutive_failures or 0) + 1
+        portal.last_failure_at = now
+        portal.last_failure_reason = reason
+    return run
+
+
+def close_interrupted_runs(
+    session: Session, reason: str, batch_id: str | None = None, started_before: datetime | None = None
+) -> list[CrawlRun]:
+    """Runs still 'running' whose process is gone: closed as interrupted and counted as failures."""
+    query = select(CrawlRun).where(CrawlRun.status == "running")
+    if batch_id is not None:
+        query = query.where(CrawlRun.batch_id == batch_id)
+    if started_before is not None:
+        query = query.where(CrawlRun.started_at < started_before)
+    runs = list(session.scalars(query))
+    for run in runs:
+        finish_run(session, run.id, "interrupted", reason, {})
+    return runs
+
+
+def seen_urls(session: Session, portal_id: str) -> set[str]:
+    """Canonical URLs never to fetch again for this portal: stored articles and remembered non-articles."""
+    query = union(
+        select(Article.canonical_url).where(Article.portal_id == portal_id),
+        select(SkippedPage.canonical_url).where(SkippedPage.portal_id == portal_id),
+    )
+    return set(session.scalars(query))
+
+
+def listing_validators(session: Session, portal_id: str) -> dict[str, ListingPage]:
+    rows = session.scalars(select(ListingPage).where(ListingPage.portal_id == portal_id))
+    return {row.url: row for row in rows}
+
+
+def save_listing(
+    session: Session, portal_id: str, url: str, etag: str | None, last_modified: str | None, body_hash: str
+) -> None:
+    now = utcnow()
+    row = session.scalar(select(ListingPage).where(ListingPage.url == url))
+    if row is None:
+        row = ListingPage(portal_id=portal_id, url=url)
+        session.add(row)
+    if row.body_hash != body_hash:
+        row.changed_at = now
+    row.etag, row.last_modified, row.body_hash, row.fetched_at = etag, last_modified, body_hash, now
+
+
+def article_id_by_url(session: Session, canonical_url: str) -> int | None:
+    return session.scalar(select(Article.id).where(Article.canonical_url == canonical_url))
+
+
+def article_id_by_hash(session: Session, content_hash: str) -> int | None:
+    return session.scalar(select(Article.id).where(Article.content_hash == content_hash).limit(1))
+
+
+def add_article(session: Session, **fields) -> Article:
+    article = Article(**fields)
+    session.add(article)
+    session.flush()
+    session.execute(
+        update(Portal).where(Portal.id == article.portal_id).values(last_new_article_at=article.first_seen_at)
+    )
+    return article
+
+
+def add_skipped(
+    session: Session, portal_id: str, canonical_url: str, reason: str, duplicate_of: int | None = None
+) -> None:
+    if session.scalar(select(SkippedPage.id).where(SkippedPage.canonical_url == canonical_url)) is None:
+        session.add(
+            SkippedPage(portal_id=portal_id, canonical_url=canonical_url, reason=reason[:1000], duplicate_of=duplicate_of)
+        )
+
+
+def list_articles(session: Session, portal_id: str | None = None, limit: int | None = None) -> list[Article]:
+    query = select(Article).order_by(Article.first_seen_at.desc(), Article.id.desc())
+    if portal_id:
+        query = query.where(Article.portal_id == portal_id)
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def last_runs(session: Session) -> dict[str, CrawlRun]:
+    """The latest run of every portal."""
+    latest = (
+        select(CrawlRun.portal_id, func.max(CrawlRun.id).label("id")).group_by(CrawlRun.portal_id).subquery()
+    )
+    runs = session.scalars(select(CrawlRun).join(latest, CrawlRun.id == latest.c.id))
+    return {run.portal_id: run for run in runs}
+
+
+def runs_of_batch(session: Session, batch_id: str) -> list[CrawlRun]:
+    return list(session.scalars(select(CrawlRun).where(CrawlRun.batch_id == batch_id).order_by(CrawlRun.id)))
+
+
+def article_count(session: Session, portal_id: str | None = None, since: datetime | None = None) -> int:
+    query = select(func.count(Article.id))
+    if portal_id:
+        query = query.where(Article.portal_id == portal_id)
+    if since:
+        query = query.where(Article.first_seen_at >= since)
+    return session.scalar(query) or 0
