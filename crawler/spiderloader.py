@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pydoc import locate
 
-from zope.interface import implementer
-from scrapy.interfaces import ISpiderLoader
-
 from crawler.config import Settings
 from spiders.portal import PortalSpider
 from spiders.registry_loader import load_registry
@@ -23,8 +20,9 @@ def spider_class(portal: PortalConfig) -> type[PortalSpider]:
     return type(f"Spider_{portal.id.replace('-', '_')}", (base,), {"name": portal.id, "portal": portal})
 
 
-@implementer(ISpiderLoader)
 class RegistrySpiderLoader:
+    """Satisfies Scrapy's ``SpiderLoaderProtocol``."""
+
     def __init__(self, settings):
         path = settings.get("PORTALWATCH_REGISTRY") or str(Settings().portals)
         registry = load_registry(path)

@@ -32,7 +32,7 @@ def describe_failure(failure) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status}"
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, DNSLookupError) or "Resolve" in type(exc).__name__:
         return "DNS lookup failed"
     name = type(exc).__name__
     if isinstance(exc, (TwistedTimeout, TCPTimedOutError)) or "Timeout" in name:

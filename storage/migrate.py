@@ -41,3 +41,15 @@ def current_revision(engine: Engine) -> str | None:
         from alembic.runtime.migration import MigrationContext
 
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def ensure_current(url: str, engine: Engine) -> None:
+    """Upgrade only when behind: cheap enough to call at the start of every crawl process."""
+    if current_revision(engine) != head_revision():
+        upgrade(url, engine)
