@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime, utcnow
@@ -94,6 +94,11 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     # Stored during a portal's first crawl: kept, but never alerted as news.
     baseline: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Foreign-affairs relevance, set by the monitor ("doi-ngoai" or None) with its score.
+    topic: Mapped[str | None] = mapped_column(String(40))
+    topic_score: Mapped[float | None] = mapped_column(Float)
+    # When the monitor processed the article; NULL means matching is still to do.
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     portal: Mapped[Portal] = relationship()
 
@@ -109,6 +114,118 @@ class SkippedPage(Base):
     reason: Mapped[str] = mapped_column(Text)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Directive(Base):
+    """A Party or State document code, with the article that mentioned it first."""
+
+    __tablename__ = "directives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str | None] = mapped_column(String(60))
+    number: Mapped[str | None] = mapped_column(String(30))
+    year: Mapped[int | None] = mapped_column(Integer)
+    issuer: Mapped[str | None] = mapped_column(String(60))
+    issued_on: Mapped[str | None] = mapped_column(String(10))  # ISO date when a sentence gives one
+    first_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    mentions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DirectiveMention(Base):
+    __tablename__ = "directive_mentions"
+    __table_args__ = (UniqueConstraint("directive_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    sentence: Mapped[str | None] = mapped_column(Text)
+
+
+class Match(Base):
+    """Why an article matters: one row per detector or rule that fired, with the snippet to show."""
+
+    __tablename__ = "matches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    # directive | visit | keyword | rule
+    kind: Mapped[str] = mapped_column(String(20))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id", ondelete="SET NULL"))
+    rule_name: Mapped[str | None] = mapped_column(String(200))
+    terms: Mapped[list] = mapped_column(JSON, default=list)
+    snippet: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_type: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Default alerts: new directives and foreign visits from all portals.
+    follows_defaults: Mapped[bool] = mapped_column(Boolean, default=True)
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" Vietnam time, or NULL for instant
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deactivated_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Rule(Base):
+    """A subscriber's keyword rule; global rules come from YAML and are not stored."""
+
+    __tablename__ = "rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    any_terms: Mapped[list] = mapped_column(JSON, default=list)
+    all_terms: Mapped[list] = mapped_column(JSON, default=list)
+    none_terms: Mapped[list] = mapped_column(JSON, default=list)
+    accent_insensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    portals: Mapped[list] = mapped_column(JSON, default=list)
+    provinces: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Alert(Base):
+    """The outbox. One row per (subscriber, article): a chat gets one message per article however many
+    rules fired. Rows survive crashes; the sender drains them."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("subscriber_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    # The event the article reports (a directive code, a visit's partners and day): same key, one message.
+    event_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # pending | sending | sent | merged | failed | dropped | digest
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class KeyValue(Base):
+    """Small durable state (e.g. the bot's getUpdates offset)."""
+
+    __tablename__ = "state"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
 
 
 Index("ix_crawl_runs_portal_started", CrawlRun.portal_id, CrawlRun.started_at)

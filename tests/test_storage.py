@@ -23,7 +23,7 @@ def factory(db_url):
 
 
 def add_portal(session, pid="p1"):
-    repo.sync_portal(session, PortalFields(pid, "Cổng TTĐT", "Bắc Kạn", "government", "h", True))
+    repo.sync_portal(session, repo.PortalFields(pid, "Cổng TTĐT", "Bắc Kạn", "government", "h", True))
 
 
 def article_fields(**overrides):
