@@ -1,0 +1,128 @@
+"""Pacing of Telegram sends so a fan-out runs at Telegram's limits without being answered 429.
+
+Telegram allows about 30 messages/s overall, 1 message/s per chat and 20 messages/min per group
+(chat ids below zero). Waiting for a 429 and backing off wastes the whole ``retry_after``, so the
+pacer hands out send times up front instead: each call reserves the earliest slot on a global
+grid of ``1/global_rate`` seconds that is also at least one chat interval after that chat's last
+slot. Evenly spaced slots never bunch into a burst, and a reservation is made without awaiting,
+so concurrent senders can neither race for a slot nor stampede when one frees up. Because a
+busy event loop wakes sleepers late, the limits are checked once more against the moments sends
+were actually released, so a stall never turns into a burst.
+
+The clock and sleep are injectable: with a fake clock every slot is a number a test can check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+
+_PRUNE_EVERY = 1024
+
+
+class Pacer:
+    def __init__(
+        self,
+        *,
+        global_rate: float = 30.0,
+        private_interval: float = 1.0,
+        group_interval: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        if global_rate <= 0:
+            raise ValueError("global_rate must be positive")
+        self.global_rate = global_rate
+        self.private_interval = private_interval
+        # A group is a chat too, so the per-chat limit applies on top of the per-group one.
+        self.group_interval = max(group_interval, private_interval)
+        self._clock = clock
+        self._sleep = sleep
+        self._taken: set[int] = set()
+        self._chat_ready: dict[int | str, float] = {}
+        self._chat_paused: dict[int | str, float] = {}
+        self._paused_until = 0.0
+        self._reservations = 0
+        self._per_second = max(1, math.floor(global_rate + 1e-9))
+        self._granted: collections.deque[float] = collections.deque()
+        self._chat_granted: dict[int | str, float] = {}
+
+    def interval(self, chat_id: int | str) -> float:
+        return self.group_interval if isinstance(chat_id, int) and chat_id < 0 else self.private_interval
+
+    def ready_in(self, chat_id: int | str) -> float:
+        """Seconds before this chat may be sent to, ignoring the global grid.
+
+        Lets a sender loop pick another chat instead of parking a worker on a busy one.
+        """
+        ready = max(self._chat_ready.get(chat_id, 0.0), self._chat_paused.get(chat_id, 0.0), self._paused_until)
+        return max(0.0, ready - self._clock())
+
+    def reserve(self, chat_id: int | str) -> float:
+        """Book and return the clock time at which ``chat_id`` may be sent its next message."""
+        now = self._clock()
+        earliest = max(now, self._paused_until, self._chat_paused.get(chat_id, 0.0), self._chat_ready.get(chat_id, 0.0))
+        index = math.ceil(earliest * self.global_rate - 1e-9)
+        while index in self._taken:
+            index += 1
+        self._taken.add(index)
+        at = index / self.global_rate
+        self._chat_ready[chat_id] = at + self.interval(chat_id)
+        self._reservations += 1
+        if self._reservations % _PRUNE_EVERY == 0:
+            self._prune(now)
+        return at
+
+    async def acquire(self, chat_id: int | str) -> None:
+        """Wait until ``chat_id`` may be sent one message; call once per message, right before sending."""
+        while True:
+            at = self.reserve(chat_id)
+            delay = at - self._clock()
+            if delay > 0:
+                await self._sleep(delay)
+            # A RetryAfter that arrived while we slept moves this send behind the pause.
+            if max(self._paused_until, self._chat_paused.get(chat_id, 0.0)) <= at:
+                break
+        # Wake-ups come late when the loop is busy, and late sends bunch up with punctual ones:
+        # the limits are checked once more against the times sends were actually let go.
+        while (wait := self._overdue_wait(chat_id, self._clock())) > 0:
+            await self._sleep(wait)
+        now = self._clock()
+        self._granted.append(now)
+        self._chat_granted[chat_id] = now
+
+    def _overdue_wait(self, chat_id: int | str, now: float) -> float:
+        while self._granted and self._granted[0] + 1.0 <= now:  # same arithmetic as the wait below
+            self._granted.popleft()
+        wait = self._granted[0] + 1.0 - now if len(self._granted) >= self._per_second else 0.0
+        last = self._chat_granted.get(chat_id)
+        return max(wait, last + self.interval(chat_id) - now) if last is not None else wait
+
+    def pause(self, seconds: float, chat_id: int | str | None = None) -> None:
+        """Honour a RetryAfter: hold ``chat_id`` (or every chat when None) for ``seconds``."""
+        until = self._clock() + seconds
+        if chat_id is None:
+            self._paused_until = max(self._paused_until, until)
+        else:
+            self._chat_paused[chat_id] = max(self._chat_paused.get(chat_id, 0.0), until)
+
+    def _prune(self, now: float) -> None:
+        current = math.floor(now * self.global_rate)
+        self._taken = {i for i in self._taken if i >= current}
+        self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
+        self._chat_paused = {c: t for c, t in self._chat_paused.items() if t > now}
+        self._chat_granted = {c: t for c, t in self._chat_granted.items() if t > now - self.group_interval}
+
+
+def backoff_delay(attempt: int, *, base: float = 1.0, cap: float = 300.0,
+                  rand: Callable[[], float] = random.random) -> float:
+    """Exponential backoff with jitter, so senders that failed together do not retry together.
+
+    ``attempt`` counts from 0; the result lies in [d/2, d] for d = min(cap, base * 2**attempt).
+    """
+    ceiling = min(cap, base * 2 ** min(attempt, 64))
+    return ceiling / 2 + rand() * ceiling / 2
