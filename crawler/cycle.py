@@ -46,9 +46,13 @@ def prepare(settings: Settings) -> Prepared:
     return Prepared(settings, factory, registry)
 
 
-def select_portals(registry: Registry, portal_ids: list[str] | None) -> list[str]:
+def select_portals(prepared: Prepared, portal_ids: list[str] | None) -> list[str]:
+    """The ids asked for, or every enabled portal an admin has not paused."""
+    registry = prepared.registry
     if not portal_ids:
-        return [p.id for p in registry.enabled()]
+        with transaction(prepared.factory) as session:
+            paused = repo.paused_portal_ids(session)
+        return [p.id for p in registry.enabled() if p.id not in paused]
     unknown = [pid for pid in portal_ids if registry.get(pid) is None]
     if unknown:
         raise UserError(f"unknown portal id(s): {', '.join(unknown)} (see `portalwatch portals`)")
@@ -56,7 +60,7 @@ def select_portals(registry: Registry, portal_ids: list[str] | None) -> list[str
 
 
 def crawl(prepared: Prepared, portal_ids: list[str] | None = None) -> BatchResult | None:
-    ids = select_portals(prepared.registry, portal_ids)
+    ids = select_portals(prepared, portal_ids)
     if not ids:
         log.warning("no enabled portals to crawl")
         return None

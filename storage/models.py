@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -25,6 +26,8 @@ class Portal(Base):
     kind: Mapped[str | None] = mapped_column(String(30))
     config_hash: Mapped[str | None] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Paused by an admin (bot /pause): survives registry syncs, unlike ``enabled``.
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # The first successful crawl stores the archive as a baseline (no alerts for old news).
     baseline_done: Mapped[bool] = mapped_column(Boolean, default=False)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, union, update
 from sqlalchemy.orm import Session
 
-from storage.models import Article, CrawlRun, ListingPage, Portal, SkippedPage
+from storage.models import Article, CrawlRun, KeyValue, ListingPage, Portal, SkippedPage
 from storage.types import utcnow
 
 
@@ -42,6 +42,10 @@ def last_run_status(session: Session, portal_id: str) -> str | None:
     return session.scalar(
         select(CrawlRun.status).where(CrawlRun.portal_id == portal_id).order_by(CrawlRun.id.desc()).limit(1)
     )
+
+
+def paused_portal_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(Portal.id).where(Portal.paused.is_(True))))
 
 
 def start_run(session: Session, portal_id: str, batch_id: str | None) -> CrawlRun:
@@ -168,3 +172,16 @@ def article_count(session: Session, portal_id: str | None = None, since: datetim
     if since:
         query = query.where(Article.first_seen_at >= since)
     return session.scalar(query) or 0
+
+
+def get_state(session: Session, key: str) -> str | None:
+    row = session.get(KeyValue, key)
+    return row.value if row else None
+
+
+def set_state(session: Session, key: str, value: str) -> None:
+    row = session.get(KeyValue, key)
+    if row is None:
+        session.add(KeyValue(key=key, value=value))
+    else:
+        row.value = value

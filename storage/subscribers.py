@@ -1,0 +1,112 @@
+"""Subscribers and their keyword rules. Each function takes a session; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.models import Rule, Subscriber
+from storage.types import utcnow
+
+
+def get_subscriber(session: Session, chat_id: int) -> Subscriber | None:
+    return session.scalar(select(Subscriber).where(Subscriber.chat_id == chat_id))
+
+
+def register(session: Session, chat_id: int, chat_type: str | None = None, title: str | None = None) -> tuple[Subscriber, bool]:
+    """Create or reactivate a chat; returns (subscriber, created)."""
+    subscriber = get_subscriber(session, chat_id)
+    created = subscriber is None
+    if created:
+        subscriber = Subscriber(chat_id=chat_id, active=True, follows_defaults=True)
+        session.add(subscriber)
+    subscriber.active, subscriber.deactivated_reason = True, None
+    subscriber.follows_defaults = True
+    subscriber.chat_type = chat_type or subscriber.chat_type
+    subscriber.title = title or subscriber.title
+    session.flush()
+    return subscriber, created
+
+
+def deactivate(session: Session, chat_id: int, reason: str) -> None:
+    subscriber = get_subscriber(session, chat_id)
+    if subscriber is not None:
+        subscriber.active, subscriber.deactivated_reason = False, reason[:500]
+
+
+def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> Subscriber | None:
+    """A group became a supergroup: same subscriber, new id (merging into an existing row if needed)."""
+    old = get_subscriber(session, old_chat_id)
+    if old is None:
+        return get_subscriber(session, new_chat_id)
+    existing = get_subscriber(session, new_chat_id)
+    if existing is not None and existing.id != old.id:
+        old.active, old.deactivated_reason = False, f"migrated to {new_chat_id}"
+        return existing
+    old.chat_id = new_chat_id
+    session.flush()
+    return old
+
+
+def add_rule(
+    session: Session,
+    subscriber: Subscriber,
+    name: str,
+    any_terms: list[str] | None = None,
+    all_terms: list[str] | None = None,
+    none_terms: list[str] | None = None,
+    accent_insensitive: bool = False,
+    portals: list[str] | None = None,
+    provinces: list[str] | None = None,
+) -> Rule:
+    rule = Rule(
+        subscriber_id=subscriber.id,
+        name=name,
+        any_terms=any_terms or [],
+        all_terms=all_terms or [],
+        none_terms=none_terms or [],
+        accent_insensitive=accent_insensitive,
+        portals=portals or [],
+        provinces=provinces or [],
+    )
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def rules_of(session: Session, subscriber: Subscriber) -> list[Rule]:
+    return list(session.scalars(select(Rule).where(Rule.subscriber_id == subscriber.id).order_by(Rule.id)))
+
+
+def remove_rules(session: Session, subscriber: Subscriber, name: str | None = None) -> int:
+    """Remove the rule(s) named ``name`` (case-insensitive), or all keyword rules when ``name`` is None."""
+    rules = rules_of(session, subscriber)
+    doomed = [r for r in rules if name is None or r.name.casefold() == name.casefold()]
+    if doomed:
+        session.execute(delete(Rule).where(Rule.id.in_([r.id for r in doomed])))
+    return len(doomed)
+
+
+def all_subscribers(session: Session, active_only: bool = True) -> list[Subscriber]:
+    query = select(Subscriber).order_by(Subscriber.id)
+    if active_only:
+        query = query.where(Subscriber.active.is_(True))
+    return list(session.scalars(query))
+
+
+def all_rules(session: Session) -> list[Rule]:
+    """Keyword rules of active subscribers."""
+    query = select(Rule).join(Subscriber, Rule.subscriber_id == Subscriber.id).where(Subscriber.active.is_(True))
+    return list(session.scalars(query.order_by(Rule.id)))
+
+
+def set_mute(session: Session, subscriber: Subscriber, until: datetime | None) -> None:
+    subscriber.muted_until = until
+
+
+def set_digest(session: Session, subscriber: Subscriber, at: str | None) -> None:
+    subscriber.digest_time = at
+    if at and subscriber.last_digest_at is None:
+        subscriber.last_digest_at = utcnow()
