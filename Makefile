@@ -20,6 +20,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+eval: $(STAMP)
+	$(BIN)/portalwatch eval
+
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 

@@ -62,5 +62,7 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
-    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "httpx", "apscheduler", "telegram", "alembic", "filelock"):
+    for noisy in ("scrapy", "twisted", "htmldate", "httpx", "apscheduler", "telegram", "alembic", "filelock"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # trafilatura warns "discarding data" for every page that is not an article: that is our verdict to give.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)

@@ -1,0 +1,133 @@
+"""From response bytes to NFC text, for pages that lie about or garble their encoding.
+
+Provincial portals still serve windows-1258 (tone marks as separate combining characters), label
+UTF-8 as ISO-8859-1, or store text that was UTF-8-decoded as windows-1252 once too often. Binary
+bodies (a PDF behind an article link, an image) are recognised here so they never reach the parser.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_SIGNATURES = (
+    (b"%PDF-", "pdf", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "image", "a PNG image"),
+    (b"\xff\xd8\xff", "image", "a JPEG image"),
+    (b"GIF87a", "image", "a GIF image"),
+    (b"GIF89a", "image", "a GIF image"),
+    (b"BM", "image", "a BMP image"),
+    (b"PK\x03\x04", "binary", "a ZIP or Office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "binary", "an Office document"),
+    (b"\x1f\x8b", "binary", "a gzip-compressed body"),
+)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# UTF-8 read as windows-1252: "Ä‘" for "đ", "Æ°" for "ư", "á»" before most tone-marked vowels.
+MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ä[‘’ƒ‚]|Æ[°¯¡]|á[º»][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+_MOJIBAKE_LEADS = ("Ã", "Ä", "Æ", "á»", "áº")  # cheap test before the regex scan of a whole page
+_LATIN = {"latin-1", "iso8859-1", "cp1252", "windows-1252", "ascii"}
+_VIETNAMESE_ONLY = re.compile("[ăđơưĂĐƠƯ]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    codec: str
+    repaired: bool = False
+
+
+def binary_kind(body: bytes) -> tuple[str, str] | None:
+    """(reason code, description) when the body is not text at all."""
+    head = body[:16].lstrip()
+    if head.startswith(b"RIFF") and body[8:12] == b"WEBP":
+        return "image", "a WebP image"
+    for magic, code, what in _SIGNATURES:
+        if head.startswith(magic):
+            return code, what
+    if any(body.startswith(bom) for bom, _ in _BOMS):
+        return None
+    sample = body[:4096]
+    if sample and sample.count(0) * 100 > len(sample):
+        return "binary", "binary data"
+    return None
+
+
+def declared_charset(body: bytes) -> str | None:
+    found = _META_CHARSET.search(body[:8192])
+    return canonical(found.group(1).decode("ascii", "replace")) if found else None
+
+
+def canonical(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip()).name
+    except LookupError:
+        return None
+
+
+def decode(body: bytes | str, declared: str | None = None) -> Decoded:
+    """Strict UTF-8 wins whatever the label; otherwise the label, with windows-1258 as the Vietnamese default."""
+    if isinstance(body, str):
+        return _finish(body, "str")
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            return _finish(body.decode(codec, errors="replace"), codec)
+    codec = canonical(declared) or declared_charset(body)
+    try:
+        return _finish(body.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if codec in (None, "utf-8") or codec in _LATIN:
+        legacy = body.decode("cp1258", errors="replace")
+        if codec is None or codec == "utf-8" or _VIETNAMESE_ONLY.search(unicodedata.normalize("NFC", legacy)):
+            return _finish(legacy, "cp1258")
+    return _finish(body.decode(codec, errors="replace"), codec)
+
+
+def _finish(text: str, codec: str) -> Decoded:
+    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    repaired = False
+    if any(mark in text for mark in _MOJIBAKE_LEADS) and len(MOJIBAKE.findall(text[:200_000])) >= 8:
+        fixed = repair_mojibake(text)
+        if fixed is not None:
+            text, repaired = fixed, True
+    return Decoded(unicodedata.normalize("NFC", text), codec, repaired)
+
+
+def repair_mojibake(text: str) -> str | None:
+    """Undo one round of UTF-8-read-as-windows-1252; None when the text is not that (or only partly)."""
+    out = bytearray()
+    for ch in text:
+        code = ord(ch)
+        if code < 0x80:
+            out.append(code)
+            continue
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if code <= 0xFF:  # the five C1 bytes windows-1252 leaves undefined pass through as latin-1
+                out.append(code)
+            else:
+                return None
+    try:
+        return out.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def garbled(text: str) -> str | None:
+    """Why extracted text is unreadable (replacement characters, leftover mojibake), or None."""
+    letters = sum(1 for ch in text if ch.isalpha()) or 1
+    bad = text.count("\ufffd")
+    if bad > 3 and bad * 200 > letters:
+        return f"{bad} undecodable characters"
+    marks = len(MOJIBAKE.findall(text))
+    if marks > 3 and marks * 100 > letters:
+        return f"{marks} mis-decoded character sequences"
+    return None

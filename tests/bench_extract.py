@@ -1,0 +1,87 @@
+"""Extraction speed on the real corpus, ours beside bare trafilatura, on one core.
+
+``run()`` returns (metric, ours, baseline) rows for ``make bench``; ``python -m tests.bench_extract``
+prints them. Both extractors see the same bytes, in the same process, pinned to one CPU where the
+platform allows it, after one warm-up pass (imports and regex compilation are not per-page costs),
+interleaved page by page so that a busy machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import trafilatura
+
+from crawler.extract import extract
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+ROUNDS = 5
+
+
+def _pages() -> list[tuple[str, bytes]]:
+    pages = sorted(CORPUS.glob("*.html"))
+    if not pages:
+        raise FileNotFoundError(f"no real pages under {CORPUS}")
+    return [(p.name, p.read_bytes()) for p in pages]
+
+
+def _timings(runners: dict[str, Callable[[bytes], object]], pages: list[tuple[str, bytes]]) -> dict[str, dict[str, float]]:
+    """Median seconds per page for each runner, the runners interleaved round by round so load hits both alike."""
+    for _, body in pages:
+        for run_one in runners.values():
+            run_one(body)
+    samples: dict[str, dict[str, list[float]]] = {who: {name: [] for name, _ in pages} for who in runners}
+    for _ in range(ROUNDS):
+        for name, body in pages:
+            for who, run_one in runners.items():
+                start = time.perf_counter()
+                run_one(body)
+                samples[who][name].append(time.perf_counter() - start)
+    return {who: {name: statistics.median(values) for name, values in per.items()} for who, per in samples.items()}
+
+
+def _one_core() -> Callable[[], None]:
+    if not hasattr(os, "sched_setaffinity"):
+        return lambda: None
+    previous = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(previous)})
+    return lambda: os.sched_setaffinity(0, previous)
+
+
+def run() -> list[tuple[str, str, str]]:
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    pages = _pages()
+    restore = _one_core()
+    try:
+        timings = _timings({"ours": extract, "base": lambda body: trafilatura.bare_extraction(body, with_metadata=True)}, pages)
+        ours, base = timings["ours"], timings["base"]
+    finally:
+        restore()
+    total_ours, total_base = sum(ours.values()), sum(base.values())
+    worst = max(ours, key=lambda name: ours[name] / base[name])
+    rows = [
+        ("extract: real pages", str(len(pages)), f"{len(pages)} (bare trafilatura)"),
+        ("extract: mean ms/page", f"{1000 * total_ours / len(pages):.1f}", f"{1000 * total_base / len(pages):.1f}"),
+        ("extract: median ms/page", f"{1000 * statistics.median(ours.values()):.1f}", f"{1000 * statistics.median(base.values()):.1f}"),
+        ("extract: pages/s (1 core)", f"{len(pages) / total_ours:.1f}", f"{len(pages) / total_base:.1f}"),
+        ("extract: time vs trafilatura", f"{total_ours / total_base:.2f}x", "target <= 1.50x"),
+        (f"extract: slowest vs trafilatura ({worst})", f"{1000 * ours[worst]:.1f} ms", f"{1000 * base[worst]:.1f} ms"),
+    ]
+    return rows
+
+
+def main() -> None:
+    rows = run()
+    width = max(len(metric) for metric, _, _ in rows)
+    print(f"{'metric':<{width}}  {'ours':>10}  trafilatura / target")
+    for metric, ours, baseline in rows:
+        print(f"{metric:<{width}}  {ours:>10}  {baseline}")
+
+
+if __name__ == "__main__":
+    main()
