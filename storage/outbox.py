@@ -140,6 +140,16 @@ def mark_failed(session: Session, alert_id: int, error: str, status: str = "fail
     session.execute(update(Alert).where(Alert.id == alert_id).values(status=status, last_error=error[:1000]))
 
 
+def drop_pending(session: Session, subscriber_id: int, reason: str) -> int:
+    """A chat that is gone gets nothing more: its queued alerts are closed with the reason."""
+    result = session.execute(
+        update(Alert)
+        .where(Alert.subscriber_id == subscriber_id, Alert.status.in_(("pending", "digest")))
+        .values(status="dropped", last_error=reason[:1000])
+    )
+    return result.rowcount or 0
+
+
 def counts_by_status(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Alert.status, func.count(Alert.id)).group_by(Alert.status)).all())
 

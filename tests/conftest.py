@@ -66,3 +66,28 @@ def test_settings(database_url: str, portals: Path, **overrides) -> Settings:
 @pytest.fixture
 def make_settings():
     return test_settings
+
+
+@pytest.fixture
+def fake_telegram():
+    """A fake Bot API server with Telegram's limits; ``fake_telegram.bot()`` is a real PTB Bot for it."""
+    from tests.fakes.telegram_api import FakeTelegramServer
+
+    with FakeTelegramServer() as server:
+        yield server
+
+
+@pytest.fixture
+def unlimited_telegram():
+    """The same server without rate limits, for tests about anything but pacing."""
+    from tests.fakes.telegram_api import FakeTelegramServer, Limits
+
+    with FakeTelegramServer(limits=Limits(enabled=False)) as server:
+        yield server
+
+
+def pytest_configure(config):
+    # PTB's own RetryAfter constructor reads the deprecated int ``retry_after``; nothing to act on.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Deprecated since version v22.2.*`retry_after`:telegram.warnings.PTBDeprecationWarning"
+    )

@@ -1,0 +1,370 @@
+"""The subscriber bot (python-telegram-bot 22): Vietnamese commands that write subscribers and rules.
+
+Handlers only touch the database; alerts are queued by matching and sent by the sender, so a slow
+Telegram never stalls a crawl and a command takes effect at the next match.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import shlex
+from datetime import timedelta
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
+
+from storage import outbox, repositories as repo, subscribers
+from storage.db import transaction
+from storage.models import Portal
+from storage.types import utcnow
+
+log = logging.getLogger("portalwatch.bot")
+OFFSET_KEY = "telegram.update_offset"
+
+HELP = """<b>portalwatch</b> — theo dõi cổng thông tin các tỉnh: chỉ thị, nghị quyết mới và các đoàn nước ngoài.
+
+/start — đăng ký nhận cảnh báo mặc định (chỉ thị mới, đoàn nước ngoài)
+/subscribe &lt;từ khóa …&gt; — theo dõi từ khóa; cụm từ đặt trong ngoặc kép, thêm ~ phía trước để không phân biệt dấu
+/unsubscribe &lt;từ khóa|all&gt; — bỏ theo dõi từ khóa (all: bỏ tất cả từ khóa)
+/list — những gì bạn đang theo dõi
+/portals — các cổng đang được theo dõi
+/latest — các bài gần đây đã gửi cho bạn
+/mute &lt;số giờ&gt; — tạm dừng cảnh báo (0 để bật lại)
+/digest &lt;off|daily HH:MM&gt; — nhận một bản tổng hợp mỗi ngày thay cho cảnh báo tức thì
+/stop — ngừng nhận mọi cảnh báo"""
+
+ADMIN_HELP = """
+<b>Quản trị</b>
+/status — tình trạng các cổng
+/pause &lt;mã cổng&gt; — tạm dừng thu thập một cổng
+/resume &lt;mã cổng&gt; — thu thập lại"""
+
+COMMANDS = [
+    ("start", "Đăng ký nhận cảnh báo"),
+    ("help", "Hướng dẫn"),
+    ("subscribe", "Theo dõi từ khóa"),
+    ("unsubscribe", "Bỏ theo dõi từ khóa"),
+    ("list", "Những gì bạn đang theo dõi"),
+    ("portals", "Các cổng được theo dõi"),
+    ("latest", "Bài gần đây"),
+    ("mute", "Tạm dừng cảnh báo"),
+    ("digest", "Bản tổng hợp hằng ngày"),
+    ("stop", "Ngừng nhận cảnh báo"),
+]
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def e(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+class BotContext:
+    """What handlers need, kept in ``application.bot_data['pw']``."""
+
+    def __init__(self, factory, admin_chat_ids: list[int]):
+        self.factory = factory
+        self.admins = set(admin_chat_ids)
+
+
+def _ctx(context: ContextTypes.DEFAULT_TYPE) -> BotContext:
+    return context.application.bot_data["pw"]
+
+
+async def _reply(update: Update, text: str) -> None:
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+
+def _chat_title(update: Update) -> str | None:
+    chat = update.effective_chat
+    return chat.title or chat.username or chat.full_name
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    with transaction(_ctx(context).factory) as session:
+        _, created = subscribers.register(session, update.effective_chat.id, update.effective_chat.type, _chat_title(update))
+    hello = "Chào mừng bạn đến với portalwatch!" if created else "Bạn đã đăng ký lại thành công."
+    await _reply(
+        update,
+        f"{hello}\nBạn sẽ nhận cảnh báo về <b>chỉ thị, nghị quyết mới</b> và <b>các đoàn nước ngoài</b> "
+        "trên tất cả các cổng được theo dõi.\nGõ /help để xem các lệnh.",
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    admin = update.effective_chat.id in _ctx(context).admins
+    await _reply(update, HELP + (ADMIN_HELP if admin else ""))
+
+
+def _subscriber_or_none(session, update: Update):
+    subscriber = subscribers.get_subscriber(session, update.effective_chat.id)
+    return subscriber if subscriber is not None and subscriber.active else None
+
+
+NOT_REGISTERED = "Bạn chưa đăng ký. Gõ /start để bắt đầu."
+
+
+def parse_keywords(text: str) -> list[str]:
+    try:
+        parts = shlex.split(text)
+    except ValueError:  # an unclosed quote: take the words as they are
+        parts = text.replace('"', " ").split()
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def _args_text(update: Update) -> str:
+    text = update.effective_message.text or ""
+    return text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    keywords = parse_keywords(_args_text(update))
+    if not keywords:
+        await _reply(update, 'Cú pháp: /subscribe &lt;từ khóa …&gt;, ví dụ: /subscribe Lào "đoàn công tác"')
+        return
+    added = []
+    with transaction(_ctx(context).factory) as session:
+        subscriber = _subscriber_or_none(session, update)
+        if subscriber is None:
+            await _reply(update, NOT_REGISTERED)
+            return
+        existing = {r.name.casefold() for r in subscribers.rules_of(session, subscriber)}
+        for keyword in keywords:
+            insensitive = keyword.startswith("~")
+            term = keyword.lstrip("~").strip()
+            if not term or len(term) > 200 or keyword.casefold() in existing:
+                continue
+            subscribers.add_rule(session, subscriber, keyword, any_terms=[term], accent_insensitive=insensitive)
+            existing.add(keyword.casefold())
+            added.append(keyword)
+    if added:
+        await _reply(update, "Đã theo dõi: " + ", ".join(f"<b>{e(k)}</b>" for k in added))
+    else:
+        await _reply(update, "Các từ khóa này đã có trong danh sách của bạn.")
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    keywords = parse_keywords(_args_text(update))
+    if not keywords:
+        await _reply(update, "Cú pháp: /unsubscribe &lt;từ khóa|all&gt;")
+        return
+    with transaction(_ctx(context).factory) as session:
+        subscriber = _subscriber_or_none(session, update)
+        if subscriber is None:
+            await _reply(update, NOT_REGISTERED)
+            return
+        if [k.casefold() for k in keywords] == ["all"]:
+            removed = subscribers.remove_rules(session, subscriber)
+        else:
+            removed = sum(subscribers.remove_rules(session, subscriber, k) for k in keywords)
+    await _reply(update, f"Đã bỏ {removed} từ khóa." if removed else "Không tìm thấy từ khóa đó trong danh sách.")
+
+
+async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    with transaction(_ctx(context).factory) as session:
+        subscriber = _subscriber_or_none(session, update)
+        if subscriber is None:
+            await _reply(update, NOT_REGISTERED)
+            return
+        rules = subscribers.rules_of(session, subscriber)
+        lines = ["<b>Bạn đang theo dõi</b>"]
+        if subscriber.follows_defaults:
+            lines.append("• Chỉ thị, nghị quyết mới — tất cả các cổng")
+            lines.append("• Đoàn nước ngoài — tất cả các cổng")
+        lines += [f"• Từ khóa: <b>{e(r.name)}</b>" for r in rules]
+        if len(lines) == 1:
+            lines.append("(chưa có gì)")
+        now = utcnow()
+        if subscriber.muted_until and subscriber.muted_until > now:
+            lines.append(f"Tạm dừng đến {_vn(subscriber.muted_until)}")
+        if subscriber.digest_time:
+            lines.append(f"Bản tổng hợp hằng ngày lúc {e(subscriber.digest_time)}")
+    await _reply(update, "\n".join(lines))
+
+
+def _vn(moment) -> str:
+    from monitor.alerting.format import vn_time
+
+    return vn_time(moment)
+
+
+async def portals_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from sqlalchemy import select
+
+    with transaction(_ctx(context).factory) as session:
+        portals = list(session.scalars(select(Portal).where(Portal.enabled.is_(True)).order_by(Portal.name)))
+        lines = [f"<b>{len(portals)} cổng đang được theo dõi</b>"] + [f"• {e(p.name)}" for p in portals]
+    await _reply(update, "\n".join(lines))
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    with transaction(_ctx(context).factory) as session:
+        subscriber = _subscriber_or_none(session, update)
+        if subscriber is None:
+            await _reply(update, NOT_REGISTERED)
+            return
+        rows = outbox.latest_for(session, subscriber.id, limit=5)
+        if not rows:
+            await _reply(update, "Chưa có bài nào được gửi cho bạn.")
+            return
+        lines = ["<b>Bài gần đây</b>"]
+        for alert, article in rows:
+            kinds = ", ".join(dict.fromkeys(r.get("label", r.get("kind", "")) for r in alert.reasons))
+            when = _vn(article.published_at) if article.published_at else "không rõ"
+            lines.append(f'• <a href="{html.escape(article.url, quote=True)}">{e(article.title)}</a> ({when}; {e(kinds)})')
+    await _reply(update, "\n".join(lines))
+
+
+async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = _args_text(update).strip()
+    try:
+        hours = float(args.replace(",", "."))
+        if not 0 <= hours <= 24 * 30:
+            raise ValueError
+    except ValueError:
+        await _reply(update, "Cú pháp: /mute &lt;số giờ&gt; (0 để bật lại, tối đa 720)")
+        return
+    with transaction(_ctx(context).factory) as session:
+        subscriber = _subscriber_or_none(session, update)
+        if subscriber is None:
+            await _reply(update, NOT_REGISTERED)
+            return
+        until = utcnow() + timedelta(hours=hours) if hours else None
+        subscribers.set_mute(session, subscriber, until)
+    await _reply(update, f"Tạm dừng cảnh báo đến {_vn(until)}. Cảnh báo trong thời gian này sẽ được gửi sau." if until else "Đã bật lại cảnh báo.")
+
+
+async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    args = _args_text(update).split()
+    at = None
+    if args[:1] == ["off"] and len(args) == 1:
+        at = None
+    elif len(args) == 2 and args[0] == "daily" and _HHMM.match(args[1]):
+        hour, minute = _HHMM.match(args[1]).groups()
+        at = f"{int(hour):02d}:{minute}"
+    else:
+        await _reply(update, "Cú pháp: /digest off hoặc /digest daily HH:MM (giờ Việt Nam)")
+        return
+    with transaction(_ctx(context).factory) as session:
+        subscriber = _subscriber_or_none(session, update)
+        if subscriber is None:
+            await _reply(update, NOT_REGISTERED)
+            return
+        subscribers.set_digest(session, subscriber, at)
+    await _reply(update, f"Bạn sẽ nhận bản tổng hợp mỗi ngày lúc {at} (giờ Việt Nam)." if at else "Đã tắt bản tổng hợp: cảnh báo được gửi ngay.")
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    with transaction(_ctx(context).factory) as session:
+        subscriber = subscribers.get_subscriber(session, update.effective_chat.id)
+        if subscriber is not None:
+            subscribers.deactivate(session, subscriber.chat_id, "stopped by the user (/stop)")
+            outbox.drop_pending(session, subscriber.id, "stopped by the user (/stop)")
+    await _reply(update, "Bạn đã ngừng nhận cảnh báo. Gõ /start để đăng ký lại.")
+
+
+def _admin_only(handler):
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat.id not in _ctx(context).admins:
+            await _reply(update, "Xin lỗi, lệnh này chỉ dành cho quản trị viên.")
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+@_admin_only
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from sqlalchemy import select
+
+    with transaction(_ctx(context).factory) as session:
+        runs = repo.last_runs(session)
+        lines = ["<b>Tình trạng các cổng</b>"]
+        for portal in session.scalars(select(Portal).order_by(Portal.id)):
+            run = runs.get(portal.id)
+            state = "tạm dừng" if portal.paused else (run.status if run else "chưa thu thập")
+            last = _vn(portal.last_success_at) if portal.last_success_at else "chưa có"
+            flag = "⚠️ " if portal.consecutive_failures else ""
+            lines.append(f"{flag}<code>{e(portal.id)}</code>: {e(state)}; thành công gần nhất {last}")
+            if run and run.reason and portal.consecutive_failures:
+                lines.append(f"   └ {e(run.reason[:200])}")
+    await _reply(update, "\n".join(lines))
+
+
+async def _set_paused(update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool) -> None:
+    portal_id = _args_text(update).strip()
+    with transaction(_ctx(context).factory) as session:
+        portal = session.get(Portal, portal_id) if portal_id else None
+        if portal is None:
+            await _reply(update, f"Không có cổng <code>{e(portal_id or '?')}</code>. Xem /status.")
+            return
+        portal.paused = paused
+    await _reply(update, f"Đã {'tạm dừng' if paused else 'tiếp tục'} thu thập <code>{e(portal_id)}</code>.")
+
+
+@_admin_only
+async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _set_paused(update, context, True)
+
+
+@_admin_only
+async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _set_paused(update, context, False)
+
+
+HANDLERS = {
+    "start": start,
+    "help": help_command,
+    "subscribe": subscribe,
+    "unsubscribe": unsubscribe,
+    "list": list_command,
+    "portals": portals_command,
+    "latest": latest,
+    "mute": mute,
+    "digest": digest,
+    "stop": stop,
+    "status": status,
+    "pause": pause,
+    "resume": resume,
+}
+
+
+def build_application(token: str, api_url: str, factory, admin_chat_ids: list[int], polling: bool = False) -> Application:
+    builder = ApplicationBuilder().token(token).base_url(f"{api_url.rstrip('/')}/bot")
+    builder = builder.base_file_url(f"{api_url.rstrip('/')}/file/bot")
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["pw"] = BotContext(factory, admin_chat_ids)
+    for name, handler in HANDLERS.items():
+        application.add_handler(CommandHandler(name, handler))
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("bot handler failed: %s", context.error, exc_info=context.error)
+
+
+async def publish_commands(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+async def process_pending_updates(application: Application, factory) -> int:
+    """Apply the commands sent since the last run (``run --once``), remembering the offset durably."""
+    with transaction(factory) as session:
+        stored = repo.get_state(session, OFFSET_KEY)
+    offset = int(stored) if stored else None
+    handled = 0
+    while True:
+        updates = await application.bot.get_updates(offset=offset, timeout=0, allowed_updates=["message"])
+        if not updates:
+            return handled
+        for update in updates:
+            await application.process_update(update)
+            offset = update.update_id + 1
+            with transaction(factory) as session:
+                repo.set_state(session, OFFSET_KEY, str(offset))
+            handled += 1
