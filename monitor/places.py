@@ -1,0 +1,205 @@
+"""Foreign countries, localities and organisations found in running Vietnamese text.
+
+The hard part is not the list (``places.yaml``) but the names that are also Vietnamese words,
+given names or places: "Đức" (Hồ Đức Phớc), "Anh" (Tuấn Anh), "Nga" (Nguyễn Thị Nga), "Lào" (Lào Cai,
+thuốc lào), "Trùng Khánh" (a district of Cao Bằng). Each gazetteer entry says how much context it
+needs, and ``accept_places`` applies that: capitalisation, no given name just before, a
+foreign-affairs cue ("nước", "Đại sứ quán", "(…)", a list of other countries) for short names, the
+country itself nearby for localities that also exist in Vietnam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from monitor.folded import FoldedText
+from monitor.lexicon import Hit
+from monitor.normalise import fold_key
+
+# Beside this module, not in monitor/data/: the root .gitignore ignores every "data/" folder.
+DATA = Path(__file__).resolve().parent / "places.yaml"
+
+SAFE, SHORT, CONTEXT, EXCLUDE = "safe", "short", "context", "exclude"
+
+# Words just before a short name that make it a country. After a state or diplomatic word the name
+# may be followed by a person's name ("Đại sứ Đức Guido Hildner"); after the others ("người Đức") a
+# capitalised word next means a person ("chủ tịch Tôn Đức Thắng" has no cue, "người Đức Thắng" no country).
+STATE_CUES = tuple(
+    " " + cue + " "
+    for cue in (
+        "nước", "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "tổng lãnh sự", "lãnh sự quán", "lãnh sự",
+        "sứ quán", "chính phủ", "thủ tướng", "tổng thống", "quốc vương", "nhà vua", "hoàng gia",
+        "bộ ngoại giao", "ngoại trưởng", "vương quốc", "cộng hòa", "liên bang", "hợp chúng quốc", "quốc hội",
+    )
+)
+CUES = tuple(
+    " " + cue + " "
+    for cue in (
+        "phía", "người", "bạn", "nhân dân", "đoàn", "việt", "việt nam", "hữu nghị", "tiếng", "đối tác",
+        "doanh nghiệp", "nhà đầu tư", "các nước", "chuyên gia", "tình nguyện viên", "du khách", "khách",
+        "thị trường", "công dân",
+    )
+)
+# Given names and honorifics: a place name right after one of these is part of a person's name.
+NAME_BEFORE = frozenset(
+    "Thị Văn Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Lương Hữu "
+    "Đình Ngọc Thanh Tuấn ông bà chị em cô chú anh".split()
+)
+LIST_JOINERS = frozenset({",", "và", "với"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str  # what a match means: country, locality or organisation name
+    partner: str  # the partner it stands for (country name, or the organisation itself)
+    kind: str  # "country", "place" or "organisation"
+    tier: str  # SAFE, SHORT, CONTEXT or EXCLUDE
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    start: int  # folded offsets, as in lexicon.Hit
+    end: int
+    name: str
+    partner: str
+    kind: str
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict:
+    with DATA.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def entries() -> list[tuple[str, Entry]]:
+    """(term, entry) for the lexicon."""
+    data = gazetteer()
+    out: list[tuple[str, Entry]] = []
+    for country in data["countries"]:
+        name, short = country["name"], country.get("short", [])
+        if name not in short:
+            out.append((name, Entry(name, name, "country", SAFE)))
+        out += [(alias, Entry(name, name, "country", SAFE)) for alias in country.get("aliases", [])]
+        out += [(word, Entry(name, name, "country", SHORT)) for word in short]
+        out += [(place, Entry(place, name, "place", SAFE)) for place in country.get("places", [])]
+        out += [(place, Entry(place, name, "place", CONTEXT)) for place in country.get("context_places", [])]
+    for organisation in data["organisations"]:
+        name = organisation["name"]
+        for alias in [name, *organisation.get("aliases", [])]:
+            out.append((alias, Entry(name, name, "organisation", SAFE)))
+    for agency, country in data["agencies"].items():
+        out.append((agency, Entry(agency, country, "organisation", SAFE)))
+    out += [(phrase, Entry(phrase, "", "exclude", EXCLUDE)) for phrase in data["exclude"]]
+    return out
+
+
+def exclusions() -> list[str]:
+    """Longer names that contain a foreign name ("Lào Cai", "Phú Mỹ", "thuốc lào")."""
+    return list(gazetteer()["exclude"])
+
+
+@lru_cache(maxsize=1)
+def _partner_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for term, entry in entries():
+        if entry.kind != "exclude":
+            names.setdefault(fold_key(term), entry.partner)
+    return names
+
+
+def partner_name(text: str) -> str | None:
+    """Canonical partner for a name a user typed ("Mỹ" -> "Hoa Kỳ", "Luông Pha Băng" -> "Lào")."""
+    return _partner_names().get(fold_key(text))
+
+
+def _longest_first(hits: list[Hit]) -> list[Hit]:
+    """Drop hits inside longer ones ("Đức" inside "Cộng hòa Liên bang Đức", "Lào" inside "Lào Cai")."""
+    hits = sorted(hits, key=lambda h: (h.start, -h.end))
+    kept: list[Hit] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end and hit.end <= kept[-1].end:
+            continue
+        while kept and kept[-1].start >= hit.start and kept[-1].end <= hit.end:
+            kept.pop()
+        kept.append(hit)
+    return kept
+
+
+def _previous_token(cased: str, start: int) -> str:
+    before = cased.rfind(" ", 0, start - 1)
+    return cased[before + 1 : start - 1]
+
+
+def _next_token(cased: str, end: int) -> str:
+    after = cased.find(" ", end + 1)
+    return cased[end + 1 : after] if after != -1 else ""
+
+
+def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
+    """The gazetteer hits that really are foreign places, in text order."""
+    cased = folded.cased
+    accepted: dict[int, Hit] = {}
+    pending: list[Hit] = []
+    for hit in _longest_first(hits):
+        entry: Entry = hit.payload
+        if entry.tier == EXCLUDE or not cased[hit.start].isupper():
+            continue
+        if _previous_token(cased, hit.start) in NAME_BEFORE:
+            continue
+        if entry.tier == SAFE:
+            accepted[hit.start] = hit
+        else:
+            pending.append(hit)
+    for _ in range(3):  # short names in lists lean on their neighbours: "Mỹ, Úc, Hàn Quốc"
+        progress = False
+        for hit in pending:
+            if hit.start not in accepted and hit.payload.tier == SHORT and _short_ok(folded, hit, accepted):
+                accepted[hit.start] = hit
+                progress = True
+        if not progress:
+            break
+    for hit in pending:
+        if hit.payload.tier == CONTEXT and _country_nearby(hit, accepted):
+            accepted[hit.start] = hit
+    return [
+        Place(h.start, h.end, h.payload.name, h.payload.partner, h.payload.kind)
+        for h in sorted(accepted.values(), key=lambda h: h.start)
+    ]
+
+
+def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
+    lower = folded.lower
+    window = lower[max(0, hit.start - 30) : hit.start]
+    if any(window.endswith(cue) for cue in STATE_CUES):
+        return True
+    if _next_token(folded.cased, hit.end)[:1].isupper() and hit.end + 1 not in accepted:
+        return False
+    if any(window.endswith(cue) for cue in CUES):
+        return True
+    previous, following = _previous_token(lower, hit.start), _next_token(lower, hit.end)
+    if previous == "(" and following == ")":
+        return True
+    if following == "việt":
+        return True
+    if previous in LIST_JOINERS:
+        before = hit.start - len(previous) - 2  # the space that ends the token before the joiner
+        if any(other.end == before for other in accepted.values()):
+            return True
+    if following in LIST_JOINERS:
+        after = hit.end + len(following) + 2  # first character of the token after the joiner
+        if after in accepted:
+            return True
+    return False
+
+
+def _country_nearby(hit: Hit, accepted: dict[int, Hit], reach: int = 60) -> bool:
+    partner = hit.payload.partner
+    return any(
+        other.payload.partner == partner and other.payload.kind == "country"
+        and -reach <= other.start - hit.end <= reach
+        for other in accepted.values()
+    )

@@ -1,0 +1,250 @@
+"""Foreign visits and meetings: who came, who went, from a clause of Vietnamese news prose.
+
+A visit is a clause with a visit verb and a foreign partner. The verb alone is not enough: provincial
+news is full of domestic visits ("thăm hỏi gia đình chính sách", "đoàn kiểm tra làm việc với huyện").
+The partner alone is not enough either ("Hội hữu nghị Việt Nam - Lào", "xuất khẩu sang Trung Quốc").
+A mention with no named partner ("các đoàn khách nước ngoài") is not reported: an alert must say who.
+
+Direction comes from where the clause says the visit happens: "sang thăm … tại Quảng Tây (Trung
+Quốc)" is outbound, "… (Trung Quốc) … sang thăm và làm việc tại tỉnh Cao Bằng" inbound, "tiếp Đại sứ …"
+inbound. When the clause does not say, direction is "unknown" rather than a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from monitor.folded import FoldedText
+from monitor.lexicon import Hit
+from monitor.places import Place
+
+INBOUND, OUTBOUND, UNKNOWN = "inbound", "outbound", "unknown"
+FOREIGN, DOMESTIC = "foreign", "domestic"
+
+# Verb classes. "move": someone travels (direction from the destination, else from who travels);
+# "receive": our side receives the partner; "meet": talks, place decides; "courtesy": the caller is
+# the guest; "attend": only a visit when held abroad; "visit": bare "thăm", only with a foreign place
+# right after it. Not "sang làm việc": that is mostly labour going abroad ("đưa lao động sang làm việc
+# tại Hàn Quốc"); a delegation that "sang làm việc" is found as a delegation. "delegation": a delegation with no verb, placed by "tại"/"ở" (which side it
+# came from is its name: "Đoàn đại biểu tỉnh Hủa Phăn (Lào) … tại Thanh Hóa").
+TRIGGERS = {
+    "move": [
+        "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
+        "thăm chính thức", "thăm cấp nhà nước", "thăm hữu nghị", "thăm cấp cao", "chuyến thăm",
+        "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác",
+    ],
+    "receive": [
+        "tiếp đại sứ", "tiếp tổng lãnh sự", "tiếp lãnh sự", "tiếp đoàn", "tiếp ngài", "tiếp xã giao",
+        "tiếp và làm việc", "tiếp , làm việc", "đón tiếp", "tiếp đón", "đón đoàn", "tiếp bộ trưởng",
+        "tiếp thứ trưởng", "tiếp thống đốc", "tiếp tỉnh trưởng", "tiếp phó tỉnh trưởng", "tiếp chủ tịch",
+        "tiếp phó chủ tịch", "tiếp bí thư", "tiếp phó bí thư", "tiếp trưởng đại diện", "tiếp giám đốc",
+        "tiếp tổng giám đốc", "tiếp ông", "tiếp bà", "tiếp phái đoàn", "tiếp lãnh đạo", "tiếp các",
+        "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
+    ],
+    "meet": ["hội đàm", "hội kiến", "làm việc với"],
+    "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao"],
+    "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
+    "visit": ["thăm"],
+    "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
+}
+# When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
+# host follows "với", not talks (meet) with an unknown place.
+_PRIORITY = ("receive", "courtesy", "move", "meet", "attend", "visit", "delegation")
+# "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
+_NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
+_MARKERS = frozenset({"tại", "ở", "sang", "tới", "đến"})
+_STAY_MARKERS = frozenset({"tại", "ở"})  # for a bare delegation "sang" is trade ("xuất khẩu sang …")
+# Words before a place name, in any case ("tại tỉnh …", "thăm Cộng hòa Cu-ba", "Vương quốc …").
+_ADMIN = frozenset(
+    "tỉnh thành phố thủ đô nước huyện châu khu tự trị bang vùng quận xã thị trấn đặc các một số "
+    "cộng hòa liên vương quốc hợp chúng dân chủ nhân".split()
+)
+_HOME = frozenset({"địa", "nhà", "ta", "đây", "việt", "trong"})
+# Venues: "tại trụ sở Tỉnh ủy", "tại hội trường"; which side they are on is said after them.
+_VENUES = frozenset("trụ sở hội trường văn phòng nhà khách sạn phòng".split())
+_MAX_SCAN = 24
+# "Tại buổi hội đàm, …": a reference back to a meeting already reported, not another one.
+_BACK_REFERENCE = (" buổi ", " cuộc ")
+
+
+def trigger_entries() -> list[tuple[str, str]]:
+    return [(verb_class, phrase) for verb_class, phrases in TRIGGERS.items() for phrase in phrases]
+
+
+@dataclass(slots=True)
+class Visit:
+    partners: list[str]
+    direction: str
+    sentence: str
+    clause: str = ""
+    trigger: str = ""
+    places: list[str] = field(default_factory=list)
+    # Canonical-text spans of the clause, the trigger and each partner mention (for highlighting).
+    span: tuple[int, int] = (0, 0)
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "partners": self.partners,
+            "direction": self.direction,
+            "sentence": self.sentence,
+            "clause": self.clause,
+            "trigger": self.trigger,
+            "places": self.places,
+        }
+
+
+def detect_visits(folded: FoldedText, triggers: list[Hit], places: list[Place], title_end: int = 0) -> list[Visit]:
+    """Visits in text order. ``title_end``: folded end of the headline, whose visit is the one the body
+    reports in more detail, so a headline visit is dropped when the body has one with its partners."""
+    visits: list[Visit] = []
+    headline: list[Visit] = []
+    seen: set[tuple] = set()
+    done_clauses: set[int] = set()
+    for trigger in _merge(folded, triggers):
+        clause_start, clause_end = folded.clause_bounds(trigger.start)
+        if clause_start in done_clauses:
+            continue
+        in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
+        if not in_clause:
+            continue
+        found = _read_clause(folded, trigger, clause_end, in_clause)
+        if found is None or not found[1]:
+            continue
+        direction, partners = found
+        done_clauses.add(clause_start)
+        visit = _visit(folded, trigger, clause_start, clause_end, direction, partners)
+        key = (visit.clause, tuple(visit.partners), visit.direction)
+        if key not in seen:
+            seen.add(key)
+            (headline if clause_end <= title_end else visits).append(visit)
+    body_partners = {tuple(v.partners) for v in visits}
+    return [v for v in headline if tuple(v.partners) not in body_partners] + visits
+
+
+def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
+    """Overlapping verbs become one ("sang thăm" + "thăm và làm việc"); the stronger class wins."""
+    merged: list[Hit] = []
+    for hit in sorted(triggers, key=lambda h: (h.start, -h.end)):
+        ends_with_visit = folded.lower.endswith(" thăm", 0, hit.end)
+        if ends_with_visit and _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER:
+            continue
+        if hit.payload in ("meet", "courtesy", "receive") and folded.lower.endswith(_BACK_REFERENCE, 0, hit.start):
+            continue
+        if merged and hit.start <= merged[-1].end:
+            last = merged[-1]
+            stronger = min(last.payload, hit.payload, key=_PRIORITY.index)
+            merged[-1] = Hit(last.start, max(last.end, hit.end), stronger)
+        else:
+            merged.append(hit)
+    return merged
+
+
+def _next_word(folded: FoldedText, end: int) -> str:
+    after = folded.lower.find(" ", end + 1)
+    return folded.lower[end + 1 : after] if after != -1 else ""
+
+
+def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place]):
+    """(direction, partner mentions) for one verb in its clause, or None when it is no foreign visit."""
+    verb = trigger.payload
+    before = [p for p in places if p.end <= trigger.start]
+    after = [p for p in places if p.start >= trigger.end]
+    markers = _STAY_MARKERS if verb == "delegation" else _MARKERS
+    where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers)
+    if where is None and verb in ("meet", "move", "delegation"):
+        # "Tại bang California, đoàn đã làm việc với …": the place opens the clause.
+        clause_start = folded.clause_bounds(trigger.start)[0]
+        if folded.lower.startswith(("tại ", "ở "), clause_start):
+            where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+    if verb == "receive":
+        if after:
+            return INBOUND, after
+        return (OUTBOUND if _passive(folded, trigger, before) else INBOUND), before
+    if where == FOREIGN:
+        abroad = [p for p in places if p.start >= at] or after
+        return (OUTBOUND, abroad) if abroad else None
+    if verb in ("attend", "visit"):
+        return None
+    if where == DOMESTIC:
+        if verb in ("meet", "delegation"):
+            guests = [p for p in after if p.start < at] or before
+        else:
+            guests = before
+        return (INBOUND, guests) if guests else None
+    if verb == "delegation":
+        return None
+    if verb == "meet":
+        return UNKNOWN, after or before
+    if verb == "courtesy":
+        return (INBOUND, before) if before else (OUTBOUND, after)
+    # "move" with no place said: the travellers are before the verb, or the hosts after it.
+    return (INBOUND, before) if before else (OUTBOUND, after)
+
+
+def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
+    """"Đoàn của tỉnh được Chính quyền Hủa Phăn (Lào) đón tiếp": the partner hosts, we travel."""
+    window = folded.lower[max(0, trigger.start - 120) : trigger.start]
+    marker = window.rfind(" được ")
+    if marker == -1:
+        return False
+    marker += max(0, trigger.start - 120)
+    return any(p.start > marker for p in before)
+
+
+def _destination(folded: FoldedText, position: int, stop: int, places: list[Place], immediate: bool, markers):
+    """Where the clause places the visit: (FOREIGN | DOMESTIC | None, folded offset of the place)."""
+    starts = {p.start for p in places}
+    for steps, (start, token) in enumerate(folded.tokens_from(position, stop)):
+        if steps > _MAX_SCAN:
+            break
+        if (immediate and steps == 0) or token.lower() in markers:
+            target = start if (immediate and steps == 0) else start + len(token) + 1
+            kind = _place_kind(folded, target, stop, starts)
+            if kind:
+                return kind, target
+    return None, -1
+
+
+def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) -> str | None:
+    skipped = False
+    tokens = folded.tokens_from(position, stop)
+    for start, token in tokens:
+        if start in starts:
+            return FOREIGN
+        low = token.lower()
+        if low in _ADMIN or low in _VENUES:
+            skipped = True
+            continue
+        if token[0].isupper():
+            # A capitalised name: foreign if a foreign place is part of it ("Thủ đô Viêng Chăn").
+            for _, (start, token) in zip(range(8), tokens):
+                if start in starts:
+                    return FOREIGN
+                if not (token[0].isupper() or token in "()"):
+                    break
+            return DOMESTIC
+        if low in _HOME:
+            return DOMESTIC
+        if low == "bạn" or (low == "ngoài" and skipped):  # "nước bạn", "ở nước ngoài"
+            return FOREIGN
+        return DOMESTIC if skipped else None
+    return DOMESTIC if skipped else None
+
+
+def _visit(folded, trigger, clause_start, clause_end, direction, mentions: list[Place]) -> Visit:
+    partners = list(dict.fromkeys(p.partner for p in mentions))
+    places = list(dict.fromkeys(p.name for p in mentions if p.kind == "place"))
+    span = folded.span_of(clause_start, clause_end)
+    trigger_span = folded.span_of(trigger.start, trigger.end)
+    highlights = [trigger_span] + [folded.span_of(p.start, p.end) for p in mentions]
+    return Visit(
+        partners=partners,
+        direction=direction,
+        sentence=folded.sentence(span[0], span[1]),
+        clause=" ".join(folded.text[span[0] : span[1]].split()),
+        trigger=folded.text[trigger_span[0] : trigger_span[1]],
+        places=places,
+        span=span,
+        highlights=sorted(highlights),
+    )

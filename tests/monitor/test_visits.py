@@ -1,0 +1,110 @@
+import pytest
+
+from monitor.analysis import Monitor
+from tests.monitor.labelled import load_articles
+from tests.monitor.spelling import SPELLINGS
+
+MONITOR = Monitor()
+
+
+def visits(text: str) -> list[tuple[list[str], str]]:
+    return [(v.partners, v.direction) for v in MONITOR.analyse(text).visits]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Bí thư Tỉnh ủy dẫn đầu đoàn sang thăm và làm việc tại Quảng Tây (Trung Quốc).",
+            [(["Trung Quốc"], "outbound")],
+        ),
+        (
+            "Đoàn đại biểu Khu ủy Quảng Tây (Trung Quốc) do Bí thư Khu ủy làm trưởng đoàn sang thăm và làm việc "
+            "tại tỉnh Cao Bằng.",
+            [(["Trung Quốc"], "inbound")],
+        ),
+        ("Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản tại Việt Nam.", [(["Nhật Bản"], "inbound")]),
+        ("Ông Kim, Tổng Lãnh sự Hàn Quốc tại Đà Nẵng chào xã giao Chủ tịch tỉnh.", [(["Hàn Quốc"], "inbound")]),
+        ("Phó Chủ tịch tỉnh thăm tỉnh Hủa Phăn.", [(["Lào"], "outbound")]),
+        ("Hai bên đã hội đàm với Đoàn đại biểu tỉnh Vân Nam (Trung Quốc).", [(["Trung Quốc"], "unknown")]),
+        (
+            "Đoàn công tác của tỉnh do Phó Chủ tịch làm trưởng đoàn đã làm việc tại tỉnh Luông Pha Băng, Lào.",
+            [(["Lào"], "outbound")],
+        ),
+        (
+            "Lãnh đạo tỉnh tiếp và làm việc với Trưởng đại diện Tổ chức JICA tại Việt Nam.",
+            [(["Nhật Bản"], "inbound")],
+        ),
+        (
+            "Đoàn công tác của tỉnh được Chính quyền tỉnh Xiêng Khoảng (Lào) đón tiếp nồng hậu.",
+            [(["Lào"], "outbound")],
+        ),
+        ("Thủ tướng có chuyến thăm chính thức Cộng hòa Pháp.", [(["Pháp"], "outbound")]),
+    ],
+)
+def test_visits_partners_and_direction(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lãnh đạo tỉnh thăm hỏi, tặng quà gia đình chính sách tại huyện Mường Tè.",
+        "Đoàn kiểm tra của Tỉnh ủy làm việc với Huyện ủy Phong Thổ.",
+        "Chủ tịch tỉnh đến thăm hỏi, tặng quà lưu học sinh Lào nhân Tết Bunpimay.",
+        "Tỉnh tổ chức đón tiếp 321 đoàn của các tổ chức phi chính phủ nước ngoài.",
+        "Các đoàn khách nước ngoài đến công tác tại tỉnh; các đoàn của tỉnh đi công tác ở nước ngoài.",
+        "Tỉnh đưa 200 lao động sang làm việc tại Hàn Quốc và Nhật Bản.",
+        "Đoàn công tác đã khảo sát thị trường xuất khẩu sang Trung Quốc.",
+        "Hội hữu nghị Việt Nam - Lào tổ chức gặp mặt lưu học sinh Lào.",
+        "Phó Chủ tịch UBND tỉnh tham gia Hội nghị gặp gỡ Nhật Bản tại Hà Nội.",
+        "Đội tuyển U23 Thái Lan đến Việt Nam tham dự giải.",
+        "Đoàn đại biểu TP.HCM dâng hoa tại nghĩa trang Bà Rịa - Vũng Tàu.",
+        "Tại buổi hội đàm, hai bên bàn về hợp tác với các tỉnh Bắc Lào.",
+        "Chủ tịch tỉnh thăm và làm việc tại huyện Trùng Khánh.",
+    ],
+)
+def test_not_foreign_visits(text):
+    assert visits(text) == []
+
+
+def test_one_visit_per_clause_with_its_sentence_trigger_and_places():
+    text = (
+        "Đẩy mạnh hợp tác qua các hoạt động trao đổi đoàn: Tháng 2/2016, Bí thư Tỉnh ủy dẫn đầu đoàn sang thăm "
+        "và làm việc tại Quảng Tây (Trung Quốc); tháng 4/2016, đoàn đại biểu Quảng Tây (Trung Quốc) sang thăm và "
+        "làm việc tại tỉnh Cao Bằng."
+    )
+    found = MONITOR.analyse(text).visits
+    assert [(v.partners, v.direction, v.places) for v in found] == [
+        (["Trung Quốc"], "outbound", ["Quảng Tây"]),
+        (["Trung Quốc"], "inbound", ["Quảng Tây"]),
+    ]
+    assert all(v.sentence == text for v in found)
+    assert found[0].trigger == "sang thăm và làm việc"
+    assert found[0].clause.startswith("Tháng 2/2016")
+    assert found[0].as_json().keys() >= {"partners", "direction", "sentence"}
+
+
+def test_a_headline_visit_gives_way_to_the_body_that_reports_it():
+    text = "Tiếp Đại sứ Cuba\nSáng 26/7, tại trụ sở Tỉnh ủy, Bí thư Tỉnh ủy hội kiến Đại sứ Cuba tại Việt Nam."
+    found = MONITOR.analyse(text).visits
+    assert [(v.partners, v.direction) for v in found] == [(["Cuba"], "inbound")]
+    assert found[0].clause.startswith("Sáng 26/7")
+
+
+def test_a_headline_visit_stays_when_the_body_does_not_repeat_it():
+    found = MONITOR.analyse("Bí thư Tỉnh ủy tiếp Đại sứ Cuba\nHai bên bàn về hợp tác y tế.").visits
+    assert [(v.partners, v.direction) for v in found] == [(["Cuba"], "inbound")]
+
+
+SEEDS = [a for a in load_articles() if a.id.startswith("seed-")]
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+@pytest.mark.parametrize("article", SEEDS, ids=[a.id for a in SEEDS])
+def test_every_seed_visit_in_every_spelling(article, spelling):
+    found = MONITOR.analyse(SPELLINGS[spelling](article.text)).visits
+    expected = [(sorted(v["partners"]), v["direction"]) for v in article.visits]
+    assert [(sorted(v.partners), v.direction) for v in found] == expected
+    for visit, label in zip(found, article.visits):
+        assert SPELLINGS[spelling](label["clause"]) in visit.clause or label["clause"] in visit.clause
