@@ -3,6 +3,7 @@ earlier ones wrote to the database; no step calls back up the chain."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from dataclasses import dataclass
@@ -67,6 +68,37 @@ def crawl(prepared: Prepared, portal_ids: list[str] | None = None) -> BatchResul
     return run_batch(prepared.settings, prepared.factory, ids)
 
 
-def run_once(settings: Settings, portal_ids: list[str] | None = None) -> BatchResult | None:
+@dataclass
+class CycleReport:
+    updates: int = 0
+    batch: BatchResult | None = None
+    matched: object = None
+    sent: object = None
+
+    @property
+    def runs(self):
+        return self.batch.runs if self.batch else []
+
+    @property
+    def new_articles(self) -> int:
+        return self.batch.new_articles if self.batch else 0
+
+
+def match(prepared: Prepared, cache=None):
+    from monitor.processing import MonitorCache, match_pending
+
+    cache = cache or MonitorCache(prepared.settings.rules)
+    return match_pending(prepared.factory, cache)
+
+
+def run_once(settings: Settings, portal_ids: list[str] | None = None) -> CycleReport:
+    """Bot commands, crawl, match, send — each step reading what the one before wrote."""
+    from crawler.alerts import apply_bot_updates, send_alerts
+
     prepared = prepare(settings)
-    return crawl(prepared, portal_ids)
+    report = CycleReport()
+    report.updates = asyncio.run(apply_bot_updates(settings, prepared.factory))
+    report.batch = crawl(prepared, portal_ids)
+    report.matched = match(prepared)
+    report.sent = asyncio.run(send_alerts(settings, prepared.factory))
+    return report

@@ -15,5 +15,12 @@ def register(sub) -> None:
 def handle(args, settings: Settings) -> int:
     if not args.once:
         raise UserError("the long-running daemon is not built yet; use `portalwatch run --once`")
-    print_batch(cycle.run_once(settings))
+    report = cycle.run_once(settings)
+    print_batch(report.batch)
+    matched, sent = report.matched, report.sent
+    print(
+        f"{report.updates} bot updates; matched {matched.articles} articles "
+        f"({matched.new_directives} new directives, {matched.alerts} alerts queued); "
+        f"sent {sent.sent} alerts ({sent.retried} to retry, {sent.failed} failed)"
+    )
     return 0

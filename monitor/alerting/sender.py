@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from monitor.alerting.format import Alert as Message
-from monitor.alerting.format import Reason, Source, render_parts, render_text
+from monitor.alerting.format import Reason, Source, render_parts, render_text, split_message
 from monitor.alerting.pacing import Pacer, backoff_delay
 from monitor.alerting.telegram_errors import Action, classify
 from storage import outbox, subscribers
@@ -29,6 +29,8 @@ log = logging.getLogger("portalwatch.sender")
 
 class Delivery(Protocol):
     async def send(self, chat_id: int, view: outbox.AlertView) -> int | None: ...
+
+    async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None: ...
 
 
 def message_of(view: outbox.AlertView) -> Message:
@@ -54,6 +56,14 @@ class TelegramDelivery:
             message_id = message_id or sent.message_id
         return message_id
 
+    async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None:
+        message_id = None
+        for part in split_message(html_text):
+            await self.pacer.acquire(chat_id)
+            sent = await self.bot.send_message(chat_id, part, parse_mode="HTML", disable_web_page_preview=True)
+            message_id = message_id or sent.message_id
+        return message_id
+
 
 class ConsoleDelivery:
     """No bot token: print what would be sent, so the embedded default still shows its alerts."""
@@ -65,6 +75,10 @@ class ConsoleDelivery:
 
     async def send(self, chat_id: int, view: outbox.AlertView) -> int | None:
         print(f"--- alert for chat {chat_id} ---\n{render_text(message_of(view))}\n", file=self.stream, flush=True)
+        return None
+
+    async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None:
+        print(f"--- digest for chat {chat_id} ---\n{plain}\n", file=self.stream, flush=True)
         return None
 
 
@@ -103,6 +117,34 @@ class Sender:
                 break
             await asyncio.gather(*(self._serve_chat(ids, stop) for ids in chats.values()))
         return self.stats
+
+    async def send_digests(self) -> int:
+        """Send each subscriber whose digest time has come one message with everything queued for it."""
+        from monitor.alerting.digest import is_due, render_digest
+
+        now, sent = utcnow(), 0
+        with transaction(self.factory) as session:
+            due = [s.id for s in subscribers.all_subscribers(session) if is_due(s, now)]
+        for subscriber_id in due:
+            with transaction(self.factory) as session:
+                subscriber = session.get(outbox.Subscriber, subscriber_id)
+                alerts = outbox.digest_alerts(session, subscriber_id)
+                views = [outbox.view(session, alert) for alert in alerts]
+                chat_id = subscriber.chat_id
+            if views:
+                html_text, plain = render_digest(views, now)
+                try:
+                    message_id = await self.delivery.send_digest(chat_id, html_text, plain)
+                except Exception as exc:
+                    self.stats.errors.append(f"digest for {chat_id}: {classify(exc).reason}")
+                    log.warning("digest for chat %s not sent: %s", chat_id, exc)
+                    continue
+                with transaction(self.factory) as session:
+                    outbox.mark_sent(session, [a.id for a in alerts], message_id, now)
+                sent += 1
+            with transaction(self.factory) as session:
+                session.get(outbox.Subscriber, subscriber_id).last_digest_at = now
+        return sent
 
     async def _serve_chat(self, alert_ids: list[int], stop: asyncio.Event | None) -> None:
         async with self.workers:

@@ -1,0 +1,180 @@
+"""The match step: stored articles in, directive sightings, match records and queued alerts out.
+
+Articles are taken in storage order so the first sighting of a code is the earliest article that
+has it. Each article is one transaction — its registry entries, matches, alerts and its
+``matched_at`` stamp commit together — so a crash never leaves an article half-matched or an alert
+without its match. Baseline articles (a new portal's archive) feed the registry and get matches,
+but queue no alerts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from monitor.alerting.format import EventKind, VN_TZ
+from monitor.analysis import ArticleInput, Monitor
+from monitor.matcher import RuleMatch
+from monitor.rules import Rule, rules_from_setting
+from storage import directives as registry_store
+from storage import outbox, subscribers
+from storage.db import transaction
+from storage.models import Article, Match, Portal, Subscriber
+from storage.types import utcnow
+
+log = logging.getLogger("portalwatch.match")
+BATCH = 200
+
+KIND_OF = {"new-directive": EventKind.DIRECTIVE, "directive": EventKind.DIRECTIVE, "visit": EventKind.FOREIGN_VISIT}
+
+
+@dataclass
+class MatchStats:
+    articles: int = 0
+    matches: int = 0
+    new_directives: int = 0
+    alerts: int = 0
+    new_codes: list[str] = field(default_factory=list)
+
+
+def subscriber_rule(rule) -> Rule:
+    return Rule(
+        id=f"sub-{rule.id}",
+        name=rule.name,
+        subscriber=rule.subscriber_id,
+        any=rule.any_terms,
+        all=rule.all_terms,
+        none=rule.none_terms,
+        accent_insensitive=rule.accent_insensitive,
+        portals=rule.portals,
+        provinces=rule.provinces,
+    )
+
+
+class MonitorCache:
+    """Compiling many subscriber terms takes a moment: rebuild only when the rules change."""
+
+    def __init__(self, rules_path: Path | None):
+        self.global_rules = rules_from_setting(rules_path)
+        self._key: str | None = None
+        self._monitor: Monitor | None = None
+
+    def get(self, session) -> Monitor:
+        rules = self.global_rules + [subscriber_rule(r) for r in subscribers.all_rules(session)]
+        key = hashlib.sha256(json.dumps([r.model_dump(mode="json") for r in rules], sort_keys=True).encode()).hexdigest()
+        if key != self._key:
+            self._monitor, self._key = Monitor(rules), key
+        return self._monitor
+
+
+def event_key(match: RuleMatch, article: Article) -> str | None:
+    """Reports of one event share a key: a new code, or a visit's partners on one day."""
+    if match.kind == "new-directive":
+        return "directive:" + ",".join(sorted(match.terms))
+    if match.kind == "visit":
+        day = (article.published_at or article.first_seen_at).astimezone(VN_TZ).date().isoformat()
+        return "visit:" + ",".join(sorted(match.terms)) + ":" + day
+    return None
+
+
+def reason_of(match: RuleMatch) -> dict:
+    kind = KIND_OF.get(match.kind, EventKind.KEYWORD)
+    detail = "; ".join(match.reasons) if match.reasons else ", ".join(match.terms)
+    return {
+        "kind": kind.value,
+        "rule": match.rule,
+        "detail": detail,
+        "terms": list(match.terms),
+        "snippet": match.snippet.text,
+        "spans": [list(span) for span in match.snippet.highlights],
+    }
+
+
+def match_pending(factory, cache: MonitorCache, limit: int | None = None) -> MatchStats:
+    stats = MatchStats()
+    with transaction(factory) as session:
+        monitor = cache.get(session)
+        known = registry_store.known_codes(session)
+        provinces = dict(session.execute(select(Portal.id, Portal.province)).all())
+    while limit is None or stats.articles < limit:
+        with transaction(factory) as session:
+            ids = list(
+                session.scalars(select(Article.id).where(Article.matched_at.is_(None)).order_by(Article.id).limit(BATCH))
+            )
+        if not ids:
+            break
+        for article_id in ids:
+            _match_one(factory, monitor, known, provinces, article_id, stats)
+    return stats
+
+
+def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, article_id: int, stats: MatchStats) -> None:
+    with transaction(factory) as session:
+        article = session.get(Article, article_id)
+        analysis = monitor.analyse(
+            ArticleInput(
+                article.text or "",
+                title=article.title or "",
+                lead=article.lead or "",
+                portal=article.portal_id,
+                province=provinces.get(article.portal_id),
+                url=article.url,
+            ),
+            known_codes=known,
+        )
+        article.topic, article.topic_score = analysis.topic.label, analysis.topic.score
+        article.matched_at = utcnow()
+        for directive in analysis.directives:
+            fields = {"kind": directive.kind, "number": directive.number, "year": directive.year, "issuer": directive.issuer, "issued_on": directive.date}
+            _, first = registry_store.record_mention(session, article.id, directive.code, fields, directive.sentence)
+            if first:
+                stats.new_directives += 1
+                stats.new_codes.append(directive.code)
+        recipients: dict[int, list[tuple[dict, str | None]]] = {}
+        defaults = None
+        stored_rules: set[str] = set()
+        for match in analysis.rules:
+            if match.rule not in stored_rules:
+                stored_rules.add(match.rule)
+                session.add(
+                    Match(
+                        article_id=article.id,
+                        kind="directive" if match.kind == "new-directive" else ("keyword" if match.kind == "keyword" else match.kind),
+                        rule_id=int(match.rule[4:]) if match.rule.startswith("sub-") else None,
+                        rule_name=match.name or match.rule,
+                        terms=list(match.terms),
+                        snippet=match.snippet.marked("[[", "]]"),
+                        data={"reasons": list(match.reasons), "rule": match.rule},
+                    )
+                )
+                stats.matches += 1
+            if article.baseline:
+                continue
+            entry = (reason_of(match), event_key(match, article))
+            if match.subscriber is None:
+                if defaults is None:
+                    defaults = list(
+                        session.scalars(
+                            select(Subscriber.id).where(Subscriber.active.is_(True), Subscriber.follows_defaults.is_(True))
+                        )
+                    )
+                for subscriber_id in defaults:
+                    recipients.setdefault(subscriber_id, []).append(entry)
+            else:
+                recipients.setdefault(int(match.subscriber), []).append(entry)
+        for subscriber_id, entries in recipients.items():
+            subscriber = session.get(Subscriber, subscriber_id)
+            if subscriber is None or not subscriber.active:
+                continue
+            reasons = list({json.dumps(r, sort_keys=True, ensure_ascii=False): r for r, _ in entries}.values())
+            keys = [k for _, k in entries if k]
+            outbox.queue_alert(session, subscriber, article.id, reasons, min(keys) if keys else None)
+            stats.alerts += 1
+    # Only once the article's transaction has committed do its codes count as known.
+    known.update(analysis.codes)
+    stats.articles += 1

@@ -1,0 +1,35 @@
+"""The directive registry: every code ever seen, with its first article and its mentions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Directive, DirectiveMention
+from storage.types import utcnow
+
+
+def known_codes(session: Session) -> set[str]:
+    return set(session.scalars(select(Directive.code)))
+
+
+def record_mention(session: Session, article_id: int, code: str, fields: dict, sentence: str | None) -> tuple[Directive, bool]:
+    """Store that ``article_id`` mentions ``code``; returns (directive, first sighting)."""
+    directive = session.scalar(select(Directive).where(Directive.code == code))
+    created = directive is None
+    if created:
+        directive = Directive(code=code, first_article_id=article_id, first_seen_at=utcnow(), mentions=0, **fields)
+        session.add(directive)
+        session.flush()
+    exists = session.scalar(
+        select(DirectiveMention.id).where(DirectiveMention.directive_id == directive.id, DirectiveMention.article_id == article_id)
+    )
+    if exists is None:
+        session.add(DirectiveMention(directive_id=directive.id, article_id=article_id, sentence=sentence))
+        directive.mentions = (directive.mentions or 0) + 1
+    return directive, created
+
+
+def mention_count(session: Session, code: str) -> int:
+    directive = session.scalar(select(Directive).where(Directive.code == code))
+    return directive.mentions if directive else 0
