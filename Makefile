@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/portalwatch run
+
+once: $(STAMP)
 	$(BIN)/portalwatch run --once
 
 test: $(STAMP)

@@ -25,7 +25,7 @@ def crawl_portals(settings: Settings, portal_ids: list[str], batch_id: str) -> N
     registry = load_registry(settings.portals)
     portals = [registry.get(pid) for pid in portal_ids]
     portals = [p for p in portals if p is not None]
-    process = CrawlerProcess(scrapy_settings(settings, batch_id), install_root_handler=False)
+    process = CrawlerProcess(scrapy_settings(settings, batch_id))
     configure_logging(settings)  # Scrapy just reset its loggers to DEBUG
     for portal in portals:
         try:

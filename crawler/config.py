@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     portals: Path = BUNDLED_PORTALS
     rules: Path | None = None
     http_port: int = 8080
+    # 0.0.0.0 so the health check and metrics are reachable through a container's published port.
+    http_host: str = "0.0.0.0"
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     user_agent: str = "portalwatch/0.1 (+https://github.com/portalwatch/portalwatch; Vietnamese portal monitor)"
@@ -33,6 +35,10 @@ class Settings(BaseSettings):
     # Listing pages followed per listing on one visit (pagination stops earlier once a page is all seen).
     max_listing_pages: int = 5
     default_interval_minutes: int = 15
+    # The daemon starts each portal's first crawl at a random moment within this many seconds.
+    first_crawl_within: float = 45.0
+    # Multiplies every crawl interval; tests and soak benchmarks shrink it to run many cycles quickly.
+    interval_scale: float = 1.0
     # Politeness; tests on 127.0.0.1 lower the delay.
     download_delay: float = 1.0
     autothrottle: bool = True

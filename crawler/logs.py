@@ -33,6 +33,20 @@ class _Redacting(logging.Filter):
         return True
 
 
+class _QuietLibraries(logging.Filter):
+    """Scrapy re-applies its own logger levels whenever a crawler starts; filtering at the handler
+    keeps its INFO chatter (versions, stats dumps) out of our one-line-per-event log regardless."""
+
+    PREFIXES = ("scrapy", "twisted", "py.warnings")
+
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or self.level <= logging.DEBUG or not record.name.startswith(self.PREFIXES)
+
+
 class JsonFormatter(logging.Formatter):
     EXTRA = ("portal", "run_id", "batch", "event", "url", "status", "reason")
 
@@ -59,10 +73,15 @@ def configure_logging(settings: Settings) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     handler.addFilter(_Redacting((secret,)))
+    handler.addFilter(_QuietLibraries(logging.getLevelName(settings.log_level.upper())))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
     for noisy in ("scrapy", "twisted", "htmldate", "httpx", "apscheduler", "telegram", "alembic", "filelock"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # A portal's failure is reported once, as one line, by the crawl recorder; Scrapy's own tracebacks
+    # for the same failure (retries given up, robots.txt unreachable) would only repeat it.
+    for repeated in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+        logging.getLogger(repeated).setLevel(logging.CRITICAL)
     # trafilatura warns "discarding data" for every page that is not an article: that is our verdict to give.
     logging.getLogger("trafilatura").setLevel(logging.ERROR)

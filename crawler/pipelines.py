@@ -74,7 +74,7 @@ class ExtractionPipeline:
             result.has_time = True
         if not result.title:
             return ProcessedPage(item, extraction=result, reject="not an article: no title")
-        return ProcessedPage(item, extraction=result, content_hash=content_hash(result.text))
+        return ProcessedPage(item, extraction=result, content_hash=content_hash(f"{result.lead or ''}\n{result.text}"))
 
 
 class DeduplicationPipeline:

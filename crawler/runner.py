@@ -6,6 +6,7 @@ caller (the CLI, or the daemon holding the bot and scheduler): each batch gets a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import signal
@@ -22,6 +23,7 @@ from storage.types import utcnow
 
 log = logging.getLogger("portalwatch.runner")
 GRACE_SECONDS = 15
+SHUTDOWN_GRACE = 5
 
 
 @dataclass
@@ -45,14 +47,35 @@ class BatchResult:
         return sum(run.new_articles for run in self.runs)
 
 
+def _payload(settings: Settings, portal_ids: list[str], batch_id: str) -> bytes:
+    return json.dumps({"settings": settings.to_json(), "portals": portal_ids, "batch_id": batch_id}).encode("utf-8")
+
+
+def _close_batch(factory, batch_id: str, portal_ids: list[str], reason: str) -> list[RunSummary]:
+    """Runs the child left open are closed as interrupted; portals it never opened get a failed run."""
+    with transaction(factory) as session:
+        repo.close_interrupted_runs(session, reason, batch_id=batch_id)
+        runs = {run.portal_id: run for run in repo.runs_of_batch(session, batch_id)}
+        for portal_id in portal_ids:
+            if portal_id not in runs:
+                run = repo.start_run(session, portal_id, batch_id)
+                runs[portal_id] = repo.finish_run(session, run.id, "failed", reason, {})
+        return [RunSummary(r.portal_id, r.status, r.reason, r.new_articles or 0, r.requests or 0) for r in runs.values()]
+
+
+def _end_reason(timed_out: bool, timeout: float, returncode: int | None) -> str:
+    if timed_out:
+        return f"crawl timed out after {timeout:.0f} s"
+    return f"crawl process ended abnormally (exit code {returncode})"
+
+
 def run_batch(settings: Settings, factory, portal_ids: list[str], timeout: float | None = None) -> BatchResult:
     batch_id = uuid.uuid4().hex[:16]
     timeout = timeout if timeout is not None else settings.crawl_timeout
-    payload = json.dumps({"settings": settings.to_json(), "portals": portal_ids, "batch_id": batch_id})
     child = subprocess.Popen([sys.executable, "-m", "crawler.batch"], stdin=subprocess.PIPE)
     timed_out = False
     try:
-        child.stdin.write(payload.encode("utf-8"))
+        child.stdin.write(_payload(settings, portal_ids, batch_id))
         child.stdin.close()
         child.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -62,23 +85,51 @@ def run_batch(settings: Settings, factory, portal_ids: list[str], timeout: float
     except BaseException:
         stop_child(child)
         raise
-    reason = (
-        f"crawl timed out after {timeout:.0f} s"
-        if timed_out
-        else f"crawl process ended abnormally (exit code {child.returncode})"
-    )
-    with transaction(factory) as session:
-        repo.close_interrupted_runs(session, reason, batch_id=batch_id)
-        runs = {run.portal_id: run for run in repo.runs_of_batch(session, batch_id)}
-        for portal_id in portal_ids:
-            if portal_id not in runs:
-                # The child never opened this portal (it died first, or the spider could not be built).
-                run = repo.start_run(session, portal_id, batch_id)
-                runs[portal_id] = repo.finish_run(session, run.id, "failed", reason, {})
-        summaries = [
-            RunSummary(r.portal_id, r.status, r.reason, r.new_articles or 0, r.requests or 0) for r in runs.values()
-        ]
-    return BatchResult(batch_id, child.returncode, timed_out, summaries)
+    runs = _close_batch(factory, batch_id, portal_ids, _end_reason(timed_out, timeout, child.returncode))
+    return BatchResult(batch_id, child.returncode, timed_out, runs)
+
+
+async def run_batch_async(
+    settings: Settings, factory, portal_ids: list[str], timeout: float | None = None, stop: asyncio.Event | None = None
+) -> BatchResult:
+    """The daemon's variant: the control loop keeps serving the bot and the sender while the child crawls."""
+    batch_id = uuid.uuid4().hex[:16]
+    timeout = timeout if timeout is not None else settings.crawl_timeout
+    child = await asyncio.create_subprocess_exec(sys.executable, "-m", "crawler.batch", stdin=asyncio.subprocess.PIPE)
+    child.stdin.write(_payload(settings, portal_ids, batch_id))
+    await child.stdin.drain()
+    child.stdin.close()
+    timed_out = stopped = False
+    waiter = asyncio.ensure_future(child.wait())
+    stopper = asyncio.ensure_future(stop.wait()) if stop is not None else None
+    try:
+        done, _ = await asyncio.wait([w for w in (waiter, stopper) if w], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if waiter not in done:
+            timed_out = stopper not in done if stopper else True
+            stopped = not timed_out
+            log.warning("crawl batch %s %s: stopping it", batch_id, "timed out" if timed_out else "cancelled by shutdown")
+            # A child past its deadline, or one the daemon must stop within its 15 s, gets a few seconds
+            # to close its spiders; a download hung on a dead server would keep it much longer.
+            await stop_child_async(child, grace=SHUTDOWN_GRACE)
+    finally:
+        if stopper is not None:
+            stopper.cancel()
+        if child.returncode is None:
+            await stop_child_async(child)
+    reason = "crawl stopped by shutdown" if stopped else _end_reason(timed_out, timeout, child.returncode)
+    runs = await asyncio.to_thread(_close_batch, factory, batch_id, portal_ids, reason)
+    return BatchResult(batch_id, child.returncode, timed_out, runs)
+
+
+async def stop_child_async(child, grace: float = GRACE_SECONDS) -> None:
+    if child.returncode is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(child.wait(), grace)
+    except asyncio.TimeoutError:
+        child.kill()
+        await child.wait()
 
 
 def stop_child(child: subprocess.Popen) -> None:

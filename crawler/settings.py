@@ -23,7 +23,7 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "DOWNLOAD_DELAY": settings.download_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_DELAY_JITTER": 0.5,
         "AUTOTHROTTLE_ENABLED": settings.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(settings.download_delay, 0.1),
         "AUTOTHROTTLE_MAX_DELAY": 30.0,
@@ -31,6 +31,8 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "DOWNLOAD_TIMEOUT": settings.download_timeout,
         "DOWNLOAD_MAXSIZE": settings.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
+        # One portal's visit ends after this long even if its site crawls slowly; the batch has a hard limit too.
+        "CLOSESPIDER_TIMEOUT": max(60, int(settings.crawl_timeout / 3)),
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 2,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
@@ -42,6 +44,8 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING" if settings.log_level.upper() != "DEBUG" else "DEBUG",
         "LOGSTATS_INTERVAL": 0,
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "STATS_DUMP": False,
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.ListingValidatorsMiddleware": 560,
             "crawler.middlewares.VietnameseEncodingMiddleware": 570,

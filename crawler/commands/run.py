@@ -3,7 +3,6 @@ from __future__ import annotations
 from crawler import cycle
 from crawler.commands.crawl import print_batch
 from crawler.config import Settings
-from crawler.errors import UserError
 
 
 def register(sub) -> None:
@@ -14,7 +13,11 @@ def register(sub) -> None:
 
 def handle(args, settings: Settings) -> int:
     if not args.once:
-        raise UserError("the long-running daemon is not built yet; use `portalwatch run --once`")
+        import asyncio
+
+        from crawler.daemon import Daemon
+
+        return asyncio.run(Daemon(settings).run())
     report = cycle.run_once(settings)
     print_batch(report.batch)
     matched, sent = report.matched, report.sent

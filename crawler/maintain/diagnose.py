@@ -1,0 +1,88 @@
+"""Why a fetch or a page is of no use, as a short code and a sentence a maintainer can act on.
+
+The extractor already tells JavaScript shells and login walls from articles (``verdict``); this adds
+what only matters when judging a whole portal: a failed fetch (robots.txt, TLS, DNS, HTTP) and the
+anti-bot cookie walls some government hosts put in front of every page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract import extract
+from crawler.extract.verdict import code_of
+
+# A tiny page whose script sets a cookie and reloads: the "checking your browser" walls.
+_COOKIE_SCRIPT = re.compile(r"document\.cookie\s*=", re.I)
+_RELOAD = re.compile(r"location\.(?:reload|replace|href|assign)|window\.location\s*=|document\.location|http-equiv=.?refresh", re.I)
+_TEXT_OF_TAGS = re.compile(rb"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.I | re.S)
+_TLS = re.compile(r"SSL routines|OpenSSL\.SSL\.Error|SSLError|tlsv1|sslv3 alert|wrong version number|handshake", re.I)
+
+ADVICE = {
+    "robots": "robots.txt disallows it; ask the portal or leave it out",
+    "tls": "the TLS handshake failed (not just a bad certificate, which the crawl tolerates)",
+    "javascript-stub": "the page is a JavaScript shell; the listing needs a spider (portal add --spider)",
+    "cookie-wall": "an anti-bot cookie wall answered instead of the page",
+    "login-wall": "a login page answered instead of the content",
+    "not-html": "the address serves no HTML page",
+}
+
+
+def failure_code(failure) -> str:
+    """robots | tls | dns | timeout | http | network, from a Twisted failure of a Scrapy request."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return "http"
+    if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
+        return "robots"
+    chain = _chain_text(exc)
+    if _TLS.search(chain):
+        return "tls"
+    name = type(exc).__name__
+    if "DNS" in name or "Resolve" in name:
+        return "dns"
+    if "Timeout" in name or "TimedOut" in name:
+        return "timeout"
+    return "network"
+
+
+def _chain_text(exc: BaseException) -> str:
+    """Scrapy wraps Twisted's failures, which wrap OpenSSL's: the type names tell only at the bottom."""
+    parts, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        parts.append(f"{type(exc).__module__}.{type(exc).__name__}: {exc}")
+        for reason in getattr(exc, "reasons", None) or []:
+            parts.append(repr(getattr(reason, "value", reason)))
+        exc = exc.__cause__ or exc.__context__
+    return " ".join(parts)
+
+
+def page_problem(body: bytes, url: str, encoding: str | None, content_type: str) -> tuple[str, str] | None:
+    """(code, detail) when a page holds no usable content at all; None when it might."""
+    media = content_type.split(";")[0].strip().lower()
+    if media and not (media.startswith("text/") or "html" in media or "xml" in media or "json" in media):
+        return "not-html", f"served as {media}"
+    if is_cookie_wall(body):
+        return "cookie-wall", "a script sets a cookie and reloads the page"
+    rejected = extract(body, url=url, encoding=encoding).rejected
+    code = code_of(rejected)
+    if code in ("javascript-stub", "login-wall", "empty", "pdf", "image", "binary"):
+        return ("not-html" if code in ("pdf", "image", "binary") else code), rejected.split(": ", 1)[-1]
+    return None
+
+
+def is_cookie_wall(body: bytes) -> bool:
+    head = body[:20000]
+    visible = _TEXT_OF_TAGS.sub(b" ", head)
+    return len(b" ".join(visible.split())) < 400 and bool(_COOKIE_SCRIPT.search(head.decode("latin-1"))) and bool(
+        _RELOAD.search(head.decode("latin-1"))
+    )
+
+
+def explain(code: str, detail: str | None = None) -> str:
+    text = ADVICE.get(code, code)
+    return f"{text} ({detail})" if detail else text
