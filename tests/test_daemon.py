@@ -150,3 +150,20 @@ def test_kill_9_during_sending_then_restart_delivers_each_alert_once(tmp_path, s
     per_article = {n: sum(f"Tin {n}:" in t for t in texts) for n in range(8)}
     assert all(c >= 1 for c in per_article.values()), per_article
     assert sum(c - 1 for c in per_article.values()) <= 1, (per_article, before)
+
+
+def test_postgres_restart_under_the_running_daemon(tmp_path):
+    from tests.support.private_postgres import private_postgres
+
+    with private_postgres() as pg, PortalServer() as server:
+        site = FixturePortal(server, FAMILIES["sharepoint"])
+        site.publish(make_articles(3))
+        registry = registry_file(tmp_path / "p.yaml", {"pg": site.listing_url})
+        with running_daemon(daemon_env(pg.url, registry), tmp_path / "d.log") as daemon:
+            daemon.wait_for(lambda: count(pg.url, Article) == 3, 60, "the first articles")
+            pg.restart()
+            site.publish(make_articles(2, start=30, base=datetime(2027, 1, 1, tzinfo=VN)))
+            daemon.wait_for(lambda: count(pg.url, Article) == 5, 60, "articles stored after the restart")
+            status, health = daemon.health()
+            assert status == 200
+            assert daemon.terminate()[0] == 0
