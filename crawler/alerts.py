@@ -56,6 +56,7 @@ async def send_alerts(settings: Settings, factory):
     try:
         await sender.drain()
         await sender.send_digests()
+        await sender.send_notices()
     finally:
         bot = getattr(delivery, "bot", None)
         if bot is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crawler.config import Settings
 from crawler.errors import UserError
@@ -74,6 +74,7 @@ class CycleReport:
     batch: BatchResult | None = None
     matched: object = None
     sent: object = None
+    health_changes: list = field(default_factory=list)
 
     @property
     def runs(self):
@@ -99,6 +100,10 @@ def run_once(settings: Settings, portal_ids: list[str] | None = None) -> CycleRe
     report = CycleReport()
     report.updates = asyncio.run(apply_bot_updates(settings, prepared.factory))
     report.batch = crawl(prepared, portal_ids)
+    if report.batch is not None:
+        from crawler.portal_health import update_health
+
+        report.health_changes = update_health(prepared.factory, settings.telegram_admin_chat_ids, [r.portal_id for r in report.batch.runs])
     report.matched = match(prepared)
     report.sent = asyncio.run(send_alerts(settings, prepared.factory))
     return report

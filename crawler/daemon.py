@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from crawler.config import Settings
 from crawler.cycle import Prepared, prepare, select_portals
 from crawler.metrics import Metrics
+from crawler.portal_health import update_health
 from crawler.runner import run_batch_async
 from storage import outbox, repositories as repo
 from storage.db import transaction
@@ -155,6 +156,11 @@ class Daemon:
                 failed=sum(r.status in ("failed", "interrupted") for r in result.runs),
                 seconds=round(seconds, 2),
             )
+            changes = await asyncio.to_thread(update_health, self.prepared.factory, self.settings.telegram_admin_chat_ids, ids)
+            for portal_id, state, reason in changes:
+                log.warning("portal %s is now %s%s", portal_id, state, f": {reason}" if reason else "", extra={"portal": portal_id})
+            if changes:
+                self.send_event.set()
         self.last_cycle_at, self.last_cycle = utcnow(), summary
         log.info("cycle done: %s", summary)
         self.match_event.set()
@@ -237,6 +243,7 @@ class Daemon:
                 await self.sender.drain(self.stop_event)
                 if not self.stop_event.is_set():
                     await self.sender.send_digests()
+                    await self.sender.send_notices()
             except Exception:
                 log.exception("sender pass failed; alerts stay queued")
             stats = self.sender.stats
@@ -255,6 +262,14 @@ class Daemon:
                 log.exception("bot client did not close cleanly")
 
     # -- health -------------------------------------------------------------------------------
+
+    async def status_page(self, request):
+        from aiohttp import web
+
+        from crawler.status_page import render
+
+        page = await asyncio.to_thread(render, self.prepared.factory, self.last_cycle_at)
+        return web.Response(text=page, content_type="text/html", charset="utf-8")
 
     def refresh_gauges(self) -> None:
         with transaction(self.prepared.factory) as session:
@@ -278,6 +293,8 @@ class Daemon:
                     "last_success_at": _iso(p.last_success_at),
                     "last_failure_at": _iso(p.last_failure_at),
                     "consecutive_failures": p.consecutive_failures,
+                    "health": p.health,
+                    "health_reason": p.health_reason,
                     "last_status": runs[p.id].status if p.id in runs else None,
                     "last_reason": runs[p.id].reason if p.id in runs else None,
                 }

@@ -35,6 +35,10 @@ class Portal(Base):
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_failure_reason: Mapped[str | None] = mapped_column(Text)
     last_new_article_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # healthy | unhealthy | unknown, with the reason a maintainer reads, kept so a change is noticed once.
+    health: Mapped[str] = mapped_column(String(20), default="unknown", server_default="unknown")
+    health_reason: Mapped[str | None] = mapped_column(Text)
+    health_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -220,6 +224,23 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Notice(Base):
+    """A message to an admin chat (a portal went unhealthy or recovered), delivered like an alert."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # pending | sending | sent | failed
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class KeyValue(Base):

@@ -9,6 +9,7 @@ from spiders.registry_loader import load_registry
 from storage import repositories as repo
 from storage.db import transaction
 from storage.migrate import upgrade
+from storage.models import Portal
 
 
 def register(sub) -> None:
@@ -23,15 +24,19 @@ def handle(args, settings: Settings) -> int:
         print(f"registry error: {error}", file=sys.stderr)
     with transaction(open_store(settings.database_url)) as session:
         runs = repo.last_runs(session)
-        print(f"{'ID':28} {'ON':3} {'LAST CRAWL':16} {'STATUS':12} {'NEW':>4} {'TOTAL':>6}  NAME")
+        print(f"{'ID':28} {'ON':3} {'HEALTH':9} {'LAST CRAWL':16} {'STATUS':12} {'NEW':>4} {'TOTAL':>6}  NAME")
         for portal in registry.portals:
             run = runs.get(portal.id)
+            row = session.get(Portal, portal.id)
+            health = "paused" if row is not None and row.paused else (row.health if row is not None else "unknown")
             total = repo.article_count(session, portal.id)
             print(
-                f"{portal.id:28} {'yes' if portal.enabled else 'no':3} "
+                f"{portal.id:28} {'yes' if portal.enabled else 'no':3} {health:9} "
                 f"{short_vn(run.started_at) if run else 'never':16} {(run.status if run else '-'):12} "
                 f"{(run.new_articles if run else 0):4d} {total:6d}  {portal.name}"
             )
-            if run and run.reason:
+            if row is not None and row.health == "unhealthy" and row.health_reason:
+                print(f"{'':33}⚠ {row.health_reason}")
+            elif run and run.reason:
                 print(f"{'':33}└ {run.reason}")
     return 0

@@ -44,7 +44,8 @@ def run_child(mode: str, request: dict, settings: Settings, timeout: float) -> d
     """Runs one discovery or check in a child; the findings, with ``timed_out`` set if it was cut off."""
     with tempfile.TemporaryDirectory(prefix="portalwatch-") as folder:
         result = Path(folder) / "result.json"
-        payload = {"mode": mode, "settings": settings.to_json(), "result": str(result), **request}
+        # The child imports what this process can: a spider module written to a package outside the project.
+        payload = {"mode": mode, "settings": settings.to_json(), "result": str(result), "sys_path": sys.path, **request}
         child = subprocess.Popen(
             [sys.executable, "-m", "crawler.maintain.child"],
             stdin=subprocess.PIPE,
@@ -143,6 +144,7 @@ def main() -> int:
     from scrapy.crawler import CrawlerProcess
 
     payload = json.loads(sys.stdin.read())
+    sys.path[:0] = [p for p in payload.get("sys_path", []) if p not in sys.path]
     settings = Settings.from_json(payload["settings"])
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     spider, arguments = _spider_for(payload)

@@ -79,9 +79,13 @@ def advertised_feeds(selector: Selector, base_url: str) -> list[str]:
             urls.append(urljoin(base_url, link.attrib["href"].strip()))
     for anchor in selector.css("a[href]"):
         href = anchor.attrib["href"].strip()
-        if _FEED_HREF.search(urlsplit(href).path or ""):
+        if looks_like_feed(href):
             urls.append(urljoin(base_url, href))
     return list(dict.fromkeys(u for u in urls if urlsplit(u).scheme in ("http", "https")))
+
+
+def looks_like_feed(url: str) -> bool:
+    return bool(_FEED_HREF.search(urlsplit(url).path or ""))
 
 
 def feed_candidates(selector: Selector, base_url: str, limit: int = 8) -> list[str]:
@@ -113,7 +117,7 @@ def site_name(selector: Selector) -> str | None:
     if not title:
         return None
     parts = [p.strip() for p in re.split(r"\s+[-|–—:]\s+", title) if p.strip()]
-    institutional = [p for p in parts if re.search(r"(?i)^(cổng|trang|sở|báo|ủy ban|ubnd|mặt trận|ban|hội|tạp chí)", p)]
+    institutional = [p for p in parts if re.search(r"(?i)^(cổng|trang thông tin|sở|báo|ủy ban|ubnd|mặt trận|ban|hội|tạp chí)", p)]
     return unicodedata.normalize("NFC", (institutional or parts[-1:])[0])
 
 

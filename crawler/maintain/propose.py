@@ -55,12 +55,12 @@ def choose_entry_points(found: dict, url: str) -> tuple[list[str], list[str]]:
 
 def propose(
     found: dict, url: str, taken: set[str], portal_id: str | None = None, name: str | None = None,
-    spider: str | None = None,
+    needs_code: bool = False,
 ) -> PortalConfig:
     page = found["page"]
     start_urls, feeds = choose_entry_points(found, url)
     if not start_urls and not feeds:
-        if not spider:
+        if not needs_code:
             why = page_problem(found) or "no listing with article links and no feed found"
             raise UserError(f"nothing to crawl at {url}: {why} (a portal that needs code: portal add --spider)", 1)
         start_urls = [url]
@@ -77,7 +77,6 @@ def propose(
         "kind": discover.kind_of(name, url),
         "start_urls": start_urls,
         "feeds": feeds,
-        "spider": spider,
         "verified": f"portal add {date.today():%Y-%m-%d}: not yet checked",
         "notes": "; ".join(notes) or None,
     }

@@ -87,4 +87,5 @@ def _portals_list_missing(text: str) -> bool:
         return True
     if document is None:
         return True
-    return not (isinstance(document, dict) and isinstance(document.get("portals"), list) and re.search(r"(?m)^portals:\s*(#.*)?$", text))
+    listed = isinstance(document, dict) and "portals" in document and isinstance(document["portals"], (list, type(None)))
+    return not (listed and re.search(r"(?m)^portals:\s*(#.*)?$", text))
