@@ -32,6 +32,8 @@ class Delivery(Protocol):
 
     async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None: ...
 
+    async def send_notice(self, chat_id: int, text: str) -> int | None: ...
+
 
 def message_of(view: outbox.AlertView) -> Message:
     reasons = [
@@ -56,6 +58,10 @@ class TelegramDelivery:
             message_id = message_id or sent.message_id
         return message_id
 
+    async def send_notice(self, chat_id: int, text: str) -> int | None:
+        await self.pacer.acquire(chat_id)
+        return (await self.bot.send_message(chat_id, text[:4000], disable_web_page_preview=True)).message_id
+
     async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None:
         message_id = None
         for part in split_message(html_text):
@@ -75,6 +81,10 @@ class ConsoleDelivery:
 
     async def send(self, chat_id: int, view: outbox.AlertView) -> int | None:
         print(f"--- alert for chat {chat_id} ---\n{render_text(message_of(view))}\n", file=self.stream, flush=True)
+        return None
+
+    async def send_notice(self, chat_id: int, text: str) -> int | None:
+        print(f"--- notice for admin chat {chat_id} ---\n{text}\n", file=self.stream, flush=True)
         return None
 
     async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None:
@@ -117,6 +127,37 @@ class Sender:
                 break
             await asyncio.gather(*(self._serve_chat(ids, stop) for ids in chats.values()))
         return self.stats
+
+    async def send_notices(self) -> int:
+        """Admin notices (portal health changes): retried like alerts, never dropped for a transient error."""
+        from storage.models import Notice
+
+        now, sent = utcnow(), 0
+        with transaction(self.factory) as session:
+            due = [
+                (n.id, n.chat_id, n.text)
+                for n in session.query(Notice).filter(Notice.status == "pending").order_by(Notice.id)
+                if n.next_attempt_at is None or n.next_attempt_at <= now
+            ]
+        for notice_id, chat_id, text in due:
+            try:
+                await self.delivery.send_notice(chat_id, text)
+            except Exception as exc:
+                decision = classify(exc)
+                with transaction(self.factory) as session:
+                    notice = session.get(Notice, notice_id)
+                    notice.attempts += 1
+                    notice.last_error = decision.reason[:1000]
+                    if decision.action in (Action.GIVE_UP, Action.DEACTIVATE):
+                        notice.status = "failed"
+                    else:
+                        notice.next_attempt_at = utcnow() + timedelta(seconds=decision.seconds or backoff_delay(notice.attempts))
+                continue
+            with transaction(self.factory) as session:
+                notice = session.get(Notice, notice_id)
+                notice.status, notice.sent_at = "sent", utcnow()
+            sent += 1
+        return sent
 
     async def send_digests(self) -> int:
         """Send each subscriber whose digest time has come one message with everything queued for it."""
