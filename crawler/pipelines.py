@@ -77,8 +77,8 @@ class ExtractionPipeline:
         return ProcessedPage(item, extraction=result, content_hash=content_hash(f"{result.lead or ''}\n{result.text}"))
 
 
-class DeduplicationPipeline:
-    """Same canonical URL or same text as a stored article: a duplicate, whichever portal had it first."""
+class _WithDatabase:
+    """Pipelines that read or write the database switch off in a dry run (no database configured)."""
 
     def __init__(self, state: CrawlState):
         self.state = state
@@ -89,6 +89,10 @@ class DeduplicationPipeline:
         if state is None:
             raise NotConfigured("no database: dry run")
         return cls(state)
+
+
+class DeduplicationPipeline(_WithDatabase):
+    """Same canonical URL or same text as a stored article: a duplicate, whichever portal had it first."""
 
     def process_item(self, item):
         if not isinstance(item, ProcessedPage) or item.reject:
@@ -102,17 +106,7 @@ class DeduplicationPipeline:
         return item
 
 
-class StoragePipeline:
-    def __init__(self, state: CrawlState):
-        self.state = state
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        state = CrawlState.of(crawler)
-        if state is None:
-            raise NotConfigured("no database: dry run")
-        return cls(state)
-
+class StoragePipeline(_WithDatabase):
     def process_item(self, item):
         if not isinstance(item, ProcessedPage):
             return item

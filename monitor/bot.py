@@ -119,69 +119,64 @@ def _args_text(update: Update) -> str:
     return text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def registered(body):
+    """A command for registered chats: ``body(session, subscriber, update) -> reply`` runs in one
+    transaction, and the reply is sent once it has committed."""
+
+    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        with transaction(_ctx(context).factory) as session:
+            subscriber = _subscriber_or_none(session, update)
+            text = NOT_REGISTERED if subscriber is None else body(session, subscriber, update)
+        await _reply(update, text)
+
+    return handler
+
+
+@registered
+def subscribe(session, subscriber, update: Update) -> str:
     keywords = parse_keywords(_args_text(update))
     if not keywords:
-        await _reply(update, 'Cú pháp: /subscribe &lt;từ khóa …&gt;, ví dụ: /subscribe Lào "đoàn công tác"')
-        return
+        return 'Cú pháp: /subscribe &lt;từ khóa …&gt;, ví dụ: /subscribe Lào "đoàn công tác"'
+    existing = {r.name.casefold() for r in subscribers.rules_of(session, subscriber)}
     added = []
-    with transaction(_ctx(context).factory) as session:
-        subscriber = _subscriber_or_none(session, update)
-        if subscriber is None:
-            await _reply(update, NOT_REGISTERED)
-            return
-        existing = {r.name.casefold() for r in subscribers.rules_of(session, subscriber)}
-        for keyword in keywords:
-            insensitive = keyword.startswith("~")
-            term = keyword.lstrip("~").strip()
-            if not term or len(term) > 200 or keyword.casefold() in existing:
-                continue
-            subscribers.add_rule(session, subscriber, keyword, any_terms=[term], accent_insensitive=insensitive)
-            existing.add(keyword.casefold())
-            added.append(keyword)
-    if added:
-        await _reply(update, "Đã theo dõi: " + ", ".join(f"<b>{e(k)}</b>" for k in added))
-    else:
-        await _reply(update, "Các từ khóa này đã có trong danh sách của bạn.")
+    for keyword in keywords:
+        term = keyword.lstrip("~").strip()
+        if not term or len(term) > 200 or keyword.casefold() in existing:
+            continue
+        subscribers.add_rule(session, subscriber, keyword, any_terms=[term], accent_insensitive=keyword.startswith("~"))
+        existing.add(keyword.casefold())
+        added.append(keyword)
+    if not added:
+        return "Các từ khóa này đã có trong danh sách của bạn."
+    return "Đã theo dõi: " + ", ".join(f"<b>{e(k)}</b>" for k in added)
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@registered
+def unsubscribe(session, subscriber, update: Update) -> str:
     keywords = parse_keywords(_args_text(update))
     if not keywords:
-        await _reply(update, "Cú pháp: /unsubscribe &lt;từ khóa|all&gt;")
-        return
-    with transaction(_ctx(context).factory) as session:
-        subscriber = _subscriber_or_none(session, update)
-        if subscriber is None:
-            await _reply(update, NOT_REGISTERED)
-            return
-        if [k.casefold() for k in keywords] == ["all"]:
-            removed = subscribers.remove_rules(session, subscriber)
-        else:
-            removed = sum(subscribers.remove_rules(session, subscriber, k) for k in keywords)
-    await _reply(update, f"Đã bỏ {removed} từ khóa." if removed else "Không tìm thấy từ khóa đó trong danh sách.")
+        return "Cú pháp: /unsubscribe &lt;từ khóa|all&gt;"
+    if [k.casefold() for k in keywords] == ["all"]:
+        removed = subscribers.remove_rules(session, subscriber)
+    else:
+        removed = sum(subscribers.remove_rules(session, subscriber, k) for k in keywords)
+    return f"Đã bỏ {removed} từ khóa." if removed else "Không tìm thấy từ khóa đó trong danh sách."
 
 
-async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    with transaction(_ctx(context).factory) as session:
-        subscriber = _subscriber_or_none(session, update)
-        if subscriber is None:
-            await _reply(update, NOT_REGISTERED)
-            return
-        rules = subscribers.rules_of(session, subscriber)
-        lines = ["<b>Bạn đang theo dõi</b>"]
-        if subscriber.follows_defaults:
-            lines.append("• Chỉ thị, nghị quyết mới — tất cả các cổng")
-            lines.append("• Đoàn nước ngoài — tất cả các cổng")
-        lines += [f"• Từ khóa: <b>{e(r.name)}</b>" for r in rules]
-        if len(lines) == 1:
-            lines.append("(chưa có gì)")
-        now = utcnow()
-        if subscriber.muted_until and subscriber.muted_until > now:
-            lines.append(f"Tạm dừng đến {_vn(subscriber.muted_until)}")
-        if subscriber.digest_time:
-            lines.append(f"Bản tổng hợp hằng ngày lúc {e(subscriber.digest_time)}")
-    await _reply(update, "\n".join(lines))
+@registered
+def list_command(session, subscriber, update: Update) -> str:
+    lines = ["<b>Bạn đang theo dõi</b>"]
+    if subscriber.follows_defaults:
+        lines.append("• Chỉ thị, nghị quyết mới — tất cả các cổng")
+        lines.append("• Đoàn nước ngoài — tất cả các cổng")
+    lines += [f"• Từ khóa: <b>{e(r.name)}</b>" for r in subscribers.rules_of(session, subscriber)]
+    if len(lines) == 1:
+        lines.append("(chưa có gì)")
+    if subscriber.muted_until and subscriber.muted_until > utcnow():
+        lines.append(f"Tạm dừng đến {_vn(subscriber.muted_until)}")
+    if subscriber.digest_time:
+        lines.append(f"Bản tổng hợp hằng ngày lúc {e(subscriber.digest_time)}")
+    return "\n".join(lines)
 
 
 def _vn(moment) -> str:
@@ -199,61 +194,50 @@ async def portals_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _reply(update, "\n".join(lines))
 
 
-async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    with transaction(_ctx(context).factory) as session:
-        subscriber = _subscriber_or_none(session, update)
-        if subscriber is None:
-            await _reply(update, NOT_REGISTERED)
-            return
-        rows = outbox.latest_for(session, subscriber.id, limit=5)
-        if not rows:
-            await _reply(update, "Chưa có bài nào được gửi cho bạn.")
-            return
-        lines = ["<b>Bài gần đây</b>"]
-        for alert, article in rows:
-            kinds = ", ".join(dict.fromkeys(r.get("label", r.get("kind", "")) for r in alert.reasons))
-            when = _vn(article.published_at) if article.published_at else "không rõ"
-            lines.append(f'• <a href="{html.escape(article.url, quote=True)}">{e(article.title)}</a> ({when}; {e(kinds)})')
-    await _reply(update, "\n".join(lines))
+@registered
+def latest(session, subscriber, update: Update) -> str:
+    rows = outbox.latest_for(session, subscriber.id, limit=5)
+    if not rows:
+        return "Chưa có bài nào được gửi cho bạn."
+    lines = ["<b>Bài gần đây</b>"]
+    for alert, article in rows:
+        from monitor.alerting.format import kind_label
+
+        kinds = ", ".join(dict.fromkeys(kind_label(r.get("kind", "keyword")) for r in alert.reasons))
+        when = _vn(article.published_at) if article.published_at else "không rõ"
+        lines.append(f'• <a href="{html.escape(article.url, quote=True)}">{e(article.title)}</a> ({when}; {e(kinds)})')
+    return "\n".join(lines)
 
 
-async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    args = _args_text(update).strip()
+@registered
+def mute(session, subscriber, update: Update) -> str:
     try:
-        hours = float(args.replace(",", "."))
+        hours = float(_args_text(update).strip().replace(",", "."))
         if not 0 <= hours <= 24 * 30:
             raise ValueError
     except ValueError:
-        await _reply(update, "Cú pháp: /mute &lt;số giờ&gt; (0 để bật lại, tối đa 720)")
-        return
-    with transaction(_ctx(context).factory) as session:
-        subscriber = _subscriber_or_none(session, update)
-        if subscriber is None:
-            await _reply(update, NOT_REGISTERED)
-            return
-        until = utcnow() + timedelta(hours=hours) if hours else None
-        subscribers.set_mute(session, subscriber, until)
-    await _reply(update, f"Tạm dừng cảnh báo đến {_vn(until)}. Cảnh báo trong thời gian này sẽ được gửi sau." if until else "Đã bật lại cảnh báo.")
+        return "Cú pháp: /mute &lt;số giờ&gt; (0 để bật lại, tối đa 720)"
+    until = utcnow() + timedelta(hours=hours) if hours else None
+    subscribers.set_mute(session, subscriber, until)
+    if until is None:
+        return "Đã bật lại cảnh báo."
+    return f"Tạm dừng cảnh báo đến {_vn(until)}. Cảnh báo trong thời gian này sẽ được gửi sau."
 
 
-async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@registered
+def digest(session, subscriber, update: Update) -> str:
     args = _args_text(update).split()
-    at = None
-    if args[:1] == ["off"] and len(args) == 1:
+    if args == ["off"]:
         at = None
     elif len(args) == 2 and args[0] == "daily" and _HHMM.match(args[1]):
         hour, minute = _HHMM.match(args[1]).groups()
         at = f"{int(hour):02d}:{minute}"
     else:
-        await _reply(update, "Cú pháp: /digest off hoặc /digest daily HH:MM (giờ Việt Nam)")
-        return
-    with transaction(_ctx(context).factory) as session:
-        subscriber = _subscriber_or_none(session, update)
-        if subscriber is None:
-            await _reply(update, NOT_REGISTERED)
-            return
-        subscribers.set_digest(session, subscriber, at)
-    await _reply(update, f"Bạn sẽ nhận bản tổng hợp mỗi ngày lúc {at} (giờ Việt Nam)." if at else "Đã tắt bản tổng hợp: cảnh báo được gửi ngay.")
+        return "Cú pháp: /digest off hoặc /digest daily HH:MM (giờ Việt Nam)"
+    subscribers.set_digest(session, subscriber, at)
+    if at is None:
+        return "Đã tắt bản tổng hợp: cảnh báo được gửi ngay."
+    return f"Bạn sẽ nhận bản tổng hợp mỗi ngày lúc {at} (giờ Việt Nam)."
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
