@@ -45,6 +45,7 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "LOG_LEVEL": "WARNING" if settings.log_level.upper() != "DEBUG" else "DEBUG",
         "LOGSTATS_INTERVAL": 0,
         "LOG_INSTALL_ROOT_HANDLER": False,
+        "LOG_FORMATTER": "crawler.logformatter.QuietLogFormatter",
         "STATS_DUMP": False,
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.ListingValidatorsMiddleware": 560,
