@@ -41,16 +41,18 @@ def handle(args, settings: Settings) -> int:
     registry = load_registry(settings.portals)
     portal = registry.get(args.portal_id)
     if portal is None:
-        raise UserError(f"no portal {args.portal_id!r} in {settings.portals} (add it first: portalwatch portal add URL --write)")
+        hint = "add it first: portalwatch portal add URL --write"
+        raise UserError(f"no portal {args.portal_id!r} in {settings.portals} ({hint})")
     root = args.out or default_root()
     folder, report = record(portal, settings, root, args.count)
     print(render_check(report))
     saved = fixtures.load(folder).meta
-    print(f"\nrecorded {folder}: {saved['listing']['file']} ({len(saved['listing']['links'])} links), {len(saved['articles'])} articles")
-    for article in saved["articles"]:
+    listing, articles = saved["listing"], saved["articles"]
+    print(f"\nrecorded {folder}: {listing['file']} ({len(listing['links'])} links), {len(articles)} articles")
+    for article in articles:
         print(f"  {article['expected']}  ← {article['url']}")
-    if len(saved["articles"]) < args.count:
-        print(f"only {len(saved['articles'])} of {args.count} articles extracted cleanly; see the warnings above")
+    if len(articles) < args.count:
+        print(f"only {len(articles)} of {args.count} articles extracted cleanly; see the warnings above")
     print(f"review: {fixtures.REVIEW}")
     print(f"test:   .venv/bin/pytest tests/test_portal_fixtures.py -k {portal.id}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from crawler.maintain import discover, propose, registry_write, scaffold
 from crawler.maintain.check import check_portal
 from crawler.maintain.report import render_check, render_discovery
 from spiders.registry_loader import load_registry
-from spiders.schema import PortalConfig
+from spiders.schema import PORTAL_ID, PortalConfig
 from spiders.urls import canonicalize
 
 
@@ -29,7 +30,7 @@ def register(sub) -> None:
 
     add = actions.add_parser("add", help="discover a portal's listings and feeds and propose a registry entry")
     add.add_argument("url", metavar="URL", help="the portal's home page or a listing page")
-    add.add_argument("--id", dest="portal_id", help="registry id (default: made from the host name)")
+    add.add_argument("--id", dest="portal_id", metavar="ID", help="registry id (default: made from the host name)")
     add.add_argument("--name", help="portal name (default: the site's own name)")
     add.add_argument("--write", action="store_true", help="append the entry to the registry (PORTALWATCH_PORTALS)")
     add.add_argument(
@@ -79,9 +80,9 @@ def resolve(target: str, settings: Settings) -> PortalConfig:
     )
 
 
-def _positive(value: int, flag: str) -> int:
-    if value < 1:
-        raise UserError(f"{flag} must be at least 1")
+def _positive(value, flag: str):
+    if value is not None and value <= 0:
+        raise UserError(f"{flag} must be more than 0")
     return value
 
 
@@ -89,7 +90,7 @@ def handle_check(args, settings: Settings) -> int:
     portal = resolve(args.target, settings)
     report = check_portal(
         portal, settings, pages=_positive(args.pages, "--pages"), articles=_positive(args.articles, "--articles"),
-        timeout=args.timeout,
+        timeout=_positive(args.timeout, "--timeout"),
     )
     print(json.dumps(report.as_json(), ensure_ascii=False, indent=2) if args.json else render_check(report))
     if not report.usable:
@@ -103,32 +104,46 @@ def handle_check(args, settings: Settings) -> int:
 def handle_add(args, settings: Settings) -> int:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     url = args.url.strip()
+    _positive(args.timeout, "--timeout")
     if not url.startswith(("http://", "https://")):
         raise UserError(f"not an http(s) URL: {url}")
     registry = load_registry(settings.portals)
     taken = {p.id for p in registry.portals}
+    if args.portal_id is not None and not re.match(PORTAL_ID, args.portal_id):
+        raise UserError(f"--id {args.portal_id!r}: use 2 to 80 lower-case letters, digits, '-' or '_'")
+    if args.portal_id in taken:
+        where = registry.sources[args.portal_id]
+        raise UserError(f"a portal with id {args.portal_id!r} is already in the registry ({where})")
     found = propose.discover_site(url, settings, args.timeout)
     print(render_discovery(found))
     kind = scaffold.choose_kind(found) if args.spider == "auto" else args.spider
     portal = propose.propose(found, url, taken, args.portal_id, args.name, needs_code=bool(kind))
+    module = None
     if kind:
-        path, dotted = scaffold.write_spider(portal.id, portal.name, kind, args.spider_dir)
+        module, dotted = scaffold.write_spider(portal.id, portal.name, kind, args.spider_dir)
         portal = scaffold.with_spider(portal, dotted)
-        print(f"\nwrote {path} ({kind} spider): edit its hooks, then `portalwatch portal check {portal.id}`")
+        print(f"\nwrote {module} ({kind} spider): edit its hooks, then `portalwatch portal check {portal.id}`")
     print()
     report = check_portal(portal, settings, timeout=args.timeout)
     print(render_check(report, articles=3))
     portal = _mark(portal, report.usable, kind, len(report.good_articles), len(report.articles))
     comment = f"added by `portalwatch portal add {url}`"
     print("\nproposed entry:\n" + registry_write.render(portal))
+    if not report.usable and not kind:
+        hint = "" if "--spider" in report.reason else " (a portal that needs code: add --spider)"
+        raise UserError(f"{'not written' if args.write else 'not usable'}: {report.reason}{hint}", exit_code=1)
+    if not report.usable:
+        print(f"the spider needs work ({report.reason}); the entry stays disabled until `portal check` passes")
     if not args.write:
         print("not written (add --write to append it to the registry)")
-        return 0 if report.usable else 1
-    if not report.usable and not kind:
-        raise UserError(f"not written: {report.reason} (a portal that needs code: add --spider)", exit_code=1)
-    path = registry_write.append_entry(settings.portals, portal, comment)
-    print(f"written to {path}")
-    print(f"next: `portalwatch fixture record {portal.id}` to give it a regression test")
+        return 0
+    written = registry_write.append_entry(settings.portals, portal, comment)
+    print(f"written to {written}")
+    if report.usable:
+        print(f"next: `portalwatch fixture record {portal.id}` to give it a regression test")
+    else:
+        print(f"next: edit {module} until `portalwatch portal check {portal.id}` passes, set `enabled: true`, "
+              f"then `portalwatch fixture record {portal.id}`")
     return 0
 
 

@@ -8,6 +8,7 @@ reason is the most specific failure seen (robots.txt, TLS, a JavaScript shell, a
 
 from __future__ import annotations
 
+import pydoc
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -69,7 +70,10 @@ def check_portal(
     timeout: float | None = None,
 ) -> CheckReport:
     try:
-        spider_class(portal)
+        spider_class(portal)  # here, so a broken spider module is one line rather than a dead child
+    except pydoc.ErrorDuringImport as exc:
+        why = f"{type(exc.value).__name__}: {exc.value}"
+        raise UserError(f"portal {portal.id}: spider {portal.spider!r} does not import: {why}") from None
     except (ValueError, ImportError) as exc:
         raise UserError(str(exc)) from None
     timeout = timeout or max(60.0, settings.download_timeout * 4)
@@ -94,7 +98,8 @@ def judge(report: CheckReport) -> None:
     for listing in report.listings:
         if listing.get("problem"):
             code, detail = listing["problem"]["code"], listing["problem"]["detail"]
-            sentence = f"{explain(code, detail)} at {listing['url']}"
+            advice = "javascript-stub-spider" if code == "javascript-stub" and report.portal.spider else code
+            sentence = f"{explain(advice, detail)} at {listing['url']}"
             problems.append((code, sentence))
             warnings.append(sentence)
         elif listing.get("links") == 0:
@@ -117,8 +122,9 @@ def _failure_sentence(failure: dict) -> str:
         return f"robots.txt disallows {url}"
     if code == "tls":
         return f"TLS handshake failed for {url}: {failure['detail']}"[:300]
-    what = "article" if failure.get("kind") == "article" else "fetch"
-    return f"{what} failed: {failure['detail']} at {url}"[:300]
+    if failure.get("kind") == "article":
+        return f"article {url}: {failure['detail']}"[:300]
+    return f"cannot fetch {url}: {failure['detail']}"[:300]
 
 
 def _article_warnings(report: CheckReport) -> None:

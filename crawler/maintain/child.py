@@ -3,8 +3,9 @@
 Scrapy's reactor runs once per process, and a portal that hangs must not hang the maintainer's
 shell: each discovery or check runs in a fresh child with a hard timeout. The request goes in as
 JSON on stdin (settings included, as for the crawl batch); the child writes its findings to a JSON
-file and the parent reads that, so nothing Scrapy prints can corrupt the answer. A child stopped at
-the timeout still writes what it had found: SIGTERM lets Scrapy close the spider.
+file and the parent reads that, so nothing Scrapy prints can corrupt the answer. The file is
+rewritten as findings come in, so a child cut off at the timeout (stuck on a download that never
+ends) still leaves what it had found.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from crawler.config import Settings
 from crawler.errors import UserError
 from crawler.settings import scrapy_settings
 
-GRACE_SECONDS = 10
+GRACE_SECONDS = 3
 
 
 def dry_run_settings(settings: Settings) -> dict:
@@ -33,6 +34,8 @@ def dry_run_settings(settings: Settings) -> dict:
         EXTENSIONS={"crawler.extensions.CrawlRunRecorder": None},
         RETRY_TIMES=1,
         LOG_LEVEL="ERROR",
+        LOG_INSTALL_ROOT_HANDLER=False,
+        STATS_DUMP=False,
     )
     return values
 
@@ -99,16 +102,30 @@ def _spider_for(payload: dict) -> tuple[type, dict]:
     return spider, {}
 
 
-def _collect(crawler, payload: dict) -> None:
-    from scrapy import signals
+class _Findings:
+    """What the child learns, written to the result file as it goes (twice a second at most), so a
+    child killed at the parent's timeout, even one stuck on a hanging download, leaves its findings."""
 
-    from crawler.maintain.observe import b64
-    from crawler.pipelines import ProcessedPage
+    def __init__(self, crawler, payload: dict):
+        from scrapy import signals
 
-    articles: list[dict] = []
-    keep = payload.get("keep_bodies", False)
+        self.crawler, self.path, self.keep = crawler, Path(payload["result"]), payload.get("keep_bodies", False)
+        self.articles: list[dict] = []
+        self._written: tuple | None = None
+        crawler.signals.connect(self.scraped, signal=signals.item_scraped, weak=False)
+        crawler.signals.connect(self.opened, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed, weak=False)
 
-    def scraped(item, response, spider):
+    def opened(self, spider):
+        from twisted.internet import task
+
+        self._loop = task.LoopingCall(self.write, spider, None)
+        self._loop.start(0.5, now=False)
+
+    def scraped(self, item, response, spider):
+        from crawler.maintain.observe import b64
+        from crawler.pipelines import ProcessedPage
+
         if not isinstance(item, ProcessedPage):
             return
         page = item.page
@@ -121,23 +138,30 @@ def _collect(crawler, payload: dict) -> None:
             "reject": item.reject,
             "extraction": item.extraction.as_json() if item.extraction else None,
         }
-        if keep:
+        if self.keep:
             record["body"] = b64(page.body)
-        articles.append(record)
+        self.articles.append(record)
 
-    def closed(spider, reason):
+    def closed(self, spider, reason):
+        if self._loop.running:
+            self._loop.stop()
+        self.write(spider, reason)
+
+    def write(self, spider, reason: str | None) -> None:
         found = dict(getattr(spider, "report", None) or getattr(spider, "result", {}))
         outcome = getattr(spider, "outcome", None)
         if outcome is not None:
             found.update(entries=outcome.entries, warnings=outcome.warnings, article_errors=outcome.article_errors)
             order = {url: n for n, url in enumerate(found.get("order", []))}
-            articles.sort(key=lambda a: order.get(a["link_url"], len(order)))
-            found["articles"] = articles
+            found["articles"] = sorted(self.articles, key=lambda a: order.get(a["link_url"], len(order)))
         found["finish_reason"] = reason
-        Path(payload["result"]).write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
-
-    crawler.signals.connect(scraped, signal=signals.item_scraped, weak=False)
-    crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
+        text = json.dumps(found, ensure_ascii=False)
+        if reason is None and (len(text), hash(text)) == self._written:
+            return
+        self._written = (len(text), hash(text))
+        partial = self.path.with_suffix(".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(self.path)  # never a half-written file for the parent to read
 
 
 def main() -> int:
@@ -146,11 +170,15 @@ def main() -> int:
     payload = json.loads(sys.stdin.read())
     sys.path[:0] = [p for p in payload.get("sys_path", []) if p not in sys.path]
     settings = Settings.from_json(payload["settings"])
-    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    # Errors only, checked at the handler: Scrapy raises its own loggers to DEBUG when a crawler starts,
+    # and its "Scraped from" line would format every page body for nobody to read.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.ERROR)
+    logging.basicConfig(level=logging.ERROR, handlers=[handler])
     spider, arguments = _spider_for(payload)
-    process = CrawlerProcess(dry_run_settings(settings), install_root_handler=False)
+    process = CrawlerProcess(dry_run_settings(settings))
     crawler = process.create_crawler(spider)
-    _collect(crawler, payload)
+    _Findings(crawler, payload)
     process.crawl(crawler, **arguments)
     process.start()
     return 0

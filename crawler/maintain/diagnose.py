@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract import extract
-from crawler.extract.verdict import code_of
+import lxml.html
+from lxml import etree
+
+from crawler.extract import verdict
+from crawler.extract.encoding import binary_kind, decode
 
 # A tiny page whose script sets a cookie and reloads: the "checking your browser" walls.
 _COOKIE_SCRIPT = re.compile(r"document\.cookie\s*=", re.I)
-_RELOAD = re.compile(r"location\.(?:reload|replace|href|assign)|window\.location\s*=|document\.location|http-equiv=.?refresh", re.I)
+_RELOAD = re.compile(
+    r"location\.(?:reload|replace|href|assign)|window\.location\s*=|document\.location|http-equiv=.?refresh", re.I
+)
 _TEXT_OF_TAGS = re.compile(rb"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.I | re.S)
 _TLS = re.compile(r"SSL routines|OpenSSL\.SSL\.Error|SSLError|tlsv1|sslv3 alert|wrong version number|handshake", re.I)
 
 ADVICE = {
-    "robots": "robots.txt disallows it; ask the portal or leave it out",
-    "tls": "the TLS handshake failed (not just a bad certificate, which the crawl tolerates)",
     "javascript-stub": "the page is a JavaScript shell; the listing needs a spider (portal add --spider)",
+    "javascript-stub-spider": "the page is a JavaScript shell; start_urls must name the JSON endpoint it calls",
     "cookie-wall": "an anti-bot cookie wall answered instead of the page",
     "login-wall": "a login page answered instead of the content",
     "not-html": "the address serves no HTML page",
+    "empty": "the page is empty",
 }
 
 
@@ -61,26 +66,34 @@ def _chain_text(exc: BaseException) -> str:
     return " ".join(parts)
 
 
-def page_problem(body: bytes, url: str, encoding: str | None, content_type: str) -> tuple[str, str] | None:
+def page_problem(body: bytes, encoding: str | None, content_type: str) -> tuple[str, str] | None:
     """(code, detail) when a page holds no usable content at all; None when it might."""
     media = content_type.split(";")[0].strip().lower()
     if media and not (media.startswith("text/") or "html" in media or "xml" in media or "json" in media):
         return "not-html", f"served as {media}"
+    if kind := binary_kind(body):
+        return "not-html", f"the response is {kind[1]}"
+    if not body.strip():
+        return "empty", "the response has no body"
     if is_cookie_wall(body):
         return "cookie-wall", "a script sets a cookie and reloads the page"
-    rejected = extract(body, url=url, encoding=encoding).rejected
-    code = code_of(rejected)
-    if code in ("javascript-stub", "login-wall", "empty", "pdf", "image", "binary"):
-        return ("not-html" if code in ("pdf", "image", "binary") else code), rejected.split(": ", 1)[-1]
+    try:
+        tree = lxml.html.document_fromstring(decode(body, encoding).text)
+    except (etree.ParserError, ValueError):
+        return "empty", "no HTML document"
+    # The extractor's own verdict on shells, without running the whole extraction on a listing.
+    if shell := verdict.before_extraction(tree):
+        code, detail = shell.split(": ", 1)
+        return code, detail
     return None
 
 
 def is_cookie_wall(body: bytes) -> bool:
     head = body[:20000]
-    visible = _TEXT_OF_TAGS.sub(b" ", head)
-    return len(b" ".join(visible.split())) < 400 and bool(_COOKIE_SCRIPT.search(head.decode("latin-1"))) and bool(
-        _RELOAD.search(head.decode("latin-1"))
-    )
+    if len(b" ".join(_TEXT_OF_TAGS.sub(b" ", head).split())) >= 400:
+        return False
+    text = head.decode("latin-1")
+    return bool(_COOKIE_SCRIPT.search(text) and _RELOAD.search(text))
 
 
 def explain(code: str, detail: str | None = None) -> str:

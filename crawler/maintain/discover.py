@@ -32,7 +32,8 @@ SECTION_WORDS = (
     (r"thoi su|thoi-su", 1),
 )
 _SECTION_RES = tuple((re.compile(p), w) for p, w in SECTION_WORDS)
-_PROVINCE = re.compile(r"\b(?:tỉnh|thành phố|TP\.?)\s+((?:[A-ZĐ][\wÀ-ỹ]*)(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
+_INSTITUTION = re.compile(r"(?i)^(cổng|trang thông tin|sở|báo|ủy ban|ubnd|mặt trận|ban|hội|tạp chí)")
+_PROVINCE = re.compile(r"\b(?:[Tt]ỉnh|[Tt]hành phố|TP\.?)\s+((?:[A-ZĐ][\wÀ-ỹ]*)(?:\s+[A-ZĐ][\wÀ-ỹ]*){0,3})")
 
 
 def fold(text: str) -> str:
@@ -117,7 +118,7 @@ def site_name(selector: Selector) -> str | None:
     if not title:
         return None
     parts = [p.strip() for p in re.split(r"\s+[-|–—:]\s+", title) if p.strip()]
-    institutional = [p for p in parts if re.search(r"(?i)^(cổng|trang thông tin|sở|báo|ủy ban|ubnd|mặt trận|ban|hội|tạp chí)", p)]
+    institutional = [p for p in parts if _INSTITUTION.search(p)]
     return unicodedata.normalize("NFC", (institutional or parts[-1:])[0])
 
 

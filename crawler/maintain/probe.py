@@ -49,7 +49,7 @@ def page_record(response, diagnose: bool = True) -> dict:
 def diagnose_into(record: dict, response) -> None:
     content_type = record["content_type"]
     is_text = isinstance(response, TextResponse)
-    problem = page_problem(response.body, response.url, response.encoding if is_text else None, content_type)
+    problem = page_problem(response.body, response.encoding if is_text else None, content_type)
     if problem is None and not is_text:
         problem = ("not-html", f"served as {content_type or 'an unknown type'}")
     if problem:
@@ -62,7 +62,7 @@ class DiscoverSpider(scrapy.Spider):
     def __init__(self, *args, url: str, sections: int = 4, **kwargs):
         super().__init__(*args, **kwargs)
         self.url, self.max_sections = url, sections
-        self.result: dict = {"page": None, "feeds": [], "sitemaps": [], "sections": [], "robots_sitemaps": []}
+        self.result: dict = {"page": None, "feeds": [], "sitemaps": [], "sections": []}
         self._asked: set[str] = set()
         self._advertised: set[str] = set()
 
@@ -97,7 +97,8 @@ class DiscoverSpider(scrapy.Spider):
         record["postback_pager"] = any("__doPostBack" in href for href in selector.css("a::attr(href)").getall())
         self.result["sections"] = discover.section_links(selector, response.url)
         self._advertised = set(discover.advertised_feeds(selector, response.url))
-        requests = [self._once(urljoin(response.url, "/robots.txt"), callback=self.parse_robots, meta={"dont_obey_robotstxt": True})]
+        robots = urljoin(response.url, "/robots.txt")
+        requests = [self._once(robots, callback=self.parse_robots, meta={"dont_obey_robotstxt": True})]
         for url in discover.feed_candidates(selector, response.url):
             requests.append(self._once(url, callback=self.parse_feed_candidate, meta={"pw_depth": 0}))
         for path in discover.SITEMAP_PATHS:
@@ -108,9 +109,7 @@ class DiscoverSpider(scrapy.Spider):
 
     def parse_robots(self, response):
         text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
-        found = discover.sitemaps_in_robots(text, response.url)
-        self.result["robots_sitemaps"] = found
-        for url in found[:3]:
+        for url in discover.sitemaps_in_robots(text, response.url)[:3]:
             if request := self._once(url, callback=self.parse_sitemap):
                 yield request
 
@@ -124,8 +123,9 @@ class DiscoverSpider(scrapy.Spider):
             if response.url not in {f["url"] for f in self.result["feeds"]}:
                 title = " ".join((feed.feed.get("title") or "").split()) or None
                 origin = (response.meta.get("redirect_urls") or [response.url])[0]
+                advertised = origin in self._advertised
                 self.result["feeds"].append(
-                    {"url": response.url, "entries": len(feed.entries), "title": title, "advertised": origin in self._advertised}
+                    {"url": response.url, "entries": len(feed.entries), "title": title, "advertised": advertised}
                 )
             return
         # An HTML "RSS" page listing the site's feeds: one level down.

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
+
 from crawler.config import Settings
 from crawler.errors import UserError
 from crawler.maintain import discover
@@ -40,13 +42,13 @@ def page_problem(found: dict) -> str | None:
     return f"{explain(problem['code'], problem['detail'])} at {found['page']['url']}" if problem else None
 
 
-def choose_entry_points(found: dict, url: str) -> tuple[list[str], list[str]]:
+def choose_entry_points(found: dict) -> tuple[list[str], list[str]]:
     page = found["page"]
     is_home = urlsplit(page["url"]).path in ("", "/") and not urlsplit(page["url"]).query
     sections = [s["url"] for s in found["sections"] if (s.get("links") or 0) >= MIN_LINKS and not s.get("problem")]
     own = (page.get("links") or 0) >= MIN_LINKS and not page.get("problem")
     if own and not (is_home and sections):
-        start_urls = [url]
+        start_urls = [page["url"]]  # where the URL given led, so the crawl is not redirected every time
     else:
         start_urls = sections[:2]
     feeds = [f["url"] for f in found["feeds"] if f.get("advertised") or not start_urls]
@@ -58,14 +60,13 @@ def propose(
     needs_code: bool = False,
 ) -> PortalConfig:
     page = found["page"]
-    start_urls, feeds = choose_entry_points(found, url)
+    start_urls, feeds = choose_entry_points(found)
     if not start_urls and not feeds:
         if not needs_code:
             why = page_problem(found) or "no listing with article links and no feed found"
-            raise UserError(f"nothing to crawl at {url}: {why} (a portal that needs code: portal add --spider)", 1)
+            hint = "" if "--spider" in why else " (a portal that needs code: portal add --spider)"
+            raise UserError(f"nothing to crawl at {url}: {why}{hint}", exit_code=1)
         start_urls = [url]
-    if portal_id and portal_id in taken:
-        raise UserError(f"a portal with id {portal_id!r} is already in the registry")
     name = name or page.get("site_name") or urlsplit(url).hostname
     notes = []
     if found["sitemaps"]:
@@ -82,5 +83,7 @@ def propose(
     }
     try:
         return PortalConfig.model_validate({k: v for k, v in entry.items() if v not in (None, [])})
-    except ValueError as exc:
-        raise UserError(f"the proposed entry is not valid: {exc}".splitlines()[0]) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "entry"
+        raise UserError(f"the proposed entry is not valid: {where}: {first['msg']}") from None

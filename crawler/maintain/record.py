@@ -29,7 +29,9 @@ def extension(content_type: str) -> str:
     return "html"
 
 
-def record(portal: PortalConfig, settings: Settings, root: Path, count: int = 3, source: str = "live") -> tuple[Path, CheckReport]:
+def record(
+    portal: PortalConfig, settings: Settings, root: Path, count: int = 3, source: str = "live"
+) -> tuple[Path, CheckReport]:
     report = check_portal(portal, settings, pages=1, articles=count, keep_bodies=True)
     if not report.usable:
         raise UserError(f"nothing recorded: {report.reason}", exit_code=1)
