@@ -164,7 +164,7 @@ class Monitor:
         found = self._keyword_matcher.find_terms(folded)
         hits = []
         for tid, keyword in enumerate(self.keywords):
-            ends = found.get(tid, [])
+            ends = found.ends(tid)
             spans = self._keyword_matcher.index.spans(folded, tid, ends, KEYWORD_SNIPPETS)
             snippets = [make_snippet(folded.text, span, spans, folded.sentence_bounds(*span)) for span in spans]
             hits.append(KeywordHit(keyword, len(ends), snippets))

@@ -44,10 +44,12 @@ _DASH = r"\s*[-–]\s*"
 _SLASH = r"\s*/\s*"
 _PART = r"[A-Za-zĐđ][A-Za-zĐđ0-9]{0,11}"
 _END = r"(?![\w/])"
-# One pattern for the three shapes, starting with a digit so the engine can skip ahead fast; the
-# character before the number is checked in code (a look-behind here makes the search 4x slower).
+# One pattern for the three shapes, starting with a digit so the engine can skip ahead fast: ``re``
+# only skips ahead when the pattern opens with a plain character class, hence "\d\d{0,4}" and not
+# "\d{1,5}" (which tries a match at every character: 1.6x slower). The character before the number
+# is checked in code (a look-behind here makes the search 4x slower).
 CODE = re.compile(
-    r"(?P<number>\d{1,5})(?:"
+    r"(?P<number>\d\d{0,4})(?:"
     + _DASH + _TYPE.format("party_type") + _SLASH + r"(?P<party_issuer>" + _PART + r")" + _END
     + r"|" + _SLASH + r"(?:" + _YEAR + _SLASH + r")?(?:"
     + _TYPE.format("state_type") + _DASH + r"(?P<state_issuer>" + _PART + r"(?:[-–]" + _PART + r")*)" + _END

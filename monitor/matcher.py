@@ -3,26 +3,34 @@
 Cost per article grows with the text and with what fires, not with the number of rules: a rule is
 only looked at when one of its terms or its detector fired. Subscribers who wrote the same rule
 (10,000 subscribers often means a few hundred popular phrases) form one group, evaluated once;
-each member still gets its own ``RuleMatch``, sharing the group's terms, snippet and reasons.
+each member still gets its own ``RuleMatch``, sharing the group's ``Finding`` (terms, snippet and
+reasons, the last two built only when read: see ``monitor.findings``).
+
+Most subscriber rules are one phrase and nothing else. Such a group fires whenever its term occurs,
+so it is looked up by term id and never evaluated: at hundreds of rules firing per article, the
+per-rule Python work is what the throughput is made of.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Iterable
 
 from monitor.directives import Directive
+from monitor.findings import (
+    KEYWORD, ArticleTerms, DetectorFinding, Finding, Fired, KeywordFinding, Member, RuleMatch, rule_matches,
+    term_reasons,
+)
 from monitor.folded import FoldedText
 from monitor.normalise import canonical, fold_key
 from monitor.rules import Rule, issuer_key
-from monitor.snippets import Snippet, make_snippet
-from monitor.terms import TermIndex
+from monitor.terms import Occurrences, TermIndex
 from monitor.visits import Visit
 
-KEYWORD = "keyword"
+__all__ = ["KEYWORD", "Events", "Matcher", "RuleMatch", "province_key"]
+
 _DIRECTION_WORDS = {"inbound": "đoàn vào", "outbound": "đoàn ra", "unknown": "hoạt động đối ngoại"}
-_SNIPPET_OCCURRENCES = 5
-_SNIPPET_REACH = 400  # folded characters after a term's first occurrence that a snippet can show
 
 
 @dataclass(slots=True)
@@ -38,42 +46,22 @@ class Events:
 
 
 @dataclass(slots=True)
-class RuleMatch:
-    """Why one rule fired on one article. ``terms``, ``snippet`` and ``reasons`` may be shared with
-    other rules' matches (same rule, other subscriber): treat them as read-only."""
-
-    rule: str
-    name: str | None
-    subscriber: int | str | None
-    kind: str  # "keyword", "directive", "new-directive" or "visit"
-    terms: tuple[str, ...]  # matched terms as the rule wrote them; codes or partners for detectors
-    snippet: Snippet
-    reasons: tuple[str, ...]  # why it fired, in Vietnamese, for the alert text
-
-    def as_json(self) -> dict:
-        return {
-            "rule": self.rule,
-            "name": self.name,
-            "subscriber": self.subscriber,
-            "kind": self.kind,
-            "terms": list(self.terms),
-            "snippet": self.snippet.marked(),
-            "reasons": list(self.reasons),
-        }
-
-
-@dataclass(slots=True)
 class _Group:
     """Rules that differ only in id, name and subscriber."""
 
     rule: Rule  # the first of them, for the conditions
-    members: list[tuple[str, str | None, int | str | None]]  # (id, name, subscriber) of each rule
+    members: list[Member]  # (id, name, subscriber) of each rule
     any: tuple[tuple[str, int], ...]  # (term as written, term id)
     all: tuple[tuple[str, int], ...]
     none: tuple[tuple[str, int], ...]
     provinces: frozenset[str]
     portals: frozenset[str]
     filtered: bool  # has portal, province or topic conditions
+
+    @property
+    def single(self) -> bool:
+        """One ``any`` term and no other condition: fires exactly when that term occurs."""
+        return len(self.any) == 1 and not (self.all or self.none or self.filtered or self.rule.detector)
 
 
 def province_key(name: str) -> str:
@@ -94,7 +82,8 @@ class Matcher:
         self.rules: list[Rule] = list(rules)
         self.index = TermIndex()
         self._groups: list[_Group] = []
-        self._by_term: dict[int, list[int]] = {}  # term id -> groups that an occurrence makes candidates
+        self._single: dict[int, list[Fired]] = {}  # term id -> the single-term groups it fires
+        self._by_term: dict[int, list[int]] = {}  # term id -> other groups that an occurrence makes candidates
         self._detector_groups: list[int] = []
         by_condition: dict[tuple, _Group] = {}
         for rule in self.rules:
@@ -107,6 +96,10 @@ class Matcher:
             self._groups.append(group)
             if rule.detector:
                 self._detector_groups.append(number)
+            elif group.single:
+                [(term, tid)] = group.any
+                fired = Fired(number, KeywordFinding((term,), (tid,)), group.members)
+                self._single.setdefault(tid, []).append(fired)
             else:
                 for tid in {tid for _, tid in group.any + group.all}:
                     self._by_term.setdefault(tid, []).append(number)
@@ -133,55 +126,37 @@ class Matcher:
     def group_count(self) -> int:
         return len(self._groups)
 
-    def find_terms(self, folded: FoldedText) -> dict[int, list[int]]:
+    def find_terms(self, folded: FoldedText) -> Occurrences:
         return self.index.find(folded)
 
     def match(self, folded: FoldedText, events: Events) -> list[RuleMatch]:
+        """Every rule that fires, in rule order (a group's members in theirs)."""
         found = self.index.find(folded)
+        article = ArticleTerms(self.index, folded, found)
+        single = self._single
+        fired = list(chain.from_iterable(map(single.__getitem__, single.keys() & found.tids)))
         candidates = set(self._detector_groups)
-        for tid in found:
-            candidates.update(self._by_term.get(tid, ()))
-        evaluation = _Evaluation(self.index, folded, events, found)
-        matches = []
-        for number in sorted(candidates):
-            group = self._groups[number]
-            result = evaluation.evaluate(group)
-            if result is not None:
-                kind, terms, snippet, reasons = result
-                matches += [
-                    RuleMatch(rule_id, name, subscriber, kind, terms, snippet, reasons)
-                    for rule_id, name, subscriber in group.members
-                ]
-        return matches
+        for tid in self._by_term.keys() & found.tids:
+            candidates.update(self._by_term[tid])
+        if candidates:
+            evaluation = _Evaluation(article, events)
+            for number in candidates:
+                group = self._groups[number]
+                finding = evaluation.evaluate(group)
+                if finding is not None:
+                    fired.append(Fired(number, finding, group.members))
+        fired.sort()  # by group number (unique: findings are never compared)
+        return rule_matches(fired, article)
 
 
 class _Evaluation:
-    """One article against the candidate groups; spans and snippets shared by groups with the same terms."""
+    """The groups that need more than a term lookup (several terms, filters, detectors) on one article."""
 
-    def __init__(self, index: TermIndex, folded: FoldedText, events: Events, found: dict[int, list[int]]):
-        self.index, self.folded, self.events, self.found = index, folded, events, found
+    def __init__(self, article: ArticleTerms, events: Events):
+        self.article, self.found, self.events = article, article.found.tids, events
         self.province = province_key(events.province) if events.province else None
-        self._spans: dict[int, list[tuple[int, int]]] = {}
-        self._snippets: dict[tuple[int, ...], Snippet] = {}
 
-    def spans(self, tid: int) -> list[tuple[int, int]]:
-        spans = self._spans.get(tid)
-        if spans is None:
-            spans = self._spans[tid] = self.index.spans(
-                self.folded, tid, self.found[tid], _SNIPPET_OCCURRENCES, _SNIPPET_REACH
-            )
-        return spans
-
-    def keyword_snippet(self, tids: tuple[int, ...]) -> Snippet:
-        snippet = self._snippets.get(tids)
-        if snippet is None:
-            spans = [span for tid in tids for span in self.spans(tid)]
-            focus = min(spans)
-            snippet = make_snippet(self.folded.text, focus, spans, self.folded.sentence_bounds(*focus))
-            self._snippets[tids] = snippet
-        return snippet
-
-    def evaluate(self, group: _Group) -> tuple[str, tuple, Snippet, tuple] | None:
+    def evaluate(self, group: _Group) -> Finding | None:
         rule, found, events = group.rule, self.found, self.events
         if group.filtered:
             if group.portals and events.portal not in group.portals:
@@ -198,17 +173,15 @@ class _Evaluation:
         if group.any and not hit_terms:
             return None
         hit_terms += group.all
-        reasons = [f"từ khóa “{t}” ({len(found[tid])} lần)" for t, tid in hit_terms]
-        if rule.topic:
-            reasons.append("chủ đề đối ngoại")
-        terms = [t for t, _ in hit_terms]
+        terms = tuple(t for t, _ in hit_terms)
+        tids = tuple(tid for _, tid in hit_terms)
         if rule.detector is None:
-            snippet = self.keyword_snippet(tuple(tid for _, tid in hit_terms))
-            return KEYWORD, tuple(terms), snippet, tuple(reasons)
-        return self._detector(rule, terms, reasons, [s for _, tid in hit_terms for s in self.spans(tid)])
+            return KeywordFinding(terms, tids, topic=bool(rule.topic))
+        return self._detector(rule, terms, tids)
 
-    def _detector(self, rule: Rule, terms: list[str], reasons: list[str], term_spans):
-        events, folded = self.events, self.folded
+    def _detector(self, rule: Rule, terms: tuple[str, ...], tids: tuple[int, ...]) -> Finding | None:
+        events, folded = self.events, self.article.folded
+        reasons = term_reasons(terms, tids, self.article.found, bool(rule.topic))
         if rule.detector in ("directive", "new-directive"):
             directives = [
                 d for d in events.directives
@@ -220,7 +193,7 @@ class _Evaluation:
                 return None
             word = "văn bản mới" if rule.detector == "new-directive" else "văn bản"
             reasons = [f"{word}: {d.kind} {d.code}" for d in directives] + reasons
-            terms = [d.code for d in directives] + terms
+            events_terms = [d.code for d in directives]
             focus = [d.span for d in directives]
             bounds = folded.sentence_bounds(*focus[0])
         else:
@@ -229,8 +202,7 @@ class _Evaluation:
             if not visits:
                 return None
             reasons = [f"{_DIRECTION_WORDS[v.direction]}: {', '.join(v.partners)}" for v in visits] + reasons
-            terms = list(dict.fromkeys(p for v in visits for p in v.partners)) + terms
+            events_terms = list(dict.fromkeys(p for v in visits for p in v.partners))
             focus = list(visits[0].highlights)
             bounds = visits[0].span
-        snippet = make_snippet(folded.text, focus[0], focus + term_spans, bounds)
-        return rule.detector, tuple(terms), snippet, tuple(reasons)
+        return DetectorFinding(rule.detector, tuple(events_terms) + terms, tuple(reasons), focus, bounds, tids)

@@ -174,11 +174,11 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
 def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
     lower = folded.lower
     window = lower[max(0, hit.start - 30) : hit.start]
-    if any(window.endswith(cue) for cue in STATE_CUES):
+    if window.endswith(STATE_CUES):
         return True
     if _next_token(folded.cased, hit.end)[:1].isupper() and hit.end + 1 not in accepted:
         return False
-    if any(window.endswith(cue) for cue in CUES):
+    if window.endswith(CUES):
         return True
     previous, following = _previous_token(lower, hit.start), _next_token(lower, hit.end)
     if previous == "(" and following == ")":

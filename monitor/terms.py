@@ -7,15 +7,60 @@ in the automata so that a term that is a foreign name ("Lào", "Mỹ") does not 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import ahocorasick
 
 from monitor.folded import FoldedText
 from monitor.normalise import fold_term, strip_accents
 from monitor.places import entries as place_entries, exclusions
+
+_VALUE, _END = itemgetter(1), itemgetter(0)
+
+
+class Occurrences:
+    """Where the terms occur in one article: ``tids``, and each term's folded end offsets (the space
+    after each occurrence, in text order) on demand.
+
+    The automaton's hits are kept as one list sorted by term id, so that finding which terms occur
+    is done by C code (a sort and a set) rather than a Python loop over every hit: an article can
+    have thousands of hits, and most terms' offsets are never asked for (only a match that is read
+    needs its snippet and counts).
+    """
+
+    __slots__ = ("tids", "_hits", "_values")
+
+    def __init__(self, hits: list[tuple[int, int]]):
+        """``hits``: (end, term id), sorted by term id and, for each term, by end."""
+        self._hits = hits
+        self._values = list(map(_VALUE, hits))
+        self.tids = set(self._values)
+
+    def __contains__(self, tid: int) -> bool:
+        return tid in self.tids
+
+    def _range(self, tid: int) -> tuple[int, int]:
+        values = self._values
+        lo = bisect_left(values, tid)
+        return lo, bisect_right(values, tid, lo)
+
+    def count(self, tid: int) -> int:
+        lo, hi = self._range(tid)
+        return hi - lo
+
+    def ends(self, tid: int, limit: int | None = None) -> list[int]:
+        """End offsets of term ``tid``, the first ``limit`` of them if given (empty when it does not occur)."""
+        lo, hi = self._range(tid)
+        if limit is not None:
+            hi = min(hi, lo + limit)
+        return list(map(_END, self._hits[lo:hi]))
+
+    def as_dict(self) -> dict[int, list[int]]:
+        """Term id -> end offsets, for every term that occurs (for tests and debugging)."""
+        return {tid: self.ends(tid) for tid in sorted(self.tids)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,41 +122,47 @@ class TermIndex:
         automaton.make_automaton()
         return automaton
 
-    def find(self, folded: FoldedText) -> dict[int, list[int]]:
-        """Where each term occurs: term id -> folded end offsets (the space after), in text order."""
-        found: dict[int, list[int]] = defaultdict(list)
+    def find(self, folded: FoldedText) -> Occurrences:
+        """Where each term occurs (see ``Occurrences``): one automaton pass per accent setting."""
+        hits: list[tuple[int, int]] = []
         excluding = self._excluding
         for automaton, insensitive in self._automata:
-            excluded: list[tuple[int, int]] = []
-            for end, tid in automaton.iter(folded.stripped if insensitive else folded.lower):
-                if tid < 0:
-                    excluded.append((end + tid + 2, end))  # the name's leading and trailing spaces
-                    continue
-                found[tid].append(end)
-                if tid in excluding:
-                    excluded.append((end - excluding[tid] + 1, end))
-            if excluded:
-                self._drop_inside(found, excluded, insensitive)
-        return found
+            found = list(automaton.iter(folded.stripped if insensitive else folded.lower))
+            found.sort(key=_VALUE)  # exclusion names (negative) first; a term's hits stay in text order
+            if found and (found[0][1] < 0 or (excluding and not excluding.keys().isdisjoint(map(_VALUE, found)))):
+                found = self._drop_inside(found)
+            hits += found
+        if len(self._automata) > 1:
+            hits.sort(key=_VALUE)
+        return Occurrences(hits)
 
-    def _drop_inside(self, found: dict[int, list[int]], excluded: list[tuple[int, int]], insensitive: bool) -> None:
-        for tid in list(found):
-            if tid not in self._place_terms or self.terms[tid].insensitive != insensitive:
-                continue
+    def _drop_inside(self, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``found`` (one automaton's hits, by value) without exclusion names and without the hits of
+        foreign names inside one ("Lào" in "Lào Cai")."""
+        values = list(map(_VALUE, found))
+        first = bisect_left(values, 0)
+        excluded = [(end + value + 2, end) for end, value in found[:first]]  # the name's spaces excluded
+        for tid, length in self._excluding.items():
+            lo, hi = bisect_left(values, tid), bisect_right(values, tid)
+            excluded += [(end - length + 1, end) for end, _ in found[lo:hi]]
+        if not excluded:
+            return found[first:]
+        kept, position = [], first
+        for tid in sorted(self._place_terms.intersection(values[first:])):
+            lo, hi = bisect_left(values, tid, position), bisect_right(values, tid, position)
             length = len(self.terms[tid].key)
-            kept = [
-                end for end in found[tid]
+            kept += found[position:lo]
+            kept += [
+                (end, value) for end, value in found[lo:hi]
                 if not any(s <= end - length + 1 and end <= e and e - s >= length for s, e in excluded)
             ]
-            if kept:
-                found[tid] = kept
-            else:
-                del found[tid]
+            position = hi
+        return kept + found[position:]
 
     def spans(self, folded: FoldedText, tid: int, ends: list[int], limit: int, near: int | None = None):
         """Canonical-text spans of the first ``limit`` occurrences of a term; with ``near``, only those
         within that many folded characters of the first (the rest fall outside any snippet)."""
-        if near is not None:
-            reach = ends[0] + near
-            ends = [end for end in ends[:limit] if end <= reach]
-        return folded.match_spans(ends[:limit], self.terms[tid].key)
+        ends = ends[:limit]
+        if near is not None and ends:
+            ends = ends[: bisect_right(ends, ends[0] + near)]
+        return folded.match_spans(ends, self.terms[tid].key)
