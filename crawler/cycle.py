@@ -15,7 +15,6 @@ from crawler.store import open_store
 from spiders.registry_loader import Registry, config_hash, load_registry
 from storage import repositories as repo
 from storage.db import transaction
-from storage.migrate import upgrade
 
 log = logging.getLogger("portalwatch.cycle")
 
@@ -29,12 +28,11 @@ class Prepared:
 
 def prepare(settings: Settings) -> Prepared:
     """Migrate, load the registry (reporting bad entries without stopping), sync portals to the database."""
-    upgrade(settings.database_url)
+    factory = open_store(settings.database_url)  # migrates the schema when it is behind
     registry = load_registry(settings.portals)
     for error in registry.errors:
         print(f"registry error: {error}", file=sys.stderr)
         log.warning("registry error: %s", error)
-    factory = open_store(settings.database_url)
     with transaction(factory) as session:
         repo.sync_portals(
             session,

@@ -16,6 +16,7 @@ from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
+from monitor.alerting.format import kind_label, vn_time
 from storage import outbox, repositories as repo, subscribers
 from storage.db import transaction
 from storage.models import Portal
@@ -180,8 +181,6 @@ def list_command(session, subscriber, update: Update) -> str:
 
 
 def _vn(moment) -> str:
-    from monitor.alerting.format import vn_time
-
     return vn_time(moment)
 
 
@@ -201,8 +200,6 @@ def latest(session, subscriber, update: Update) -> str:
         return "Chưa có bài nào được gửi cho bạn."
     lines = ["<b>Bài gần đây</b>"]
     for alert, article in rows:
-        from monitor.alerting.format import kind_label
-
         kinds = ", ".join(dict.fromkeys(kind_label(r.get("kind", "keyword")) for r in alert.reasons))
         when = _vn(article.published_at) if article.published_at else "không rõ"
         lines.append(f'• <a href="{html.escape(article.url, quote=True)}">{e(article.title)}</a> ({when}; {e(kinds)})')

@@ -48,6 +48,18 @@ def db_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
+@pytest.fixture
+def db_factory(db_url):
+    """Sessions on a migrated database (SQLite, and PostgreSQL when configured)."""
+    from storage.db import make_engine, session_factory
+    from storage.migrate import upgrade
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
 def test_settings(database_url: str, portals: Path, **overrides) -> Settings:
     """Settings for crawling fixture servers on 127.0.0.1: no politeness delay, short timeouts."""
     values = dict(

@@ -11,19 +11,15 @@ from sqlalchemy import select
 from monitor.alerting.pacing import Pacer
 from monitor.alerting.sender import ConsoleDelivery, Sender, TelegramDelivery
 from storage import outbox, repositories as repo, subscribers
-from storage.db import make_engine, session_factory, transaction
-from storage.migrate import upgrade
+from storage.db import transaction
 from storage.models import Alert, Subscriber
 
 VN = timezone(timedelta(hours=7))
 
 
 @pytest.fixture
-def factory(db_url):
-    upgrade(db_url)
-    engine = make_engine(db_url)
-    yield session_factory(engine)
-    engine.dispose()
+def factory(db_factory):
+    return db_factory
 
 
 def seed(factory, chats: list[int], articles: int = 2, event_key=lambda n: None) -> None:

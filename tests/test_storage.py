@@ -9,17 +9,14 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from storage import repositories as repo
-from storage.db import make_engine, session_factory, transaction
+from storage.db import make_engine, transaction
 from storage.migrate import current_revision, upgrade
 from storage.models import Base, Portal
 
 
 @pytest.fixture
-def factory(db_url):
-    upgrade(db_url)
-    engine = make_engine(db_url)
-    yield session_factory(engine)
-    engine.dispose()
+def factory(db_factory):
+    return db_factory
 
 
 def add_portal(session, pid="p1"):

@@ -7,7 +7,6 @@ from crawler.store import open_store
 from crawler.timefmt import iso_vn, short_vn
 from storage import repositories as repo
 from storage.db import transaction
-from storage.migrate import upgrade
 
 
 def register(sub) -> None:
@@ -38,7 +37,6 @@ def article_json(article, with_text: bool = False) -> dict:
 
 
 def handle(args, settings: Settings) -> int:
-    upgrade(settings.database_url)
     with transaction(open_store(settings.database_url)) as session:
         articles = repo.list_articles(session, args.portal, args.limit)
         for article in articles:

@@ -8,7 +8,6 @@ from crawler.timefmt import short_vn
 from spiders.registry_loader import load_registry
 from storage import repositories as repo
 from storage.db import transaction
-from storage.migrate import upgrade
 from storage.models import Portal
 
 
@@ -18,7 +17,6 @@ def register(sub) -> None:
 
 
 def handle(args, settings: Settings) -> int:
-    upgrade(settings.database_url)
     registry = load_registry(settings.portals)
     for error in registry.errors:
         print(f"registry error: {error}", file=sys.stderr)
