@@ -1,7 +1,8 @@
 """The extraction harness: every fixture and real page, scored field by field, ours beside bare trafilatura.
 
 A case is ``<family>/<name>.expected.json`` under the fixture folder, next to its page (``file``, or
-``<name>.html``), or naming a page of the shared corpus (``shared``: a path below ``../shared``). The
+``<name>.html``), or naming a page of the shared corpus (``shared``: a path below the shared folder, by
+default the copies in ``tests/fixtures/shared``). The
 expected JSON is the gold: title, published_at (a date, or ISO 8601 with time and zone), author, lead,
 the body's first and last paragraphs, ``rejected`` (a reason code) and ``chrome`` (strings of the page's
 chrome that must never reach the lead or the text).
@@ -24,7 +25,8 @@ from spiders.schema import PortalConfig
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "extract"
-SHARED = REPO.parent / "shared"
+# Copies of the shared corpus pages the cases name (tests/fixtures/shared/README.md); ``--shared`` points elsewhere.
+SHARED = FIXTURES.parent / "shared"
 FIELDS = ("verdict", "title", "date", "time", "author", "lead", "first", "last", "clean")
 
 

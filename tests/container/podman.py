@@ -1,7 +1,7 @@
 """Podman for the container tests: every call has a timeout, every container a name to remove.
 
 No Docker engine runs on the test machines, podman does (rootful, runc: crun cannot set cgroups
-there). ``../shared/tools/container-base.sh`` installs podman when it is missing and builds the local
+there). ``container-base.sh`` beside this file (a copy of ``../shared/tools/container-base.sh``) installs podman when it is missing and builds the local
 Debian base image that stands in for ``python:3.11-slim`` (no image registry is reachable).
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTAINER_BASE = ROOT.parent / "shared" / "tools" / "container-base.sh"
+CONTAINER_BASE = Path(__file__).resolve().parent / "container-base.sh"
 # Installing podman (apt) and bootstrapping Debian take about a minute each; allow for a slow mirror.
 BASE_TIMEOUT = 900
 # A cold build downloads the dependencies from PyPI (about 50 s here); a warm one reuses every layer.
@@ -62,7 +62,7 @@ def ensure_base_image() -> str:
     Never skips: on a machine where this cannot work the test fails and says why.
     """
     if not CONTAINER_BASE.is_file():
-        raise PodmanError(f"{CONTAINER_BASE} not found: the project must sit next to ../shared")
+        raise PodmanError(f"{CONTAINER_BASE} not found (a copy of ../shared/tools/container-base.sh)")
     if os.geteuid() != 0:
         raise PodmanError("container tests need root (rootful podman, apt-get install of podman/runc)")
     try:

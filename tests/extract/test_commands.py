@@ -12,7 +12,7 @@ from crawler.cli import main
 from crawler.extract import evaluate, extract
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[1] / "fixtures" / "shared"
 REQUIRED = ("url", "title", "published_at", "author", "lead", "text")
 
 

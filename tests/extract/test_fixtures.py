@@ -1,6 +1,6 @@
 """Every fixture family and every real page against its expected JSON: the extractor's regression net.
 
-The real pages live in ../shared/corpus/real; when that folder is missing the cases fail to load and
+The real pages are copies of ../shared/corpus/real in tests/fixtures/shared; when that folder is missing the cases fail to load and
 the run fails, rather than passing quietly on the synthetic fixtures alone.
 """
 
@@ -15,7 +15,7 @@ from crawler.extract import extract
 from crawler.extract.evaluate import FIXTURES, Outcome, leaked, load_cases
 from crawler.extract.verdict import REASONS, code_of
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[1] / "fixtures" / "shared"
 CASES = load_cases(FIXTURES, SHARED)
 
 

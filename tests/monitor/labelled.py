@@ -18,7 +18,7 @@ from monitor.normalise import canonical
 from monitor.topic import FOREIGN_AFFAIRS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "monitor"
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = FIXTURES.parent / "shared"  # copies of ../shared (tests/fixtures/shared/README.md)
 
 
 def seeds_dir() -> Path:

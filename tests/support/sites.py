@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.support.server import PortalServer
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[1] / "fixtures" / "shared"  # copies of ../shared
 SEEDS = SHARED / "seeds"
 VN = timezone(timedelta(hours=7))
 
@@ -41,7 +41,7 @@ TITLES = [
 def seed_paragraphs() -> list[str]:
     """Long paragraphs of the seeds: real Vietnamese foreign-affairs prose, without the leaked chrome."""
     if not SEEDS.is_dir():
-        raise FileNotFoundError(f"shared seeds not found at {SEEDS}: clone the project next to ../shared")
+        raise FileNotFoundError(f"seed copies not found at {SEEDS} (tests/fixtures/shared/README.md)")
     paragraphs = []
     for path in sorted(SEEDS.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
