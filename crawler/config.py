@@ -34,7 +34,10 @@ class Settings(BaseSettings):
     max_page_bytes: int = 10 * 1024 * 1024
     # Listing pages followed per listing on one visit (pagination stops earlier once a page is all seen).
     max_listing_pages: int = 5
-    default_interval_minutes: int = 15
+    # The polling policy (crawler/policy.py) for portals without a fixed ``interval_minutes``.
+    poll_floor_minutes: float = Field(default=3.0, gt=0)
+    poll_ceiling_minutes: float = Field(default=120.0, gt=0)
+    poll_daily_budget: int = Field(default=100, ge=1)
     # The daemon starts each portal's first crawl at a random moment within this many seconds.
     first_crawl_within: float = 45.0
     # Multiplies every crawl interval; tests and soak benchmarks shrink it to run many cycles quickly.

@@ -17,14 +17,16 @@ import time
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import Settings
 from crawler.cycle import Prepared, prepare, select_portals
 from crawler.metrics import Metrics
+from crawler.polling import Pacer
 from crawler.portal_health import update_health
 from crawler.runner import run_batch_async
-from storage import outbox, repositories as repo
+from storage import outbox, repositories as repo, schedules
 from storage.db import transaction
 from storage.models import Portal
 from storage.types import utcnow
@@ -65,6 +67,7 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop, sig)
         self.prepared = await asyncio.to_thread(prepare, self.settings)
+        self.pacer = Pacer(self.prepared.factory, self.settings)
         from monitor.processing import MonitorCache
 
         self.monitor_cache = MonitorCache(self.settings.rules)
@@ -110,8 +113,16 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
         )
         now = datetime.now(scheduler.timezone)
-        for portal in self.prepared.registry.enabled():
-            seconds = 60 * (portal.interval_minutes or self.settings.default_interval_minutes) * self.settings.interval_scale
+        portals = self.prepared.registry.enabled()
+        planned = self.pacer.stored_next([p.id for p in portals if self.pacer.paces(p)])
+        for portal in portals:
+            first = planned.get(portal.id) or now + timedelta(seconds=random.uniform(0, self.settings.first_crawl_within))
+            if self.pacer.paces(portal):
+                # Paced portals get one date job at a time, re-planned after each crawl (crawler/polling.py).
+                scheduler.add_job(self.mark_due, DateTrigger(first), args=[portal.id], id=f"crawl:{portal.id}",
+                                  name=f"crawl {portal.id}", replace_existing=True)
+                continue
+            seconds = 60 * portal.interval_minutes * self.settings.interval_scale
             scheduler.add_job(
                 self.mark_due,
                 IntervalTrigger(seconds=seconds, jitter=min(60, seconds / 10)),
@@ -119,9 +130,28 @@ class Daemon:
                 id=f"crawl:{portal.id}",
                 name=f"crawl {portal.id}",
                 replace_existing=True,
-                next_run_time=now + timedelta(seconds=random.uniform(0, self.settings.first_crawl_within)),
+                next_run_time=first,
             )
         return scheduler
+
+    def _replan(self, runs) -> list[tuple[str, datetime]]:
+        """After a batch: each paced portal's next poll by its rhythm, its budget and what the crawl found."""
+        planned = []
+        for run in runs:
+            portal = self.prepared.registry.get(run.portal_id)
+            if portal is None or not self.pacer.paces(portal):
+                continue
+            when = self.pacer.after_crawl(portal, found_new=run.new_articles > 0)
+            now = utcnow()
+            planned.append((portal.id, now + (when - now) * self.settings.interval_scale))
+        return planned
+
+    def _schedule_next(self, planned: list[tuple[str, datetime]]) -> None:
+        if self.stop_event.is_set():
+            return
+        for portal_id, when in planned:
+            self.scheduler.add_job(self.mark_due, DateTrigger(when), args=[portal_id], id=f"crawl:{portal_id}",
+                                   name=f"crawl {portal_id}", replace_existing=True)
 
     def mark_due(self, portal_id: str) -> None:
         self._due.add(portal_id)
@@ -156,6 +186,8 @@ class Daemon:
                 failed=sum(r.status in ("failed", "interrupted") for r in result.runs),
                 seconds=round(seconds, 2),
             )
+            self._schedule_next(await asyncio.to_thread(self._replan, result.runs))
+            self.metrics.record_delays(await asyncio.to_thread(self._delays, result.batch_id))
             changes = await asyncio.to_thread(update_health, self.prepared.factory, self.settings.telegram_admin_chat_ids, ids)
             for portal_id, state, reason in changes:
                 log.warning("portal %s is now %s%s", portal_id, state, f": {reason}" if reason else "", extra={"portal": portal_id})
@@ -183,6 +215,10 @@ class Daemon:
                 log.exception("matching failed; the articles stay pending")
             await _wait_any(self.match_event, self.stop_event, timeout=MATCH_EVERY_SECONDS)
             self.match_event.clear()
+
+    def _delays(self, batch_id: str) -> list[tuple[str, float]]:
+        with transaction(self.prepared.factory) as session:
+            return schedules.detection_delays(session, batch_id)
 
     def _success_times(self) -> dict[str, float]:
         with transaction(self.prepared.factory) as session:
@@ -279,8 +315,9 @@ class Daemon:
     def health(self) -> tuple[bool, dict]:
         now = utcnow()
         running = bool(self.scheduler and self.scheduler.running) and not self.stop_event.is_set()
-        intervals = [p.interval_minutes or self.settings.default_interval_minutes for p in self.prepared.registry.enabled()]
-        shortest = min(intervals) if intervals else self.settings.default_interval_minutes
+        # A paced portal may rest up to the policy's ceiling at night: that is no stale cycle.
+        intervals = [p.interval_minutes or self.settings.poll_ceiling_minutes for p in self.prepared.registry.enabled()]
+        shortest = min(intervals) if intervals else self.settings.poll_ceiling_minutes
         window = timedelta(minutes=3 * shortest * self.settings.interval_scale) + timedelta(seconds=self.settings.first_crawl_within)
         reference = self.last_cycle_at or self.started_at
         stale = now - reference > window

@@ -30,6 +30,14 @@ class Metrics:
             "portalwatch_portal_last_success_timestamp_seconds", "Last successful crawl per portal", ["portal"], registry=r
         )
         self.cycles = Counter("portalwatch_cycles_total", "Crawl batches completed", registry=r)
+        self.portal_requests = Counter("portalwatch_portal_requests_total", "Requests made per portal", ["portal"], registry=r)
+        self.detection_delay = Histogram(
+            "portalwatch_detection_delay_seconds",
+            "From an article's publication (as the page shows it) to its first sighting, per portal",
+            ["portal"],
+            buckets=(60, 180, 300, 600, 900, 1800, 3600, 7200, 21600, 86400),
+            registry=r,
+        )
 
     def record_batch(self, result: BatchResult, seconds: float, success_times: dict[str, float]) -> None:
         self.cycles.inc()
@@ -37,11 +45,16 @@ class Metrics:
         for run in result.runs:
             self.crawls.labels(run.status).inc()
             self.pages.inc(run.requests)
+            self.portal_requests.labels(run.portal_id).inc(run.requests)
             self.new_articles.inc(run.new_articles)
             if run.status in ("failed", "interrupted"):
                 self.portal_errors.labels(run.portal_id).inc()
         for portal_id, timestamp in success_times.items():
             self.last_success.labels(portal_id).set(timestamp)
+
+    def record_delays(self, delays: list[tuple[str, float]]) -> None:
+        for portal_id, seconds in delays:
+            self.detection_delay.labels(portal_id).observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

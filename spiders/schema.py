@@ -45,7 +45,10 @@ class PortalConfig(BaseModel):
     feeds: list[HttpUrl] = Field(default_factory=list)
     province: str | None = None
     kind: PortalKind | None = None
+    # A fixed poll interval; without it the polling policy learns the portal's rhythm.
     interval_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
+    # Polls (listing/feed checks) a day the policy may make of this portal; default: the setting.
+    daily_budget: int | None = Field(default=None, ge=1, le=2000)
     article_url_pattern: str | None = None
     selectors: Selectors | None = None
     # Extra boilerplate line patterns (regular expressions) for this portal's chrome.

@@ -243,6 +243,18 @@ class Notice(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class PollSchedule(Base):
+    """A portal's learnt publication rhythm (crawler/policy.py) and its next poll: a restart keeps both."""
+
+    __tablename__ = "poll_schedules"
+
+    portal_id: Mapped[str] = mapped_column(ForeignKey("portals.id", ondelete="CASCADE"), primary_key=True)
+    rhythm: Mapped[dict] = mapped_column(JSON, default=dict)
+    learned_from: Mapped[int] = mapped_column(Integer, default=0)
+    learned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class KeyValue(Base):
     """Small durable state (e.g. the bot's getUpdates offset)."""
 

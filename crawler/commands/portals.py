@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 from crawler.config import Settings
+from crawler.polling import Pacer
 from crawler.store import open_store
 from crawler.timefmt import short_vn
 from spiders.registry_loader import load_registry
@@ -20,7 +21,9 @@ def handle(args, settings: Settings) -> int:
     registry = load_registry(settings.portals)
     for error in registry.errors:
         print(f"registry error: {error}", file=sys.stderr)
-    with transaction(open_store(settings.database_url)) as session:
+    factory = open_store(settings.database_url)
+    paces = Pacer(factory, settings).status(registry.portals)
+    with transaction(factory) as session:
         runs = repo.last_runs(session)
         print(f"{'ID':28} {'ON':3} {'HEALTH':9} {'LAST CRAWL':16} {'STATUS':12} {'NEW':>4} {'TOTAL':>6}  NAME")
         for portal in registry.portals:
@@ -33,6 +36,10 @@ def handle(args, settings: Settings) -> int:
                 f"{short_vn(run.started_at) if run else 'never':16} {(run.status if run else '-'):12} "
                 f"{(run.new_articles if run else 0):4d} {total:6d}  {portal.name}"
             )
+            pace = paces[portal.id]
+            every = "learnt rhythm" if Pacer.paces(portal) else f"every {portal.interval_minutes} min"
+            print(f"{'':33}· next poll {short_vn(pace.next_poll_at) if pace.next_poll_at else 'at start'}"
+                  f" ({every}); {pace.polls_today}/{pace.budget} polls today")
             if row is not None and row.health == "unhealthy" and row.health_reason:
                 print(f"{'':33}⚠ {row.health_reason}")
             elif run and run.reason:
