@@ -33,11 +33,18 @@ def crawl_portals(settings: Settings, portal_ids: list[str], batch_id: str, stat
     configure_logging(settings)  # Scrapy just reset its loggers to DEBUG
     for portal in portals:
         try:
-            process.crawl(spider_class(portal))
+            started = process.crawl(spider_class(portal))
+            # A crawler that fails while starting (its database refuses to open) never opens its run.
+            started.addErrback(_failed_to_start, portal.id, status_file)
         except Exception as exc:  # a portal whose spider cannot even be built fails alone
             log.exception("portal %s: cannot start its spider", portal.id, extra={"portal": portal.id})
             batch_child.report_fatal(status_file, portal.id, exc)
     process.start()
+
+
+def _failed_to_start(failure, portal_id: str, status_file: str | None) -> None:
+    log.error("portal %s: crawl failed to start: %s", portal_id, failure.getErrorMessage(), extra={"portal": portal_id})
+    batch_child.report_fatal(status_file, portal_id, failure.value)
 
 
 def main() -> int:
