@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TELEGRAM_ADMIN_CHAT_IDS", "telegram_admin_chat_ids"),
     )
 
+    @field_validator("run_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("telegram_admin_chat_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
