@@ -262,6 +262,6 @@ class PortalSpider(scrapy.Spider):
         exc = failure.value
         why = f"error reading {url}: {type(exc).__name__}: {str(exc).strip()[:200]}"
         self.outcome.errors.append(why)
-        meta = getattr(response, "meta", {}) if request is not None else {}
+        meta = request.meta if request is not None else {}
         self.outcome.listing_incomplete(url if meta.get("pw_kind") in (LISTING, FEED) else meta.get("pw_source"), why)
 

@@ -171,6 +171,9 @@ class _Findings:
 def main() -> int:
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.batch_child import die_with_parent
+
+    die_with_parent()  # the parent enforces the timeout: without it, nothing would
     payload = json.loads(sys.stdin.read())
     sys.path[:0] = [p for p in payload.get("sys_path", []) if p not in sys.path]
     settings = Settings.from_json(payload["settings"])
