@@ -79,6 +79,7 @@ def test_storage_failure_and_callback_error_fail_the_run_and_the_rerun_fetches_w
         first = {run.portal_id: run for run in run_once(settings).runs}
         assert first["pp"].status == "partial", first["pp"]
         assert "simulated storage failure" in first["pp"].reason
+        assert "2001:db8" not in first["pp"].reason and "99999" not in first["pp"].reason  # skipped alone
         assert first["pp"].new_articles == 5
         assert first["qq"].status in ("partial", "failed"), first["qq"]
         assert "RuntimeError: listing parser bug" in first["qq"].reason
@@ -137,3 +138,13 @@ def test_links_taken_per_listing_page_and_per_visit_are_capped_and_the_rest_come
         again = article_paths(server)
         # The capped listings were read again (no validators saved), and the links not taken came now.
         assert len(again) == 30 and not again & taken
+
+
+def test_a_malformed_href_is_skipped_alone():
+    from parsel import Selector
+
+    from spiders.links import article_links
+
+    good = "".join(f'<a href="/tin/bai-viet-so-{n}.html">Bài viết số {n} về công tác đối ngoại của tỉnh</a>' for n in range(3))
+    found = article_links(Selector(f"<html><body>{BAD_LINKS}{good}</body></html>"), "http://127.0.0.1/tin/")
+    assert [link.url for link in found] == [f"http://127.0.0.1/tin/bai-viet-so-{n}.html" for n in range(3)]
