@@ -65,7 +65,8 @@ class BatchFiles:
         self.status.write_bytes(b"")
 
     def started(self, child_pid: int) -> None:
-        record = {"pid": child_pid, "batch_id": self.batch_id, "parent": os.getpid(), "parent_start": start_time(os.getpid())}
+        record = {"pid": child_pid, "batch_id": self.batch_id, "parent": os.getpid(), "parent_start": start_time(os.getpid()),
+                  "namespace": pid_namespace()}
         with contextlib.suppress(OSError):
             _write_atomically(self.pid, json.dumps(record))
 
@@ -103,6 +104,13 @@ def start_time(pid: int) -> int | None:
     return int(fields[19])
 
 
+def pid_namespace() -> str | None:
+    """Which pids a pid file's numbers mean: another container sharing the data volume has its own."""
+    with contextlib.suppress(OSError):
+        return f"{Path('/proc/sys/kernel/random/boot_id').read_text().strip()}/{os.readlink('/proc/self/ns/pid')}"
+    return None
+
+
 def is_batch_child(pid: int, batch_id: str) -> bool:
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -111,14 +119,22 @@ def is_batch_child(pid: int, batch_id: str) -> bool:
     return BATCH_MODULE.encode() in argv and batch_id.encode() in argv
 
 
-def end_stale_children(folder: Path) -> list[str]:
-    """Kill batch children whose parent is gone; the ids of the batches they ran (their runs are to be closed)."""
+def end_stale_children(folder: Path, forget_after: float = 24 * 3600) -> list[str]:
+    """Kill batch children whose parent is gone; the ids of the batches they ran (their runs are to be closed).
+
+    A pid file written in another pid namespace (another container on the same data volume) cannot
+    be judged from here: it is left alone, and only forgotten once far older than any batch."""
     ended = []
     for path in sorted(folder.glob("batch-*.pid")) if folder.is_dir() else []:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
             pid, batch_id, parent = int(record["pid"]), str(record["batch_id"]), int(record["parent"])
         except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if record.get("namespace") not in (None, pid_namespace()):
+            with contextlib.suppress(OSError):
+                if time.time() - path.stat().st_mtime > forget_after:
+                    BatchFiles(folder, batch_id).remove()
             continue
         parent_start = record.get("parent_start")
         parent_alive = start_time(parent) is not None and (parent_start is None or start_time(parent) == parent_start)

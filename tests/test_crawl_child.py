@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from crawler.batch_child import start_time
+from crawler.batch_child import pid_namespace, start_time
 from crawler.cycle import crawl, prepare
 from crawler.store import open_store
 from storage import repositories as repo
@@ -82,9 +82,13 @@ def test_a_restarted_daemon_ends_a_stale_crawl_child_and_closes_its_runs(tmp_pat
         # A pid file that names a process that is no crawl child: left alone.
         bystander = subprocess.Popen(["sleep", "60"])
         other_id = uuid.uuid4().hex[:16]
+        # A pid file from another container on the same data volume: its pids are not ours to judge.
+        foreign_id = uuid.uuid4().hex[:16]
+        foreign = subprocess.Popen([sys.executable, "-m", "crawler.batch", "--batch", foreign_id], stdin=subprocess.PIPE)
         run_dir = Path(sqlite_url.removeprefix("sqlite:///")).parent
-        for pid, bid in ((stale.pid, batch_id), (bystander.pid, other_id)):
-            record = {"pid": pid, "batch_id": bid, "parent": dead.pid, "parent_start": 1}
+        for pid, bid, namespace in ((stale.pid, batch_id, pid_namespace()), (bystander.pid, other_id, pid_namespace()),
+                                    (foreign.pid, foreign_id, "another-boot/pid:[1]")):
+            record = {"pid": pid, "batch_id": bid, "parent": dead.pid, "parent_start": 1, "namespace": namespace}
             (run_dir / f"batch-{bid}.pid").write_text(json.dumps(record))
         with transaction(factory) as session:
             run_id = repo.start_run(session, "hung", batch_id).id
@@ -92,12 +96,13 @@ def test_a_restarted_daemon_ends_a_stale_crawl_child_and_closes_its_runs(tmp_pat
             with running_daemon(env, tmp_path / "daemon.log") as daemon:
                 daemon.wait_for(lambda: stale.poll() is not None, BOUND, "the stale child to be ended")
                 daemon.wait_for(lambda: not (run_dir / f"batch-{batch_id}.pid").exists(), BOUND, "its pid file removed")
-                assert bystander.poll() is None
+                assert bystander.poll() is None and foreign.poll() is None
+                assert (run_dir / f"batch-{foreign_id}.pid").exists()
                 with transaction(factory) as session:
                     run = session.get(CrawlRun, run_id)
                     assert run.status == "interrupted" and "orphaned" in run.reason
         finally:
-            for proc in (stale, bystander):
+            for proc in (stale, bystander, foreign):
                 proc.kill()
                 proc.wait()
 
