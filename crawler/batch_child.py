@@ -59,12 +59,24 @@ class BatchFiles:
         self.batch_id = batch_id
         self.pid = folder / f"batch-{batch_id}.pid"
         self.status = folder / f"batch-{batch_id}.status"
+        self.usable = False
 
     def prepare(self) -> None:
-        self.pid.parent.mkdir(parents=True, exist_ok=True)
-        self.status.write_bytes(b"")
+        """A run folder that cannot be written costs these safeguards, never the crawl itself."""
+        try:
+            self.pid.parent.mkdir(parents=True, exist_ok=True)
+            self.status.write_bytes(b"")
+            self.usable = True
+        except OSError as exc:
+            log.warning("no pid or status file for crawl batch %s: %s", self.batch_id, exc)
+
+    @property
+    def status_path(self) -> str | None:
+        return str(self.status) if self.usable else None
 
     def started(self, child_pid: int) -> None:
+        if not self.usable:
+            return
         record = {"pid": child_pid, "batch_id": self.batch_id, "parent": os.getpid(), "parent_start": start_time(os.getpid()),
                   "namespace": pid_namespace()}
         with contextlib.suppress(OSError):

@@ -51,7 +51,7 @@ class BatchResult:
 def _payload(settings: Settings, portal_ids: list[str], batch_id: str, files: BatchFiles) -> bytes:
     return json.dumps(
         {"settings": settings.to_json(), "portals": portal_ids, "batch_id": batch_id, "parent": os.getpid(),
-         "status_file": str(files.status)}
+         "status_file": files.status_path}
     ).encode("utf-8")
 
 
