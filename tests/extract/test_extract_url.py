@@ -44,3 +44,26 @@ def test_extract_url_shows_what_the_crawler_stores_and_obeys_robots_txt(tmp_path
     assert shown["portal"] == "enc"
     assert (shown["title"], shown["lead"], shown["text"], shown["author"]) == (stored.title, stored.lead, stored.text, stored.author)
     assert "robots.txt" in refused["error"]
+
+
+def test_extract_url_reads_a_self_signed_government_host_as_the_crawl_does(tmp_path, monkeypatch, capsys):
+    import ssl
+
+    from tests.maintain.tls import self_signed
+
+    fam = FAMILIES["front"]
+    article = make_articles(1)[0]
+    cert, key = self_signed(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = PortalServer()
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    server.add(fam.article_path(article), fam.article(article, []))
+    monkeypatch.setenv("PORTALWATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    monkeypatch.setenv("PORTALWATCH_DOWNLOAD_TIMEOUT", "3")
+    with server:
+        capsys.readouterr()
+        code = main(["extract", f"https://127.0.0.1:{server.port}{fam.article_path(article)}"])
+    record = json.loads(capsys.readouterr().out)
+    assert code == 0, record
+    assert record["title"] == article.title
