@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     max_page_bytes: int = 10 * 1024 * 1024
     # Listing pages followed per listing on one visit (pagination stops earlier once a page is all seen).
     max_listing_pages: int = 5
+    # New article links taken from one listing page or feed, and in all on one visit of a portal.
+    max_links_per_page: int = Field(default=200, ge=1)
+    max_articles_per_visit: int = Field(default=500, ge=1)
+    # Where crawl children leave pid and status files (default: beside the SQLite file, else a temp folder).
+    run_dir: Path | None = None
     default_interval_minutes: int = 15
     # The daemon starts each portal's first crawl at a random moment within this many seconds.
     first_crawl_within: float = 45.0
@@ -54,6 +59,11 @@ class Settings(BaseSettings):
         default_factory=list,
         validation_alias=AliasChoices("TELEGRAM_ADMIN_CHAT_IDS", "telegram_admin_chat_ids"),
     )
+
+    @field_validator("run_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_admin_chat_ids", mode="before")
     @classmethod
