@@ -2,6 +2,7 @@
 
 The child gets its settings and portal ids as JSON on stdin (so the bot token never shows in ``ps``)
 and writes everything it learns to the database; the parent only waits, and cuts it off at a timeout.
+It dies with its parent, and a fatal error goes to the parent's status file (``crawler.batch_child``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 
 from scrapy.crawler import CrawlerProcess
 
+from crawler import batch_child
 from crawler.config import Settings
 from crawler.logs import configure_logging
 from crawler.settings import scrapy_settings
@@ -21,25 +23,44 @@ from spiders.registry_loader import load_registry
 log = logging.getLogger("portalwatch.batch")
 
 
-def crawl_portals(settings: Settings, portal_ids: list[str], batch_id: str) -> None:
+def crawl_portals(settings: Settings, portal_ids: list[str], batch_id: str, status_file: str | None = None) -> None:
     registry = load_registry(settings.portals)
     portals = [registry.get(pid) for pid in portal_ids]
     portals = [p for p in portals if p is not None]
-    process = CrawlerProcess(scrapy_settings(settings, batch_id))
+    values = scrapy_settings(settings, batch_id)
+    values["PORTALWATCH_STATUS_FILE"] = status_file
+    process = CrawlerProcess(values)
     configure_logging(settings)  # Scrapy just reset its loggers to DEBUG
     for portal in portals:
         try:
-            process.crawl(spider_class(portal))
-        except Exception:  # a portal whose spider cannot even be built fails alone
+            started = process.crawl(spider_class(portal))
+            # A crawler that fails while starting (its database refuses to open) never opens its run.
+            started.addErrback(_failed_to_start, portal.id, status_file)
+        except Exception as exc:  # a portal whose spider cannot even be built fails alone
             log.exception("portal %s: cannot start its spider", portal.id, extra={"portal": portal.id})
+            batch_child.report_fatal(status_file, portal.id, exc)
     process.start()
 
 
+def _failed_to_start(failure, portal_id: str, status_file: str | None) -> None:
+    log.error("portal %s: crawl failed to start: %s", portal_id, failure.getErrorMessage(), extra={"portal": portal_id})
+    batch_child.report_fatal(status_file, portal_id, failure.value)
+
+
 def main() -> int:
+    batch_child.die_with_parent()
     payload = json.loads(sys.stdin.read())
-    settings = Settings.from_json(payload["settings"])
-    configure_logging(settings)
-    crawl_portals(settings, payload["portals"], payload["batch_id"])
+    if batch_child.parent_gone(payload.get("parent")):
+        return 1
+    status_file = payload.get("status_file")
+    try:
+        settings = Settings.from_json(payload["settings"])
+        configure_logging(settings)
+        crawl_portals(settings, payload["portals"], payload["batch_id"], status_file)
+    except Exception as exc:
+        log.exception("crawl batch failed")
+        batch_child.report_fatal(status_file, None, exc)
+        return 1
     return 0
 
 

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     poll_floor_minutes: float = Field(default=3.0, gt=0)
     poll_ceiling_minutes: float = Field(default=120.0, gt=0)
     poll_daily_budget: int = Field(default=100, ge=1)
+    # New article links taken from one listing page or feed, and in all on one visit of a portal.
+    max_links_per_page: int = Field(default=200, ge=1)
+    max_articles_per_visit: int = Field(default=500, ge=1)
+    # Where crawl children leave pid and status files (default: beside the SQLite file, else a temp folder).
+    run_dir: Path | None = None
     # The daemon starts each portal's first crawl at a random moment within this many seconds.
     first_crawl_within: float = 45.0
     # Multiplies every crawl interval; tests and soak benchmarks shrink it to run many cycles quickly.
@@ -57,6 +62,11 @@ class Settings(BaseSettings):
         default_factory=list,
         validation_alias=AliasChoices("TELEGRAM_ADMIN_CHAT_IDS", "telegram_admin_chat_ids"),
     )
+
+    @field_validator("run_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_admin_chat_ids", mode="before")
     @classmethod

@@ -1,4 +1,5 @@
-"""Downloader middlewares: conditional GET for listings and feeds, and Vietnamese charset repair."""
+"""Downloader middlewares: what a crawl may fetch, conditional GET for listings and feeds, and Vietnamese
+charset repair."""
 
 from __future__ import annotations
 
@@ -8,8 +9,75 @@ from scrapy.http import TextResponse
 
 from crawler.encoding import canonical_codec, choose_encoding
 from crawler.state import CrawlState, Validators
+from spiders.fetch_policy import FetchPolicy, RefusedRequest, address_kind, literal_kind
 
 _CONDITIONAL = ("listing", "feed")
+
+
+class FetchPolicyMiddleware:
+    """Refuses every request ``spiders.fetch_policy`` forbids: other schemes, other hosts, internal addresses.
+
+    It sits before robots.txt handling (so not even robots.txt of a refused host is fetched) and sees
+    each redirect again, since Scrapy re-schedules the redirected request through the whole chain.
+    A host name is resolved through Scrapy's own caching resolver, so the address judged is the one
+    the download then connects to.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._policy: FetchPolicy | None = None
+        self._own_kinds: set[str] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def policy(self) -> FetchPolicy:
+        if self._policy is None:
+            spider = self.crawler.spider
+            portal = getattr(spider, "portal", None)
+            if getattr(spider, "fetch_policy", None) is not None:
+                self._policy = spider.fetch_policy
+            elif portal is not None:
+                self._policy = FetchPolicy.for_portal([*portal.start_urls, *portal.feeds], portal.allowed_hosts)
+            else:
+                self._policy = FetchPolicy.for_pages([])
+        return self._policy
+
+    async def process_request(self, request, spider=None):
+        policy = self.policy()
+        if why := policy.refusal(request.url):
+            self._refuse(request, why)
+        kind = await self._kind(request.url)
+        if kind is not None:
+            if self._own_kinds is None:
+                self._own_kinds = {k for host in policy.own if (k := await self._kind(f"http://{host}/"))}
+            if why := policy.internal_refusal(request.url, kind, self._own_kinds):
+                self._refuse(request, why)
+        return None
+
+    def _refuse(self, request, why: str):
+        origin = (request.meta.get("redirect_urls") or [None])[0]
+        if origin:
+            why = f"{why} (redirected from {origin[:120]})"
+        self.crawler.stats.inc_value("portalwatch/refused")
+        raise RefusedRequest(f"refused: {why}")
+
+    async def _kind(self, url: str) -> str | None:
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(url).hostname or "").lower()
+        known, kind = literal_kind(host)
+        if known or not host or host.startswith("*."):
+            return kind
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+
+        try:
+            address = await maybe_deferred_to_future(reactor.resolve(host))
+        except Exception:  # the download reports the DNS failure in its own words
+            return None
+        return address_kind(address)
 
 
 class ListingValidatorsMiddleware:

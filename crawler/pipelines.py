@@ -136,8 +136,13 @@ class StoragePipeline(_WithDatabase):
                     baseline=self.state.first_crawl and not fresh,
                 )
         except IntegrityError:
-            # Another crawl stored it between our check and our insert: that copy stands.
-            self._skip(page, "duplicate of a stored article", None)
+            # Another crawl stored it between our check and our insert: that copy stands. Any other
+            # integrity error is a failure to store, reported with the run (and retried next visit).
+            with transaction(self.state.factory) as session:
+                stored = repo.article_id_by_url(session, page.canonical_url) or repo.article_id_by_hash(session, item.content_hash)
+            if stored is None:
+                raise
+            self._skip(page, "duplicate of a stored article", stored)
             raise DropItem(f"{page.url}: stored concurrently") from None
         self.state.new_articles += 1
         log.debug("stored article %s", article.id, extra={"portal": page.portal_id, "url": page.url})

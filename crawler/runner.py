@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from crawler.batch_child import BatchFiles, child_command, end_stale_children, run_dir
 from crawler.config import Settings
 from storage import repositories as repo
 from storage.db import transaction
@@ -47,19 +48,27 @@ class BatchResult:
         return sum(run.new_articles for run in self.runs)
 
 
-def _payload(settings: Settings, portal_ids: list[str], batch_id: str) -> bytes:
-    return json.dumps({"settings": settings.to_json(), "portals": portal_ids, "batch_id": batch_id}).encode("utf-8")
+def _payload(settings: Settings, portal_ids: list[str], batch_id: str, files: BatchFiles) -> bytes:
+    return json.dumps(
+        {"settings": settings.to_json(), "portals": portal_ids, "batch_id": batch_id, "parent": os.getpid(),
+         "status_file": files.status_path}
+    ).encode("utf-8")
 
 
-def _close_batch(factory, batch_id: str, portal_ids: list[str], reason: str) -> list[RunSummary]:
-    """Runs the child left open are closed as interrupted; portals it never opened get a failed run."""
+def _close_batch(factory, batch_id: str, portal_ids: list[str], reason: str, fatal: dict | None = None) -> list[RunSummary]:
+    """Runs the child left open are closed as interrupted; portals it never opened get a failed run.
+    An error the child reported (its database turned read-only…) is the reason, not the exit code."""
+    fatal = fatal or {}
     with transaction(factory) as session:
-        repo.close_interrupted_runs(session, reason, batch_id=batch_id)
+        for run in repo.running_runs(session, batch_id):
+            why = fatal.get(run.portal_id) or fatal.get(None)
+            repo.finish_run(session, run.id, "interrupted", f"crawl process failed: {why}" if why else reason, {})
         runs = {run.portal_id: run for run in repo.runs_of_batch(session, batch_id)}
         for portal_id in portal_ids:
             if portal_id not in runs:
+                why = fatal.get(portal_id) or fatal.get(None)
                 run = repo.start_run(session, portal_id, batch_id)
-                runs[portal_id] = repo.finish_run(session, run.id, "failed", reason, {})
+                runs[portal_id] = repo.finish_run(session, run.id, "failed", f"crawl process failed: {why}" if why else reason, {})
         return [RunSummary(r.portal_id, r.status, r.reason, r.new_articles or 0, r.requests or 0) for r in runs.values()]
 
 
@@ -69,13 +78,21 @@ def _end_reason(timed_out: bool, timeout: float, returncode: int | None) -> str:
     return f"crawl process ended abnormally (exit code {returncode})"
 
 
+def _batch_files(settings: Settings, batch_id: str) -> BatchFiles:
+    files = BatchFiles(run_dir(settings), batch_id)
+    files.prepare()
+    return files
+
+
 def run_batch(settings: Settings, factory, portal_ids: list[str], timeout: float | None = None) -> BatchResult:
     batch_id = uuid.uuid4().hex[:16]
     timeout = timeout if timeout is not None else settings.crawl_timeout
-    child = subprocess.Popen([sys.executable, "-m", "crawler.batch"], stdin=subprocess.PIPE)
+    files = _batch_files(settings, batch_id)
+    child = subprocess.Popen(child_command(batch_id), stdin=subprocess.PIPE)
+    files.started(child.pid)
     timed_out = False
     try:
-        child.stdin.write(_payload(settings, portal_ids, batch_id))
+        child.stdin.write(_payload(settings, portal_ids, batch_id, files))
         child.stdin.close()
         child.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -84,8 +101,11 @@ def run_batch(settings: Settings, factory, portal_ids: list[str], timeout: float
         stop_child(child)
     except BaseException:
         stop_child(child)
+        files.remove()
         raise
-    runs = _close_batch(factory, batch_id, portal_ids, _end_reason(timed_out, timeout, child.returncode))
+    fatal = files.fatal_errors()
+    files.remove()
+    runs = _close_batch(factory, batch_id, portal_ids, _end_reason(timed_out, timeout, child.returncode), fatal)
     return BatchResult(batch_id, child.returncode, timed_out, runs)
 
 
@@ -95,8 +115,10 @@ async def run_batch_async(
     """The daemon's variant: the control loop keeps serving the bot and the sender while the child crawls."""
     batch_id = uuid.uuid4().hex[:16]
     timeout = timeout if timeout is not None else settings.crawl_timeout
-    child = await asyncio.create_subprocess_exec(sys.executable, "-m", "crawler.batch", stdin=asyncio.subprocess.PIPE)
-    child.stdin.write(_payload(settings, portal_ids, batch_id))
+    files = _batch_files(settings, batch_id)
+    child = await asyncio.create_subprocess_exec(*child_command(batch_id), stdin=asyncio.subprocess.PIPE)
+    files.started(child.pid)
+    child.stdin.write(_payload(settings, portal_ids, batch_id, files))
     await child.stdin.drain()
     child.stdin.close()
     timed_out = stopped = False
@@ -116,8 +138,10 @@ async def run_batch_async(
             stopper.cancel()
         if child.returncode is None:
             await stop_child_async(child)
+        fatal = files.fatal_errors()
+        files.remove()
     reason = "crawl stopped by shutdown" if stopped else _end_reason(timed_out, timeout, child.returncode)
-    runs = await asyncio.to_thread(_close_batch, factory, batch_id, portal_ids, reason)
+    runs = await asyncio.to_thread(_close_batch, factory, batch_id, portal_ids, reason, fatal)
     return BatchResult(batch_id, child.returncode, timed_out, runs)
 
 
@@ -145,7 +169,12 @@ def stop_child(child: subprocess.Popen) -> None:
 
 
 def close_stale_runs(settings: Settings, factory) -> int:
-    """Runs left 'running' by a process that died (kill -9, power loss) are closed as interrupted."""
+    """Runs left 'running' by a process that died (kill -9, power loss) are closed as interrupted.
+
+    A crawl child that outlived its daemon is ended first and its runs closed at once; other runs
+    are closed once they are older than any batch could still be running."""
+    orphaned = end_stale_children(run_dir(settings))
     cutoff = utcnow() - timedelta(seconds=settings.crawl_timeout + 2 * GRACE_SECONDS)
     with transaction(factory) as session:
-        return len(repo.close_interrupted_runs(session, "crawl process died", started_before=cutoff))
+        closed = [r for b in orphaned for r in repo.close_interrupted_runs(session, "crawl process orphaned: its parent died", batch_id=b)]
+        return len(closed) + len(repo.close_interrupted_runs(session, "crawl process died", started_before=cutoff))

@@ -17,6 +17,8 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "PORTALWATCH_DATABASE_URL": settings.database_url,
         "PORTALWATCH_BATCH_ID": batch_id,
         "PORTALWATCH_MAX_LISTING_PAGES": settings.max_listing_pages,
+        "PORTALWATCH_MAX_LINKS_PER_PAGE": settings.max_links_per_page,
+        "PORTALWATCH_MAX_ARTICLES_PER_VISIT": settings.max_articles_per_visit,
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": settings.obey_robots,
         # Politeness: government servers are small; one or two connections per site at a time.
@@ -47,7 +49,11 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "LOG_INSTALL_ROOT_HANDLER": False,
         "LOG_FORMATTER": "crawler.logformatter.QuietLogFormatter",
         "STATS_DUMP": False,
+        # Only http(s) is ever fetched: a feed entry naming file:///… or s3://… is refused, not read.
+        "DOWNLOAD_HANDLERS": {"file": None, "s3": None, "ftp": None, "data": None},
         "DOWNLOADER_MIDDLEWARES": {
+            # Before robots.txt (100): a refused host does not even get its robots.txt asked for.
+            "crawler.middlewares.FetchPolicyMiddleware": 50,
             "crawler.middlewares.ListingValidatorsMiddleware": 560,
             "crawler.middlewares.VietnameseEncodingMiddleware": 570,
         },

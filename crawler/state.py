@@ -1,8 +1,9 @@
 """What the Scrapy components of one portal crawl share: its run, its seen URLs, its listing validators.
 
-Validators (ETag, Last-Modified, body hash) are written only when a run ends cleanly: if a crawl dies
-after a listing changed but before its articles were stored, the next run must see the listing as
-changed again, or those articles would be skipped forever.
+Validators (ETag, Last-Modified, body hash) are written only when a run ends cleanly, and only for
+listings whose every new article was stored: if a crawl dies, a callback fails, the database refuses
+an article or a cap leaves links for later, the next run must see that listing as changed again, or
+those articles would be skipped forever.
 """
 
 from __future__ import annotations
@@ -83,11 +84,12 @@ class CrawlState:
             "article_pages": outcome.article_pages,
             "new_articles": self.new_articles,
             "skipped": self.skipped,
-            "errors": len(outcome.article_errors) + sum(1 for r in outcome.entries.values() if r),
+            "errors": len(outcome.article_errors) + len(outcome.errors) + sum(1 for r in outcome.entries.values() if r),
         }
         with transaction(self.factory) as session:
             repo.finish_run(session, self.run_id, status, why, counters)
-            if status == "ok":
+            if reason == "finished" and status in ("ok", "partial"):
                 for url, v in self.pending.items():
-                    repo.save_listing(session, self.portal_id, url, v.etag, v.last_modified, v.body_hash)
+                    if url not in outcome.incomplete:
+                        repo.save_listing(session, self.portal_id, url, v.etag, v.last_modified, v.body_hash)
         return status, why

@@ -19,3 +19,5 @@ class FetchedPage:
     encoding: str | None = None
     # What the listing or feed said about the article, used when the page itself is silent.
     hints: dict = field(default_factory=dict)
+    # The listing page or feed the link came from (whose validators wait for this article to be stored).
+    source: str | None = None

@@ -81,13 +81,16 @@ def page_links(selector: Selector, base_url: str) -> list[Link]:
         href = (anchor.attrib.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(base_url, href)
-        if urlsplit(url).scheme not in ("http", "https") or host_of(url) != host:
+        try:  # one malformed href (a broken IPv6 literal, port 99999) is skipped alone
+            url = urljoin(base_url, href)
+            if urlsplit(url).scheme not in ("http", "https") or host_of(url) != host:
+                continue
+            canonical = canonicalize(url)
+        except ValueError:
             continue
         if _SKIP_EXT.search(urlsplit(url).path):
             continue
         text = _clean_text(" ".join(anchor.css("::text").getall())) or _clean_text(anchor.attrib.get("title", ""))
-        canonical = canonicalize(url)
         previous = links.get(canonical)
         # The same article is often linked twice (image and headline): keep the headline.
         if previous is None or (is_headline(text) and not is_headline(previous.text)):
@@ -126,8 +129,11 @@ def next_page(selector: Selector, base_url: str, current_page: int) -> str | Non
     def usable(href: str | None) -> str | None:
         if not href or href.startswith(("#", "javascript:")):
             return None
-        url = urljoin(base_url, href.strip())
-        if host_of(url) != host or canonicalize(url) == here:
+        try:
+            url = urljoin(base_url, href.strip())
+            if host_of(url) != host or canonicalize(url) == here:
+                return None
+        except ValueError:  # a malformed href is no next page
             return None
         return url
 

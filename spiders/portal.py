@@ -15,6 +15,7 @@ from scrapy.http import TextResponse
 
 from spiders import links as linklib
 from spiders.feeds import entry_link, entry_published, parse_feed
+from spiders.fetch_policy import RefusedRequest
 from spiders.items import FetchedPage
 from spiders.outcome import CrawlOutcome
 from spiders.schema import PortalConfig
@@ -32,6 +33,8 @@ def describe_failure(failure) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status}"
+    if isinstance(exc, RefusedRequest):
+        return str(exc)
     if isinstance(exc, DNSLookupError) or "Resolve" in type(exc).__name__:
         return "DNS lookup failed"
     name = type(exc).__name__
@@ -45,6 +48,10 @@ class PortalSpider(scrapy.Spider):
     name = "portal"
     portal: PortalConfig | None = None
     max_pages: int = 5
+    # New article links taken from one listing page or feed, and in all on one visit: a listing of
+    # 100,000 links must not queue 100,000 requests. The rest waits for the next visit.
+    max_links_per_page: int = 200
+    max_articles_per_visit: int = 500
 
     def __init__(self, *args, portal: PortalConfig | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,11 +66,14 @@ class PortalSpider(scrapy.Spider):
         self.resume: bool = False
         self.outcome = CrawlOutcome()
         self._requested: set[str] = set()
+        self.articles_taken = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_pages = spider.portal.max_pages or crawler.settings.getint("PORTALWATCH_MAX_LISTING_PAGES", 5)
+        spider.max_links_per_page = crawler.settings.getint("PORTALWATCH_MAX_LINKS_PER_PAGE", cls.max_links_per_page)
+        spider.max_articles_per_visit = crawler.settings.getint("PORTALWATCH_MAX_ARTICLES_PER_VISIT", cls.max_articles_per_visit)
         return spider
 
     async def start(self):
@@ -101,21 +111,21 @@ class PortalSpider(scrapy.Spider):
             self.outcome.entry_ok(entry)
             return
         if problem := self.unusable(response):
-            self._listing_problem(entry, page, f"{problem} at {response.url}")
+            self._listing_problem(entry, page, f"{problem} at {response.url}", response.url)
             return
         found = self.article_links(response)
         if not found:
-            self._listing_problem(entry, page, f"no article links found on {response.url}")
+            self._listing_problem(entry, page, f"no article links found on {response.url}", response.url)
             return
         self.outcome.entry_ok(entry)
         fresh = [link for link in found if link.canonical not in self.seen]
-        for link in fresh:
-            if request := self.article_request(link.url, link.canonical, {"listing_title": link.text}):
-                yield request
-        if (fresh or self.resume) and page < self.max_pages:
+        yield from self.take([(link.url, link.canonical, {"listing_title": link.text}) for link in fresh], response.url)
+        if (fresh or self.resume) and page < self.max_pages and self.articles_taken < self.max_articles_per_visit:
             following = self.next_page(response, page)
             if following:
-                yield self.listing_request(following, entry=entry, page=page + 1)
+                request = self.listing_request(following, entry=entry, page=page + 1)
+                request.meta["pw_source"] = response.url  # this page waits for the next one to be read
+                yield request
 
     def article_links(self, response) -> list[linklib.Link]:
         return linklib.article_links(response.selector, response.url, self.portal.article_url_pattern)
@@ -123,7 +133,8 @@ class PortalSpider(scrapy.Spider):
     def next_page(self, response, page: int) -> str | None:
         return linklib.next_page(response.selector, response.url, page)
 
-    def _listing_problem(self, entry: str, page: int, reason: str) -> None:
+    def _listing_problem(self, entry: str, page: int, reason: str, url: str | None = None) -> None:
+        self.outcome.listing_incomplete(url, reason)
         if page == 1:
             self.outcome.entry_failed(entry, reason)
         else:
@@ -139,29 +150,53 @@ class PortalSpider(scrapy.Spider):
             self.outcome.entry_ok(entry)
             return
         if not response.body.strip():
-            self.outcome.entry_failed(entry, f"empty feed at {response.url}")
+            self._feed_problem(entry, f"empty feed at {response.url}", response.url)
             return
         feed = parse_feed(response.body)
         if not feed.entries:
             why = f": {feed.bozo_exception}" if feed.get("bozo") else ""
-            self.outcome.entry_failed(entry, f"no entries in feed {response.url}{why}"[:300])
+            self._feed_problem(entry, f"no entries in feed {response.url}{why}"[:300], response.url)
             return
         self.outcome.entry_ok(entry)
+        fresh = []
         for item in feed.entries:
             link = entry_link(item)
             if not link:
                 continue
-            url = urljoin(response.url, link)
-            canonical = canonicalize(url)
+            try:  # one malformed link (a broken IPv6 literal, port 99999) is skipped alone
+                url = urljoin(response.url, link)
+                canonical = canonicalize(url)
+            except ValueError:
+                continue
             if canonical in self.seen:
                 continue
             published = entry_published(item)
             hints = {"feed_title": " ".join((item.get("title") or "").split()) or None,
                      "feed_published": published.isoformat() if published else None}
-            if request := self.article_request(url, canonical, hints):
-                yield request
+            fresh.append((url, canonical, hints))
+        yield from self.take(fresh, response.url)
+
+    def _feed_problem(self, entry: str, reason: str, url: str) -> None:
+        self.outcome.listing_incomplete(url, reason)
+        self.outcome.entry_failed(entry, reason)
 
     # -- articles --------------------------------------------------------------------------------
+
+    def take(self, candidates: list[tuple[str, str, dict]], source: str):
+        """Requests for the new links (url, canonical, hints) of one listing page or feed, within the
+        per-page and per-visit caps; a capped source is left incomplete, so the next visit reads it again."""
+        candidates = [c for c in candidates if c[1] not in self._requested]
+        room = max(0, min(self.max_links_per_page, self.max_articles_per_visit - self.articles_taken))
+        if len(candidates) > room:
+            why = f"capped: {room} of {len(candidates)} new links taken from {source}"
+            self.outcome.warnings.append(why)
+            self.outcome.listing_incomplete(source, why)
+            candidates = candidates[:room]
+        for url, canonical, hints in candidates:
+            if request := self.article_request(url, canonical, hints):
+                request.meta["pw_source"] = source
+                self.articles_taken += 1
+                yield request
 
     def article_request(self, url: str, canonical: str, hints: dict) -> scrapy.Request | None:
         if canonical in self._requested:
@@ -188,6 +223,7 @@ class PortalSpider(scrapy.Spider):
             body=response.body,
             encoding=response.encoding if is_text else None,
             hints=response.meta.get("pw_hints") or {},
+            source=response.meta.get("pw_source"),
         )
 
     # -- errors ----------------------------------------------------------------------------------
@@ -205,8 +241,27 @@ class PortalSpider(scrapy.Spider):
         self.outcome.entry_failed(entry, f"{describe_failure(failure)} at {failure.request.url}")
 
     def page_error(self, failure):
-        self.outcome.warnings.append(f"{describe_failure(failure)} at {failure.request.url}")
+        why = f"{describe_failure(failure)} at {failure.request.url}"
+        self.outcome.warnings.append(why)
+        self.outcome.listing_incomplete(failure.request.meta.get("pw_source"), why)
 
     def article_error(self, failure):
-        self.outcome.article_errors.append(f"{describe_failure(failure)} at {failure.request.url}")
+        why = f"{describe_failure(failure)} at {failure.request.url}"
+        if failure.check(RefusedRequest):
+            # Refused by the fetch policy: the link will never be fetched, so nothing waits for it.
+            self.outcome.warnings.append(why)
+            return
+        self.outcome.article_errors.append(why)
+        self.outcome.listing_incomplete(failure.request.meta.get("pw_source"), why)
+
+    def callback_error(self, failure, response) -> None:
+        """An exception in a callback (the crawler's recorder calls this): the run says so, and the
+        page it came from is read again next visit."""
+        request = getattr(response, "request", None)
+        url = getattr(response, "url", None) or (request.url if request is not None else "?")
+        exc = failure.value
+        why = f"error reading {url}: {type(exc).__name__}: {str(exc).strip()[:200]}"
+        self.outcome.errors.append(why)
+        meta = request.meta if request is not None else {}
+        self.outcome.listing_incomplete(url if meta.get("pw_kind") in (LISTING, FEED) else meta.get("pw_source"), why)
 

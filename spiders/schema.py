@@ -22,6 +22,13 @@ def _check_http_url(value: str) -> str:
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 
 
+def _check_host(value: str) -> str:
+    value = value.strip().lower()
+    if not re.match(r"^(\*\.)?[a-z0-9.-]+(:\d+)?$", value) or value.startswith("."):
+        raise ValueError(f"not a host name: {value!r}")
+    return value.split(":")[0]
+
+
 class Selectors(BaseModel):
     """CSS selectors (or ``xpath:...``) for pages the generic extractor gets wrong."""
 
@@ -43,6 +50,8 @@ class PortalConfig(BaseModel):
     name: str = Field(min_length=1)
     start_urls: list[HttpUrl] = Field(default_factory=list)
     feeds: list[HttpUrl] = Field(default_factory=list)
+    # Hosts besides those of start_urls/feeds that article links may lead to ("*.example.vn" for subdomains).
+    allowed_hosts: list[Annotated[str, AfterValidator(_check_host)]] = Field(default_factory=list)
     province: str | None = None
     kind: PortalKind | None = None
     # A fixed poll interval; without it the polling policy learns the portal's rhythm.

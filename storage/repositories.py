@@ -161,6 +161,10 @@ def last_runs(session: Session) -> dict[str, CrawlRun]:
     return {run.portal_id: run for run in runs}
 
 
+def running_runs(session: Session, batch_id: str) -> list[CrawlRun]:
+    return list(session.scalars(select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.batch_id == batch_id)))
+
+
 def runs_of_batch(session: Session, batch_id: str) -> list[CrawlRun]:
     return list(session.scalars(select(CrawlRun).where(CrawlRun.batch_id == batch_id).order_by(CrawlRun.id)))
 

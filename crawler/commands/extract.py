@@ -1,6 +1,8 @@
 """``portalwatch extract``: run the article extractor on saved pages or live URLs, one JSON object per input.
 
 For checking a portal by hand: what the crawl would store for this page, or why it would skip it.
+URLs are fetched by the crawl's own Scrapy path in a child (robots.txt, TLS settings, fetch policy,
+charset repair, the extraction pipeline), so the answer is the crawler's, not a lookalike's.
 """
 
 from __future__ import annotations
@@ -8,9 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import urllib.error
-import urllib.request
-from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,17 +38,21 @@ def handle(args, settings: Settings) -> int:
         if not _is_url(item) and item != "-" and not Path(item).is_file():
             raise UserError(f"no such file: {item}")
     portal = _portal(args.portal, settings) if args.portal else None
+    fetched = _fetch([item for item in args.inputs if _is_url(item)], portal, args.encoding, settings)
     status = 0
     for item in args.inputs:
-        try:
-            body, url, encoding = _read(item, args.url, settings)
-        except (OSError, urllib.error.URLError, ValueError) as exc:
-            print(json.dumps({"input": item, "error": str(exc)}, ensure_ascii=False))
-            status = 1
-            continue
-        chosen = portal or _portal_for_url(url, settings)
-        result = extract(body, url=url, portal=chosen, encoding=args.encoding or encoding)
-        record = {"input": item, "portal": chosen.id if chosen else None, **result.as_json()}
+        if _is_url(item):
+            record = fetched[item]
+        else:
+            try:
+                body = sys.stdin.buffer.read() if item == "-" else Path(item).read_bytes()
+            except OSError as exc:
+                record = {"input": item, "error": str(exc)}
+            else:
+                chosen = portal or _portal_for_url(args.url, settings)
+                result = extract(body, url=args.url, portal=chosen, encoding=args.encoding)
+                record = {"input": item, "portal": chosen.id if chosen else None, **result.as_json()}
+        status = 1 if "error" in record else status
         print(json.dumps(record, ensure_ascii=False, indent=2 if args.pretty else None))
     return status
 
@@ -58,19 +61,35 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def _read(item: str, url: str | None, settings: Settings) -> tuple[bytes, str | None, str | None]:
-    if item == "-":
-        return sys.stdin.buffer.read(), url, None
-    if not _is_url(item):
-        return Path(item).read_bytes(), url, None
-    request = urllib.request.Request(item, headers={"User-Agent": settings.user_agent, "Accept-Language": "vi,en;q=0.5"})
-    with urllib.request.urlopen(request, timeout=settings.download_timeout) as response:  # noqa: S310 (http(s) only, checked above)
-        body = response.read(settings.max_page_bytes + 1)
-        if len(body) > settings.max_page_bytes:
-            raise ValueError(f"larger than {settings.max_page_bytes} bytes")
-        header = Message()
-        header["content-type"] = response.headers.get("Content-Type", "")
-        return body, response.geturl(), header.get_param("charset")
+def _fetch(urls: list[str], portal: PortalConfig | None, encoding: str | None, settings: Settings) -> dict[str, dict]:
+    """Each URL's record, fetched and extracted in a crawl child (one per registry entry concerned)."""
+    from crawler.maintain.check import failure_sentence
+    from crawler.maintain.child import run_child
+
+    groups: dict[str | None, tuple[PortalConfig | None, list[str]]] = {}
+    for url in dict.fromkeys(urls):
+        named = portal or _portal_for_url(url, settings)
+        groups.setdefault(named.id if named else None, (named, []))[1].append(url)
+    records: dict[str, dict] = {}
+    for named, members in groups.values():
+        chosen = named
+        if encoding:  # the charset the user knows better, as a registry entry's ``encoding`` would force it
+            chosen = (named or PortalConfig(id="extract", name="extract", start_urls=members)).model_copy(update={"encoding": encoding})
+        request = {"urls": members, "portal": chosen.model_dump(mode="json") if chosen else None}
+        found = run_child("extract", request, settings, max(60.0, settings.download_timeout * 4))
+        pages = {page["link_url"]: page for page in found.get("articles", [])}
+        failures = {failure["url"]: failure for failure in found.get("failures", [])}
+        for url in members:
+            page, failure = pages.get(url), failures.get(url)
+            if page is not None and page["extraction"] is not None:
+                records[url] = {"input": url, "portal": named.id if named else None, **page["extraction"]}
+            elif page is not None:
+                records[url] = {"input": url, "error": page["reject"]}
+            elif failure is not None:
+                records[url] = {"input": url, "error": failure_sentence(failure)}
+            else:
+                records[url] = {"input": url, "error": f"no answer within {found['timeout']:.0f} s"}
+    return records
 
 
 def _portal(portal_id: str, settings: Settings) -> PortalConfig:

@@ -92,7 +92,7 @@ def judge(report: CheckReport) -> None:
     raw, warnings = report.raw, report.warnings
     problems: list[tuple[str, str]] = []  # (code, sentence)
     for failure in raw.get("failures", []):
-        sentence = _failure_sentence(failure)
+        sentence = failure_sentence(failure)
         problems.append((failure["code"], sentence))
         warnings.append(sentence)
     for listing in report.listings:
@@ -116,7 +116,7 @@ def judge(report: CheckReport) -> None:
     report.reason = _verdict(report, problems)
 
 
-def _failure_sentence(failure: dict) -> str:
+def failure_sentence(failure: dict) -> str:
     code, url = failure["code"], failure["url"]
     if code == "robots":
         return f"robots.txt disallows {url}"

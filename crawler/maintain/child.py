@@ -93,6 +93,10 @@ def _spider_for(payload: dict) -> tuple[type, dict]:
         from crawler.maintain.probe import DiscoverSpider
 
         return DiscoverSpider, {"url": payload["url"], "sections": payload.get("sections", 4)}
+    if payload["mode"] == "extract":
+        from crawler.maintain.pages import PageSpider
+
+        return PageSpider, {"urls": payload["urls"], "portal": payload.get("portal")}
     from crawler.maintain.observe import observed
     from crawler.spiderloader import spider_class
     from spiders.schema import PortalConfig
@@ -152,8 +156,8 @@ class _Findings:
         outcome = getattr(spider, "outcome", None)
         if outcome is not None:
             found.update(entries=outcome.entries, warnings=outcome.warnings, article_errors=outcome.article_errors)
-            order = {url: n for n, url in enumerate(found.get("order", []))}
-            found["articles"] = sorted(self.articles, key=lambda a: order.get(a["link_url"], len(order)))
+        order = {url: n for n, url in enumerate(found.get("order", []))}
+        found["articles"] = sorted(self.articles, key=lambda a: order.get(a["link_url"], len(order)))
         found["finish_reason"] = reason
         text = json.dumps(found, ensure_ascii=False)
         if reason is None and (len(text), hash(text)) == self._written:
@@ -167,6 +171,9 @@ class _Findings:
 def main() -> int:
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.batch_child import die_with_parent
+
+    die_with_parent()  # the parent enforces the timeout: without it, nothing would
     payload = json.loads(sys.stdin.read())
     sys.path[:0] = [p for p in payload.get("sys_path", []) if p not in sys.path]
     settings = Settings.from_json(payload["settings"])

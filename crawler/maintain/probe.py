@@ -16,6 +16,7 @@ from crawler.maintain import discover
 from crawler.maintain.diagnose import failure_code, page_problem
 from spiders import links as linklib
 from spiders.feeds import parse_feed
+from spiders.fetch_policy import FetchPolicy
 from spiders.portal import describe_failure
 
 SAMPLE = 5
@@ -62,6 +63,8 @@ class DiscoverSpider(scrapy.Spider):
     def __init__(self, *args, url: str, sections: int = 4, **kwargs):
         super().__init__(*args, **kwargs)
         self.url, self.max_sections = url, sections
+        # Any public host (feeds and sitemaps may live elsewhere); an internal address only for this page's own host.
+        self.fetch_policy = FetchPolicy.for_pages([url])
         self.result: dict = {"page": None, "feeds": [], "sitemaps": [], "sections": []}
         self._asked: set[str] = set()
         self._advertised: set[str] = set()
