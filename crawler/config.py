@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTALWATCH_", extra="ignore", populate_by_name=True)
 
     database_url: str = "sqlite:///data/portalwatch.db"
+    # Seconds a command keeps retrying (with backoff) a database server that refuses connections.
+    database_wait: float = Field(default=10.0, ge=0)
     portals: Path = BUNDLED_PORTALS
     rules: Path | None = None
     http_port: int = 8080
