@@ -43,3 +43,38 @@ def test_healthz_and_metrics_answer_while_a_bot_command_waits_for_a_locked_datab
             welcome = daemon.wait_for(lambda: tg.sent_to(4242), 30, "the welcome once the lock is gone")
             assert "Chào mừng" in welcome[0].text
             assert daemon.terminate()[0] == 0
+
+
+def test_healthz_answers_from_memory_while_the_database_cannot_be_read(tmp_path, sqlite_url, make_settings):
+    """Even a lock that blocks readers (exclusive locking mode) costs /healthz a few seconds, not 30."""
+    import asyncio
+
+    from crawler.cycle import prepare
+    from crawler.daemon import HEALTH_DB_SECONDS, Daemon
+
+    registry = registry_file(tmp_path / "p.yaml", {"one": "http://127.0.0.1:9/tin-tuc"})
+    daemon = Daemon(make_settings(sqlite_url, registry))
+    daemon.prepared = prepare(daemon.settings)
+
+    async def scenario():
+        daemon.stop_event = asyncio.Event()
+        _, before = await daemon.health()
+        assert before["database"] == "ok" and "one" in before["portals"]
+        daemon.prepared.factory.kw["bind"].dispose()  # pooled connections would keep the lock from being taken
+        lock = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), timeout=5, isolation_level=None)
+        try:
+            lock.execute("PRAGMA locking_mode=EXCLUSIVE")
+            lock.execute("BEGIN EXCLUSIVE")
+            lock.execute("INSERT INTO state (key, value) VALUES ('test-lock', 'held')")
+            started = time.monotonic()
+            _, during = await daemon.health()
+            assert time.monotonic() - started < HEALTH_DB_SECONDS + PROMPT
+            assert during["database"].startswith("busy") and during["portals"] == before["portals"]
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        await daemon._health_read  # the read that waited finishes once the lock is gone
+        _, after = await daemon.health()
+        assert after["database"] == "ok"
+
+    asyncio.run(scenario())
