@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import sys
-
+from crawler.commands.crawl import registry_exit
 from crawler.config import Settings
+from crawler.cycle import load_checked_registry
 from crawler.store import open_store
 from crawler.timefmt import short_vn
-from spiders.registry_loader import load_registry
 from storage import repositories as repo
 from storage.db import transaction
 from storage.models import Portal
@@ -17,10 +16,8 @@ def register(sub) -> None:
 
 
 def handle(args, settings: Settings) -> int:
-    registry = load_registry(settings.portals)
-    for error in registry.errors:
-        print(f"registry error: {error}", file=sys.stderr)
-    with transaction(open_store(settings.database_url)) as session:
+    registry = load_checked_registry(settings)
+    with transaction(open_store(settings.database_url, settings.database_wait)) as session:
         runs = repo.last_runs(session)
         print(f"{'ID':28} {'ON':3} {'HEALTH':9} {'LAST CRAWL':16} {'STATUS':12} {'NEW':>4} {'TOTAL':>6}  NAME")
         for portal in registry.portals:
@@ -37,4 +34,4 @@ def handle(args, settings: Settings) -> int:
                 print(f"{'':33}⚠ {row.health_reason}")
             elif run and run.reason:
                 print(f"{'':33}└ {run.reason}")
-    return 0
+    return registry_exit(registry.errors)
