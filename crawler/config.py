@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     max_page_bytes: int = 10 * 1024 * 1024
     # Listing pages followed per listing on one visit (pagination stops earlier once a page is all seen).
     max_listing_pages: int = 5
+    # CPU seconds one article page may take to extract; a page over it is skipped with that reason.
+    extract_time_budget: float = Field(default=20.0, gt=0)
     default_interval_minutes: int = 15
     # The daemon starts each portal's first crawl at a random moment within this many seconds.
     first_crawl_within: float = 45.0

@@ -17,6 +17,7 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "PORTALWATCH_DATABASE_URL": settings.database_url,
         "PORTALWATCH_BATCH_ID": batch_id,
         "PORTALWATCH_MAX_LISTING_PAGES": settings.max_listing_pages,
+        "PORTALWATCH_EXTRACT_TIME_BUDGET": settings.extract_time_budget,
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": settings.obey_robots,
         # Politeness: government servers are small; one or two connections per site at a time.

@@ -26,7 +26,10 @@ _SIGNATURES = (
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, the last two of each plane) and
+# lone surrogates: never text, and lxml refuses a string that holds one (the article was lost to a ValueError).
+_PLANE_ENDS = "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17))
+_CONTROL = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff{_PLANE_ENDS}]")
 # UTF-8 read as windows-1252: "Ä‘" for "đ", "Æ°" for "ư", "á»" before most tone-marked vowels.
 MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ä[‘’ƒ‚]|Æ[°¯¡]|á[º»][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _MOJIBAKE_LEADS = ("Ã", "Ä", "Æ", "á»", "áº")  # cheap test before the regex scan of a whole page
