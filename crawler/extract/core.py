@@ -131,6 +131,8 @@ class _Page:
         tree, profile = self.tree, self.profile
         if decoded.repaired:
             self.result.warnings.append("text was UTF-8 read as windows-1252; repaired")
+        if decoded.replaced:
+            self.result.warnings.append(f"{decoded.replaced} bytes were not UTF-8 in a UTF-8 page; replaced with U+FFFD")
         meta = headmeta.read(tree)
         names = metadata.site_names(meta, self.url)
         title_el = metadata.title_element(tree, profile, meta, names)
