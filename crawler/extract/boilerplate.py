@@ -46,22 +46,27 @@ CHROME_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "e
 LANDMARK_TAGS = ("header", "footer", "nav", "aside", "menu")
 
 # --- whole lines ------------------------------------------------------------------------------------
-_SEP = r"\s*[|/·•:,\-–—]?\s*"
-_SEP_REQUIRED = r"(?:\s*[|/·•:,\-–—]\s*|\s+)"
+# Separators between toolbar items; "\|" is a pipe inside a table cell as trafilatura writes it.
+_SEP = r"\s*\\?[|/·•:,\-–—]?\s*"
+_SEP_REQUIRED = r"(?:\s*\\?[|/·•:,\-–—]\s*|\s+)"
 _TOOLBAR_WORDS = (
     r"in(?: bài(?: viết)?| trang| tin)?|bản in|print(?:er)?(?: version)?|gửi(?: bài(?: viết)?| tin)?(?: cho bạn bè| qua email)?"
     r"|gửi email|email|e-mail|send(?: to)? (?:e-?mail|a friend)|chia sẻ(?: bài viết| qua [a-z]+)?|share(?: this)?|lưu(?: bài| tin| lại)?"
     r"|tweet|facebook|zalo|twitter|linkedin|copy(?: link)?|sao chép(?: liên kết| link)?|lấy link!?|phản hồi|bình luận|góp ý"
     r"|nghe(?: bài viết| đọc bài)?|đọc bài|tăng cỡ chữ|giảm cỡ chữ|cỡ chữ|kích thước chữ|a\+?|a-|\+|-|theo dõi|quay lại|trở lại|về trang trước"
     r"|yêu thích|like|thích|quan tâm|\d+"
+    # the print / e-mail / back-to-top row that closes Sở Ngoại vụ articles: "In bài viết | Gửi email | Về đầu trang"
+    r"|(?:về|lên|trở về) đầu trang|đầu trang|back to top"
 )
+# A toolbar item, bare or in brackets: "[In bài viết] [Gửi email] [Về đầu trang]".
+_TOOLBAR_ITEM = rf"[\[(]?\s*(?:{_TOOLBAR_WORDS})\s*[\])]?"
 _LINE_PATTERNS = [
     # counters: "Lượt xem: 166", "477", "0 bình luận"
     r"[\d.,\s]+",
     r"(?:số\s+)?(?:lượt (?:xem|đọc|truy cập)|đã xem|lượt thích|views?|hits?|reads?)\s*[:：]?\s*[\d.,]*",
     r"[\d.,]+\s*(?:lượt (?:xem|đọc|thích)|views?|bình luận|comments?|ý kiến)",
     # toolbars made of print/email/share/font-size words only
-    rf"(?:{_TOOLBAR_WORDS})(?:{_SEP_REQUIRED}(?:{_TOOLBAR_WORDS}))*{_SEP}",
+    rf"{_TOOLBAR_ITEM}(?:{_SEP_REQUIRED}{_TOOLBAR_ITEM})*{_SEP}",
     r"(?:cỡ chữ|font size|kích cỡ)\s*[:：]?.*",
     r"[Aa]\s*[+-]?\s*[Aa]\s*[+-]?\s*(?:[Aa]\s*[+-]?)?",
     # navigation
