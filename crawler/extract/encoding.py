@@ -29,8 +29,10 @@ _SIGNATURES = (
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Control characters, Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, the last two of each plane) and
 # lone surrogates: never text, and lxml refuses a string that holds one (the article was lost to a ValueError).
-_PLANE_ENDS = "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17))
-_CONTROL = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff{_PLANE_ENDS}]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+# Apart: a class with characters beyond the BMP costs ``re`` ten times more per character, so it runs only on
+# text that has any.
+_PLANE_ENDS = re.compile("[" + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
 # UTF-8 read as windows-1252: "Ä‘" for "đ", "Æ°" for "ư", "á»" before most tone-marked vowels.
 MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ä[‘’ƒ‚]|Æ[°¯¡]|á[º»][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _MOJIBAKE_LEADS = ("Ã", "Ä", "Æ", "á»", "áº")  # cheap test before the regex scan of a whole page
@@ -73,6 +75,8 @@ def decode(body: bytes | str, declared: str | None = None) -> Decoded:
 
 def _finish(text: str, codec: str, replaced: int = 0) -> Decoded:
     text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    if len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):  # cheap: any character beyond the BMP
+        text = _PLANE_ENDS.sub("", text)
     repaired = False
     if any(mark in text for mark in _MOJIBAKE_LEADS) and len(MOJIBAKE.findall(text[:200_000])) >= 8:
         fixed = repair_mojibake(text)
