@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     max_articles_per_visit: int = Field(default=500, ge=1)
     # Where crawl children leave pid and status files (default: beside the SQLite file, else a temp folder).
     run_dir: Path | None = None
+    # CPU seconds one article page may take to extract; a page over it is skipped with that reason.
+    extract_time_budget: float = Field(default=20.0, gt=0)
     default_interval_minutes: int = 15
     # The daemon starts each portal's first crawl at a random moment within this many seconds.
     first_crawl_within: float = 45.0
