@@ -31,6 +31,15 @@ def make_delivery(settings: Settings):
     return TelegramDelivery(make_bot(settings), Pacer())
 
 
+def sync_console(settings: Settings, factory) -> None:
+    """No token, no channel: the console is the one subscriber the user did not have to add."""
+    from storage import subscribers
+    from storage.db import transaction
+
+    with transaction(factory) as session:
+        subscribers.set_console(session, active=settings.telegram_bot_token is None)
+
+
 async def apply_bot_updates(settings: Settings, factory) -> int:
     """Commands sent to the bot since the last run take effect before this run matches anything."""
     if settings.telegram_bot_token is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_PORTALS = Path(__file__).resolve().parent.parent / "spiders" / "registry"
@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTALWATCH_", extra="ignore", populate_by_name=True)
 
     database_url: str = "sqlite:///data/portalwatch.db"
+    # The server's password on its own (compose passes POSTGRES_PASSWORD here): put into the URL
+    # properly encoded, so '@', ':', '/', '%' or '#' in it never break the URL.
+    database_password: SecretStr | None = None
+    # Seconds a command keeps retrying (with backoff) a database server that refuses connections.
+    database_wait: float = Field(default=10.0, ge=0)
     portals: Path = BUNDLED_PORTALS
     rules: Path | None = None
     http_port: int = 8080
@@ -43,6 +48,8 @@ class Settings(BaseSettings):
     max_articles_per_visit: int = Field(default=500, ge=1)
     # Where crawl children leave pid and status files (default: beside the SQLite file, else a temp folder).
     run_dir: Path | None = None
+    # CPU seconds one article page may take to extract; a page over it is skipped with that reason.
+    extract_time_budget: float = Field(default=20.0, gt=0)
     # The daemon starts each portal's first crawl at a random moment within this many seconds.
     first_crawl_within: float = 45.0
     # Multiplies every crawl interval; tests and soak benchmarks shrink it to run many cycles quickly.
@@ -75,10 +82,32 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
+    @field_validator("database_password", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _password_into_url(self) -> "Settings":
+        if self.database_password is not None and not self.database_url.startswith("sqlite"):
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+
+            try:
+                url = make_url(self.database_url).set(password=self.database_password.get_secret_value())
+            except ArgumentError:
+                return self  # reported as a bad URL where the database is opened
+            self.database_url = url.render_as_string(hide_password=False)
+        return self
+
     def public_dict(self) -> dict:
-        """Settings safe to log or show: the bot token is never included."""
+        """Settings safe to log or show: the bot token and the database password are never included."""
+        from storage.db import safe_url
+
         data = self.model_dump(mode="json")
         data["telegram_bot_token"] = "***" if self.telegram_bot_token else None
+        data["database_password"] = "***" if self.database_password else None
+        data["database_url"] = safe_url(self.database_url)
         return data
 
     def to_json(self) -> str:
@@ -87,6 +116,7 @@ class Settings(BaseSettings):
 
         data = self.model_dump(mode="json", by_alias=False)
         data["telegram_bot_token"] = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+        data["database_password"] = self.database_password.get_secret_value() if self.database_password else None
         return json.dumps(data)
 
     @classmethod

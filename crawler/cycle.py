@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from dataclasses import dataclass, field
 
 from crawler.config import Settings
@@ -24,15 +23,29 @@ class Prepared:
     settings: Settings
     factory: object
     registry: Registry
+    health_changes: list = field(default_factory=list)
+
+
+def load_checked_registry(settings: Settings) -> Registry:
+    """The registry, each bad entry reported once; a registry that would leave the service watching
+    nothing (no such path, no valid portal) is an error, not "0 portals scheduled"."""
+    path = settings.portals
+    if not path.exists():
+        raise UserError(f"registry {path} does not exist (check PORTALWATCH_PORTALS)")
+    registry = load_registry(path)
+    for error in registry.errors:
+        log.warning("registry error: %s", error)
+    if not registry.portals:
+        raise UserError(f"registry {path} has no valid portal (check PORTALWATCH_PORTALS)")
+    return registry
 
 
 def prepare(settings: Settings) -> Prepared:
-    """Migrate, load the registry (reporting bad entries without stopping), sync portals to the database."""
-    factory = open_store(settings.database_url)  # migrates the schema when it is behind
-    registry = load_registry(settings.portals)
-    for error in registry.errors:
-        print(f"registry error: {error}", file=sys.stderr)
-        log.warning("registry error: %s", error)
+    """Load the registry (reporting bad entries without stopping), migrate, sync portals to the database."""
+    from crawler.alerts import sync_console
+
+    registry = load_checked_registry(settings)
+    factory = open_store(settings.database_url, settings.database_wait)  # migrates the schema when it is behind
     with transaction(factory) as session:
         repo.sync_portals(
             session,
@@ -41,6 +54,7 @@ def prepare(settings: Settings) -> Prepared:
                 for p in registry.portals
             ),
         )
+    sync_console(settings, factory)
     close_stale_runs(settings, factory)
     return Prepared(settings, factory, registry)
 
@@ -59,11 +73,16 @@ def select_portals(prepared: Prepared, portal_ids: list[str] | None) -> list[str
 
 
 def crawl(prepared: Prepared, portal_ids: list[str] | None = None) -> BatchResult | None:
+    """Crawl, then judge the crawled portals' health, so `portalwatch portals` tells what the crawl saw."""
+    from crawler.portal_health import update_health
+
     ids = select_portals(prepared, portal_ids)
     if not ids:
         log.warning("no enabled portals to crawl")
         return None
-    return run_batch(prepared.settings, prepared.factory, ids)
+    result = run_batch(prepared.settings, prepared.factory, ids)
+    prepared.health_changes = update_health(prepared.factory, prepared.settings.telegram_admin_chat_ids, [r.portal_id for r in result.runs])
+    return result
 
 
 @dataclass
@@ -73,6 +92,7 @@ class CycleReport:
     matched: object = None
     sent: object = None
     health_changes: list = field(default_factory=list)
+    registry_errors: list = field(default_factory=list)
 
     @property
     def runs(self):
@@ -98,10 +118,8 @@ def run_once(settings: Settings, portal_ids: list[str] | None = None) -> CycleRe
     report = CycleReport()
     report.updates = asyncio.run(apply_bot_updates(settings, prepared.factory))
     report.batch = crawl(prepared, portal_ids)
-    if report.batch is not None:
-        from crawler.portal_health import update_health
-
-        report.health_changes = update_health(prepared.factory, settings.telegram_admin_chat_ids, [r.portal_id for r in report.batch.runs])
+    report.health_changes = prepared.health_changes
+    report.registry_errors = prepared.registry.errors
     report.matched = match(prepared)
     report.sent = asyncio.run(send_alerts(settings, prepared.factory))
     return report

@@ -39,6 +39,8 @@ SENDER_IDLE_SECONDS = 5.0
 # Stored articles are matched this often even while a slow batch is still crawling other portals.
 MATCH_EVERY_SECONDS = 10.0
 SHUTDOWN_SECONDS = 15.0
+# /healthz waits this long for the portal table before answering from what it read last.
+HEALTH_DB_SECONDS = 3.0
 
 
 class Daemon:
@@ -55,6 +57,8 @@ class Daemon:
         self._due: set[str] = set()
         self._sent_before = 0
         self._failed_before = 0
+        self._health_read: asyncio.Future | None = None
+        self._portals_seen: dict = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -304,7 +308,7 @@ class Daemon:
 
         from crawler.status_page import render
 
-        page = await asyncio.to_thread(render, self.prepared.factory, self.last_cycle_at)
+        page = await asyncio.to_thread(render, self.prepared.factory, self.last_cycle_at, self.prepared.registry.errors)
         return web.Response(text=page, content_type="text/html", charset="utf-8")
 
     def refresh_gauges(self) -> None:
@@ -312,18 +316,13 @@ class Daemon:
             counts = outbox.counts_by_status(session)
         self.metrics.alerts_queued.set(counts.get("pending", 0) + counts.get("sending", 0) + counts.get("digest", 0))
 
-    def health(self) -> tuple[bool, dict]:
-        now = utcnow()
-        running = bool(self.scheduler and self.scheduler.running) and not self.stop_event.is_set()
-        # A paced portal may rest up to the policy's ceiling at night: that is no stale cycle.
-        intervals = [p.interval_minutes or self.settings.poll_ceiling_minutes for p in self.prepared.registry.enabled()]
-        shortest = min(intervals) if intervals else self.settings.poll_ceiling_minutes
-        window = timedelta(minutes=3 * shortest * self.settings.interval_scale) + timedelta(seconds=self.settings.first_crawl_within)
-        reference = self.last_cycle_at or self.started_at
-        stale = now - reference > window
+    async def refresh_gauges_async(self) -> None:
+        await asyncio.to_thread(self.refresh_gauges)
+
+    def _portal_health(self) -> dict:
         with transaction(self.prepared.factory) as session:
             runs = repo.last_runs(session)
-            portals = {
+            return {
                 p.id: {
                     "name": p.name,
                     "paused": p.paused,
@@ -337,6 +336,29 @@ class Daemon:
                 }
                 for p in session.query(Portal).order_by(Portal.id)
             }
+
+    async def health(self) -> tuple[bool, dict]:
+        """The verdict comes from the scheduler and the last cycle, held in memory; the portal table is
+        read on a worker thread and waited for a few seconds only, so a locked database (SQLite's busy
+        wait is 30 s) never freezes the event loop or makes Docker think the daemon is dead."""
+        if self._health_read is None or self._health_read.done():
+            self._health_read = asyncio.ensure_future(asyncio.to_thread(self._portal_health))
+        database = "ok"
+        try:
+            self._portals_seen = await asyncio.wait_for(asyncio.shield(self._health_read), HEALTH_DB_SECONDS)
+        except asyncio.TimeoutError:
+            database = f"busy: no answer within {HEALTH_DB_SECONDS:g} s (portals as last read)"
+        except Exception as exc:
+            database = f"error: {type(exc).__name__}: {exc}"[:300]
+        now = utcnow()
+        running = bool(self.scheduler and self.scheduler.running) and not self.stop_event.is_set()
+        # A paced portal may rest up to the policy's ceiling at night: that is no stale cycle.
+        intervals = [p.interval_minutes or self.settings.poll_ceiling_minutes for p in self.prepared.registry.enabled()]
+        shortest = min(intervals) if intervals else self.settings.poll_ceiling_minutes
+        window = timedelta(minutes=3 * shortest * self.settings.interval_scale) + timedelta(seconds=self.settings.first_crawl_within)
+        reference = self.last_cycle_at or self.started_at
+        stale = now - reference > window
+        portals = self._portals_seen
         healthy = running and not stale
         return healthy, {
             "status": "ok" if healthy else "unhealthy",
@@ -345,6 +367,9 @@ class Daemon:
             "last_cycle_at": _iso(self.last_cycle_at),
             "last_cycle": self.last_cycle,
             "stale": stale,
+            "database": database,
+            "unhealthy_portals": sorted(pid for pid, p in portals.items() if p["health"] == "unhealthy"),
+            "registry_errors": [str(error) for error in self.prepared.registry.errors],
             "portals": portals,
         }
 

@@ -11,7 +11,7 @@ def build_app(daemon) -> web.Application:
     app = web.Application()
 
     async def healthz(request: web.Request) -> web.Response:
-        healthy, body = daemon.health()
+        healthy, body = await daemon.health()
         return web.Response(
             status=200 if healthy else 503,
             text=json.dumps(body, ensure_ascii=False, indent=1),
@@ -19,7 +19,7 @@ def build_app(daemon) -> web.Application:
         )
 
     async def metrics(request: web.Request) -> web.Response:
-        daemon.refresh_gauges()
+        await daemon.refresh_gauges_async()
         return web.Response(body=daemon.metrics.render(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
     app.router.add_get("/healthz", healthz)

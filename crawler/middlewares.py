@@ -7,7 +7,7 @@ import hashlib
 
 from scrapy.http import TextResponse
 
-from crawler.encoding import canonical_codec, choose_encoding
+from crawler.encoding import canonical, choose_codec, header_charset
 from crawler.state import CrawlState, Validators
 from spiders.fetch_policy import FetchPolicy, RefusedRequest, address_kind, literal_kind
 
@@ -119,7 +119,8 @@ class ListingValidatorsMiddleware:
 
 
 class VietnameseEncodingMiddleware:
-    """Decode pages with the codec they really use; a portal's ``encoding`` in the registry wins."""
+    """Decode pages with the codec they really use (``crawler.encoding.choose_codec``, the decision the extractor
+    makes too); a portal's ``encoding`` in the registry is the strongest label."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -132,8 +133,8 @@ class VietnameseEncodingMiddleware:
         if not isinstance(response, TextResponse):
             return response
         portal = getattr(self.crawler.spider, "portal", None)
-        forced = canonical_codec(portal.encoding) if portal is not None and portal.encoding else None
-        wanted = forced or choose_encoding(response.body, response.encoding)
-        if wanted and wanted != canonical_codec(response.encoding):
+        forced = portal.encoding if portal is not None and portal.encoding else None
+        wanted = choose_codec(response.body, header_charset(response.headers.get(b"Content-Type")), forced)
+        if wanted != canonical(response.encoding):
             return response.replace(encoding=wanted)
         return response

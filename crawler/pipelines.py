@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from scrapy.exceptions import DropItem, NotConfigured
 from sqlalchemy.exc import IntegrityError
 
-from crawler.extract import Extraction, extract
+from crawler.extract import Extraction, extract, limits
 from crawler.state import CrawlState
 from spiders.items import FetchedPage
 from storage import repositories as repo
@@ -49,8 +49,11 @@ def content_hash(text: str) -> str:
 
 
 class ExtractionPipeline:
+    """Runs in the reactor's (main) thread, so each page's CPU budget is enforced by a timer wherever it is stuck."""
+
     def __init__(self, crawler):
         self.crawler = crawler
+        self.budget = crawler.settings.getfloat("PORTALWATCH_EXTRACT_TIME_BUDGET", limits.TIME_BUDGET)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,7 +66,7 @@ class ExtractionPipeline:
         if media not in _HTML_TYPES:
             return ProcessedPage(item, reject=f"not an article: not HTML ({media})")
         portal = getattr(self.crawler.spider, "portal", None)
-        result = extract(item.body, url=item.url, portal=portal, encoding=item.encoding)
+        result = extract(item.body, url=item.url, portal=portal, encoding=item.encoding, budget=self.budget)
         if result.rejected:
             return ProcessedPage(item, extraction=result, reject=f"not an article: {result.rejected}")
         hints = item.hints

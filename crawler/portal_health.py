@@ -34,10 +34,14 @@ class Facts:
     undated: int
     recent: int
     bot_wall_pages: int
+    # A portal that has never been crawled successfully gets no grace of three failures.
+    ever_succeeded: bool = True
 
 
 def judge(facts: Facts, now: datetime) -> tuple[str, str | None]:
     """(state, reason in Vietnamese)."""
+    if facts.consecutive_failures and not facts.ever_succeeded:
+        return "unhealthy", f"chưa thu thập thành công lần nào: {facts.last_failure_reason or 'không rõ'}"
     if facts.consecutive_failures >= FAILURES_UNHEALTHY:
         return "unhealthy", f"{facts.consecutive_failures} lần thu thập liên tiếp thất bại: {facts.last_failure_reason or 'không rõ'}"
     if facts.bot_wall_pages:
@@ -81,6 +85,7 @@ def gather(session, portal: Portal) -> Facts:
         undated=sum(1 for _, published in recent if published is None),
         recent=len(recent),
         bot_wall_pages=walls,
+        ever_succeeded=portal.last_success_at is not None,
     )
 
 

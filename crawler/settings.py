@@ -19,6 +19,7 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
         "PORTALWATCH_MAX_LISTING_PAGES": settings.max_listing_pages,
         "PORTALWATCH_MAX_LINKS_PER_PAGE": settings.max_links_per_page,
         "PORTALWATCH_MAX_ARTICLES_PER_VISIT": settings.max_articles_per_visit,
+        "PORTALWATCH_EXTRACT_TIME_BUDGET": settings.extract_time_budget,
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": settings.obey_robots,
         # Politeness: government servers are small; one or two connections per site at a time.

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pydoc import locate
-
 from crawler.config import Settings
 from spiders.portal import PortalSpider
-from spiders.registry_loader import load_registry
+from spiders.registry_loader import RegistryError, load_registry, spider_base
 from spiders.schema import PortalConfig
 
 
 def spider_class(portal: PortalConfig) -> type[PortalSpider]:
-    base = PortalSpider
-    if portal.spider:
-        located = locate(portal.spider)
-        if not (isinstance(located, type) and issubclass(located, PortalSpider)):
-            raise ValueError(f"portal {portal.id}: spider {portal.spider!r} is not a PortalSpider subclass")
-        base = located
+    base = spider_base(portal.spider) if portal.spider else PortalSpider
     return type(f"Spider_{portal.id.replace('-', '_')}", (base,), {"name": portal.id, "portal": portal})
 
 
@@ -27,7 +20,12 @@ class RegistrySpiderLoader:
         path = settings.get("PORTALWATCH_REGISTRY") or str(Settings().portals)
         registry = load_registry(path)
         self.errors = registry.errors
-        self._spiders = {portal.id: spider_class(portal) for portal in registry.portals}
+        self._spiders = {}
+        for portal in registry.portals:
+            try:  # resolved at load already; a module that changed since fails alone, not the process
+                self._spiders[portal.id] = spider_class(portal)
+            except ValueError as exc:
+                self.errors.append(RegistryError(registry.sources.get(portal.id, path), portal.id, "spider", str(exc)))
 
     @classmethod
     def from_settings(cls, settings):

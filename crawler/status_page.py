@@ -31,7 +31,7 @@ def e(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def render(factory, last_cycle_at=None) -> str:
+def render(factory, last_cycle_at=None, registry_errors=()) -> str:
     now = utcnow()
     week_ago = now - timedelta(days=7)
     with transaction(factory) as session:
@@ -79,13 +79,21 @@ def render(factory, last_cycle_at=None) -> str:
             f"<td>{e(STATUS_LABELS.get(status, status))}</td></tr>"
         )
     empty_alerts = "<tr><td colspan='6' class='muted'>Chưa có cảnh báo nào.</td></tr>"
+    # Entries the registry could not load are watched by nobody: say so where maintainers look.
+    registry_section = (
+        f"<h2>Lỗi trong danh sách cổng ({len(registry_errors)})</h2><ul id='registry-errors'>"
+        + "".join(f"<li class='bad'>{e(error)}</li>" for error in registry_errors)
+        + "</ul>"
+        if registry_errors
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta http-equiv="refresh" content="60">
 <title>portalwatch — Tình trạng theo dõi</title><style>{STYLE}</style></head>
 <body><h1>portalwatch — Tình trạng theo dõi</h1>
 <div class="meta">Cập nhật lúc {e(short_vn(now))} (giờ Việt Nam) · Chu kỳ thu thập gần nhất: {e(short_vn(last_cycle_at))} ·
 {len(portals)} cổng, <span class="{'bad' if unhealthy else 'ok'}">{unhealthy} cổng gặp sự cố</span></div>
-<h2>Các cổng được theo dõi</h2>
+{registry_section}<h2>Các cổng được theo dõi</h2>
 <table id="portals"><thead><tr><th>Cổng</th><th>Tình trạng</th><th>Lý do</th><th>Thu thập thành công gần nhất</th>
 <th class="num">Bài/ngày (7 ngày)</th><th class="num">Tổng số bài</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
 <h2>Cảnh báo gần đây</h2>

@@ -36,7 +36,8 @@ if needs_migration "$@"; then
   log=$(mktemp)
   n=1
   while :; do
-    portalwatch migrate >"$log" 2>&1 &
+    # This loop is the wait: each attempt fails at once instead of retrying on its own.
+    PORTALWATCH_DATABASE_WAIT=0 portalwatch migrate >"$log" 2>&1 &
     child=$!
     if wait "$child"; then
       child=""
@@ -50,8 +51,8 @@ if needs_migration "$@"; then
       rm -f "$log"
       exit 1
     fi
-    # The error itself (e.g. "...OperationalError: ... Connection refused") is the traceback's last
-    # `Name: message` line; SQLAlchemy appends a "Background on this error" link after it.
+    # The error is portalwatch's one line ("portalwatch migrate: database not reachable: ..."); for a
+    # traceback, its last `Name: message` line (SQLAlchemy appends a "Background on this error" link).
     reason=$(grep -E '^[A-Za-z_][A-Za-z0-9_.]*: ' "$log" | tail -n 1)
     [ -n "$reason" ] || reason=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
     echo "entrypoint: migrate attempt $n/$attempts failed: $reason; retrying in ${delay}s" >&2

@@ -6,6 +6,7 @@ Telegram never stalls a crawl and a command takes effect at the next match.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
@@ -74,6 +75,18 @@ def _ctx(context: ContextTypes.DEFAULT_TYPE) -> BotContext:
     return context.application.bot_data["pw"]
 
 
+async def _in_transaction(context: ContextTypes.DEFAULT_TYPE, work):
+    """``work(session)`` in one transaction on a worker thread: a locked database (SQLite waits up to
+    30 s) must not freeze the event loop the daemon's /healthz, sender and other chats share."""
+    factory = _ctx(context).factory
+
+    def run():
+        with transaction(factory) as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
+
+
 async def _reply(update: Update, text: str) -> None:
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
 
@@ -84,8 +97,8 @@ def _chat_title(update: Update) -> str | None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    with transaction(_ctx(context).factory) as session:
-        _, created = subscribers.register(session, update.effective_chat.id, update.effective_chat.type, _chat_title(update))
+    chat, title = update.effective_chat, _chat_title(update)
+    _, created = await _in_transaction(context, lambda session: subscribers.register(session, chat.id, chat.type, title))
     hello = "Chào mừng bạn đến với portalwatch!" if created else "Bạn đã đăng ký lại thành công."
     await _reply(
         update,
@@ -124,11 +137,12 @@ def registered(body):
     """A command for registered chats: ``body(session, subscriber, update) -> reply`` runs in one
     transaction, and the reply is sent once it has committed."""
 
+    def work(session, update: Update) -> str:
+        subscriber = _subscriber_or_none(session, update)
+        return NOT_REGISTERED if subscriber is None else body(session, subscriber, update)
+
     async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        with transaction(_ctx(context).factory) as session:
-            subscriber = _subscriber_or_none(session, update)
-            text = NOT_REGISTERED if subscriber is None else body(session, subscriber, update)
-        await _reply(update, text)
+        await _reply(update, await _in_transaction(context, lambda session: work(session, update)))
 
     return handler
 
@@ -187,9 +201,11 @@ def _vn(moment) -> str:
 async def portals_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     from sqlalchemy import select
 
-    with transaction(_ctx(context).factory) as session:
+    def work(session) -> list[str]:
         portals = list(session.scalars(select(Portal).where(Portal.enabled.is_(True)).order_by(Portal.name)))
-        lines = [f"<b>{len(portals)} cổng đang được theo dõi</b>"] + [f"• {e(p.name)}" for p in portals]
+        return [f"<b>{len(portals)} cổng đang được theo dõi</b>"] + [f"• {e(p.name)}" for p in portals]
+
+    lines = await _in_transaction(context, work)
     await _reply(update, "\n".join(lines))
 
 
@@ -238,11 +254,13 @@ def digest(session, subscriber, update: Update) -> str:
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    with transaction(_ctx(context).factory) as session:
+    def work(session) -> None:
         subscriber = subscribers.get_subscriber(session, update.effective_chat.id)
         if subscriber is not None:
             subscribers.deactivate(session, subscriber.chat_id, "stopped by the user (/stop)")
             outbox.drop_pending(session, subscriber.id, "stopped by the user (/stop)")
+
+    await _in_transaction(context, work)
     await _reply(update, "Bạn đã ngừng nhận cảnh báo. Gõ /start để đăng ký lại.")
 
 
@@ -260,7 +278,7 @@ def _admin_only(handler):
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     from sqlalchemy import select
 
-    with transaction(_ctx(context).factory) as session:
+    def work(session) -> list[str]:
         runs = repo.last_runs(session)
         lines = ["<b>Tình trạng các cổng</b>"]
         for portal in session.scalars(select(Portal).order_by(Portal.id)):
@@ -271,17 +289,23 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             lines.append(f"{flag}<code>{e(portal.id)}</code>: {e(state)}; thành công gần nhất {last}")
             if run and run.reason and portal.consecutive_failures:
                 lines.append(f"   └ {e(run.reason[:200])}")
+        return lines
+
+    lines = await _in_transaction(context, work)
     await _reply(update, "\n".join(lines))
 
 
 async def _set_paused(update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool) -> None:
     portal_id = _args_text(update).strip()
-    with transaction(_ctx(context).factory) as session:
+    def work(session) -> bool:
         portal = session.get(Portal, portal_id) if portal_id else None
-        if portal is None:
-            await _reply(update, f"Không có cổng <code>{e(portal_id or '?')}</code>. Xem /status.")
-            return
-        portal.paused = paused
+        if portal is not None:
+            portal.paused = paused
+        return portal is not None
+
+    if not await _in_transaction(context, work):
+        await _reply(update, f"Không có cổng <code>{e(portal_id or '?')}</code>. Xem /status.")
+        return
     await _reply(update, f"Đã {'tạm dừng' if paused else 'tiếp tục'} thu thập <code>{e(portal_id)}</code>.")
 
 

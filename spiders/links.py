@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from spiders import safe_regex
 from spiders.urls import canonicalize, host_of
 
 _SKIP_EXT = re.compile(
@@ -104,7 +105,7 @@ def article_links(selector: Selector, base_url: str, pattern: str | None = None)
     listing = canonicalize(base_url)
     links = [link for link in links if link.canonical != listing]
     if pattern:
-        regex = re.compile(pattern)
+        regex = safe_regex.compile(pattern)  # the registry's, so on the linear-time engine
         return [link for link in links if regex.search(link.url)]
     headline_by_shape: Counter = Counter()
     for link in links:

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from spiders import safe_regex
+
 PORTAL_ID = r"^[a-z0-9][a-z0-9_-]{1,79}$"
 PortalKind = Literal["government", "foreign-affairs", "front", "newspaper", "other"]
 
@@ -27,6 +29,20 @@ def _check_host(value: str) -> str:
     if not re.match(r"^(\*\.)?[a-z0-9.-]+(:\d+)?$", value) or value.startswith("."):
         raise ValueError(f"not a host name: {value!r}")
     return value.split(":")[0]
+
+
+def _linear_time(ignore_case: bool):
+    """Registry patterns run on page text and URLs on the linear-time engine (RE2): one that engine cannot run
+    (a syntax error, a lookaround, a backreference, \\b) is an error of this entry, reported at load."""
+
+    def check(value: str) -> str:
+        try:
+            safe_regex.compile(value, ignore_case=ignore_case)
+        except safe_regex.PatternError as exc:
+            raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        return value
+
+    return AfterValidator(check)
 
 
 class Selectors(BaseModel):
@@ -58,10 +74,10 @@ class PortalConfig(BaseModel):
     interval_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
     # Polls (listing/feed checks) a day the policy may make of this portal; default: the setting.
     daily_budget: int | None = Field(default=None, ge=1, le=2000)
-    article_url_pattern: str | None = None
+    article_url_pattern: Annotated[str, _linear_time(ignore_case=False)] | None = None
     selectors: Selectors | None = None
     # Extra boilerplate line patterns (regular expressions) for this portal's chrome.
-    boilerplate: list[str] = Field(default_factory=list)
+    boilerplate: list[Annotated[str, _linear_time(ignore_case=True)]] = Field(default_factory=list)
     encoding: str | None = None
     max_pages: int | None = Field(default=None, ge=1, le=100)
     enabled: bool = True
@@ -70,26 +86,6 @@ class PortalConfig(BaseModel):
     # What was verified and how (e.g. "offline fixture 2026-11"; "needs live check").
     verified: str | None = None
     notes: str | None = None
-
-    @field_validator("article_url_pattern")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression: {exc}") from None
-        return value
-
-    @field_validator("boilerplate")
-    @classmethod
-    def _patterns(cls, values: list[str]) -> list[str]:
-        for value in values:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
-        return values
 
     @field_validator("encoding")
     @classmethod

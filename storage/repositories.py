@@ -38,6 +38,10 @@ def sync_portals(session: Session, all_fields: Iterable[PortalFields]) -> None:
         sync_portal(session, fields)
 
 
+def portal_exists(session: Session, portal_id: str) -> bool:
+    return session.get(Portal, portal_id) is not None
+
+
 def last_run_status(session: Session, portal_id: str) -> str | None:
     return session.scalar(
         select(CrawlRun.status).where(CrawlRun.portal_id == portal_id).order_by(CrawlRun.id.desc()).limit(1)

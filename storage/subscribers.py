@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from storage.models import Rule, Subscriber
+from storage.outbox import drop_pending
 from storage.types import utcnow
 
 
@@ -28,6 +29,27 @@ def register(session: Session, chat_id: int, chat_type: str | None = None, title
     subscriber.title = title or subscriber.title
     session.flush()
     return subscriber, created
+
+
+# Telegram never uses chat id 0: it stands for the console when no bot token is set.
+CONSOLE_CHAT_ID = 0
+CONSOLE_OFF = "TELEGRAM_BOT_TOKEN is set: alerts go to Telegram, not the console"
+
+
+def set_console(session: Session, active: bool) -> Subscriber | None:
+    """Without a bot token the console subscribes to the default rules, so the embedded default shows
+    its first new directive; with a token it is switched off and its queue closed."""
+    subscriber = get_subscriber(session, CONSOLE_CHAT_ID)
+    if active:
+        if subscriber is None:
+            subscriber = Subscriber(chat_id=CONSOLE_CHAT_ID, chat_type="console", title="console", follows_defaults=True)
+            session.add(subscriber)
+        subscriber.active, subscriber.deactivated_reason = True, None
+        session.flush()
+    elif subscriber is not None and subscriber.active:
+        subscriber.active, subscriber.deactivated_reason = False, CONSOLE_OFF
+        drop_pending(session, subscriber.id, CONSOLE_OFF)
+    return subscriber
 
 
 def deactivate(session: Session, chat_id: int, reason: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import trafilatura
 
 from crawler.extract import extract
+from tests.support import hostile
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 ROUNDS = 5
@@ -72,6 +73,27 @@ def run() -> list[tuple[str, str, str]]:
         ("extract: time vs trafilatura", f"{total_ours / total_base:.2f}x", "target <= 1.50x"),
         (f"extract: slowest vs trafilatura ({worst})", f"{1000 * ours[worst]:.1f} ms", f"{1000 * base[worst]:.1f} ms"),
     ]
+    return rows + _hostile_rows()
+
+
+# Before the linear-time vocabulary and the nesting limits (same machine, issue 11).
+_HOSTILE_BEFORE = {
+    "toolbar lines (ReDoS)": "never finished",
+    "3,000 nested <b><i>": "article lost (RecursionError)",
+    "800 nested tables": "3.8 s CPU",
+    "non-characters": "article lost (ValueError)",
+}
+
+
+def _hostile_rows() -> list[tuple[str, str, str]]:
+    """CPU time of each hostile page (tests.support.hostile); each must stay far below the per-page budget."""
+    rows = []
+    for name, body in hostile.pages().items():
+        start = time.process_time()
+        result = extract(body)
+        spent = time.process_time() - start
+        verdict = "article kept" if result.rejected is None else result.rejected
+        rows.append((f"extract: hostile page, {name}", f"{1000 * spent:.0f} ms CPU, {verdict}", f"< 1000 ms; before: {_HOSTILE_BEFORE[name]}"))
     return rows
 
 

@@ -42,6 +42,39 @@ def test_judge_rules():
     assert "chống bot" in judge(facts(bot_wall_pages=2), NOW)[1]
 
 
+def test_a_portal_that_never_worked_is_failing_from_its_first_failure():
+    state, reason = judge(facts(consecutive_failures=1, last_failure_reason="DNS lookup failed", ever_succeeded=False), NOW)
+    assert state == "unhealthy" and "chưa thu thập thành công" in reason and "DNS lookup failed" in reason
+    # A portal that has worked keeps its grace of three failures in a row.
+    assert judge(facts(consecutive_failures=2, last_failure_reason="DNS lookup failed"), NOW)[0] == "healthy"
+
+
+def test_never_worked_shows_failing_in_portals_status_page_and_healthz(tmp_path, sqlite_url, monkeypatch, capsys):
+    from crawler.status_page import render
+    from crawler.store import open_store
+    from tests.support.daemon import free_port
+    from tests.test_console_alerts import cli_env
+
+    dead = f"http://127.0.0.1:{free_port()}/tin-tuc"  # nothing listens there: connection refused
+    registry = registry_file(tmp_path / "p.yaml", {"never": dead})
+    cli_env(monkeypatch, sqlite_url, registry)
+    assert cli.main(["crawl"]) == 0
+    capsys.readouterr()
+    assert cli.main(["portals"]) == 0
+    listing = capsys.readouterr().out
+    assert "unhealthy" in listing and "chưa thu thập thành công" in listing
+    page = render(open_store(sqlite_url))
+    assert "Hoạt động tốt" not in page and "1 cổng gặp sự cố" in page and "chưa thu thập thành công" in page
+
+    env = daemon_env(sqlite_url, registry, PORTALWATCH_INTERVAL_SCALE="0.05")
+    with running_daemon(env, tmp_path / "d.log") as daemon:
+        daemon.wait_for(lambda: daemon.health()[1]["portals"]["never"]["consecutive_failures"] >= 2, 60, "another failure")
+        portal = daemon.health()[1]["portals"]["never"]
+        assert portal["health"] == "unhealthy" and "chưa thu thập thành công" in portal["health_reason"]
+        assert daemon.health()[1]["unhealthy_portals"] == ["never"]
+        assert daemon.terminate()[0] == 0
+
+
 def screenshot(url: str, path: Path) -> str:
     from playwright.sync_api import sync_playwright
 

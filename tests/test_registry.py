@@ -92,3 +92,73 @@ def test_entry_without_start_urls_or_feeds_is_an_error(tmp_path: Path):
     registry = load_registry(path)
     assert registry.portals == []
     assert "start_urls or feeds" in registry.errors[0].message
+
+
+def test_errors_name_file_line_portal_and_field_once(tmp_path: Path):
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        """# header comment
+portals:
+  - id: good
+    name: Good
+    start_urls: ["https://good.example.vn/"]
+  - id: bad-interval
+    name: Interval
+    start_urls: ["https://z.example.vn/"]
+    interval_minutes: 0
+  - just a string
+""",
+        encoding="utf-8",
+    )
+    registry = load_registry(path)
+    assert [p.id for p in registry.portals] == ["good"]
+    lines = [str(e) for e in registry.errors]
+    assert lines == [
+        f"{path}:9: portal 'bad-interval': field 'interval_minutes': Input should be greater than or equal to 1",
+        f"{path}:10: portal '#3': entry is not a mapping",
+    ]
+
+
+def test_a_yaml_error_is_one_line_with_its_line_and_no_placeholder_fields(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("portals:\n  - id: a\n    name: [unclosed\n  - id: b\n", encoding="utf-8")
+    (error,) = load_registry(path).errors
+    text = str(error)
+    assert text.startswith(f"{path}:") and "not valid YAML" in text
+    message = text[len(str(path)):]
+    assert "\n" not in message and "'-'" not in message and "line" not in message  # the line is in file:line, once
+    assert error.line in (3, 4, 5)
+
+
+def test_a_missing_registry_path_is_an_error(tmp_path: Path):
+    (error,) = load_registry(tmp_path / "nope.yaml").errors
+    assert str(error) == f"{tmp_path / 'nope.yaml'}: no such file or folder"
+
+
+def test_a_bad_spider_path_is_an_error_of_its_entry_only_even_when_disabled(tmp_path: Path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        """portals:
+  - id: good
+    name: Good
+    start_urls: ["https://good.example.vn/"]
+  - id: off-and-broken
+    name: Disabled
+    enabled: false
+    start_urls: ["https://x.example.vn/"]
+    spider: spiders.custom.nowhere.Spider
+  - id: not-a-spider
+    name: Not a spider
+    start_urls: ["https://y.example.vn/"]
+    spider: spiders.schema.PortalConfig
+  - id: custom-ok
+    name: Custom
+    start_urls: ["https://w.example.vn/"]
+    spider: spiders.custom.postback.PostbackPagingSpider
+""",
+        encoding="utf-8",
+    )
+    registry = load_registry(path)
+    assert [p.id for p in registry.portals] == ["good", "custom-ok"]
+    assert [(e.portal, e.field, e.line) for e in registry.errors] == [("off-and-broken", "spider", 9), ("not-a-spider", "spider", 13)]
+    assert "not found" in registry.errors[0].message and "not a PortalSpider subclass" in registry.errors[1].message

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from crawler.config import Settings
+from crawler.errors import UserError
 from crawler.store import open_store
 from crawler.timefmt import iso_vn, short_vn
+from spiders.registry_loader import load_registry
 from storage import repositories as repo
 from storage.db import transaction
 
@@ -37,8 +40,13 @@ def article_json(article, with_text: bool = False) -> dict:
 
 
 def handle(args, settings: Settings) -> int:
-    with transaction(open_store(settings.database_url)) as session:
+    with transaction(open_store(settings.database_url, settings.database_wait)) as session:
+        if args.portal and not repo.portal_exists(session, args.portal) and load_registry(settings.portals).get(args.portal) is None:
+            raise UserError(f"unknown portal {args.portal!r} (see `portalwatch portals`)")
         articles = repo.list_articles(session, args.portal, args.limit)
+        if not articles:
+            where = f" for portal {args.portal!r}" if args.portal else ""
+            print(f"no articles stored{where} yet (`portalwatch crawl` collects them)", file=sys.stderr)
         for article in articles:
             if args.json:
                 print(json.dumps(article_json(article, args.text), ensure_ascii=False))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from crawler import cycle
 from crawler.config import Settings
 from crawler.runner import BatchResult
@@ -25,4 +27,12 @@ def print_batch(result: BatchResult | None) -> None:
 def handle(args, settings: Settings) -> int:
     prepared = cycle.prepare(settings)
     print_batch(cycle.crawl(prepared, args.portal_ids))
+    return registry_exit(prepared.registry.errors)
+
+
+def registry_exit(errors: list) -> int:
+    """The valid portals were crawled; a registry with bad entries still ends in exit 2, so cron and CI notice."""
+    if errors:
+        print(f"{len(errors)} registry error(s): see the lines above", file=sys.stderr)
+        return 2
     return 0

@@ -48,12 +48,17 @@ def handle(args, settings: Settings) -> int:
         raise UserError(str(exc)) from None
     monitor = Monitor(rules, keywords=args.keyword, accent_insensitive=args.accent_insensitive)
     registry = FirstSightings()
+    skipped = 0
     for name in args.files or ["-"]:
         for article in _articles(name):
+            if isinstance(article, str):  # a record that cannot be read: said once, the rest go on
+                print(f"portalwatch match: {article}", file=sys.stderr, flush=True)
+                skipped += 1
+                continue
             analysis = monitor.analyse(article, known_codes=registry.known)
             registry.observe(analysis.codes)
             print(json.dumps(analysis.as_json(), ensure_ascii=False), flush=True)
-    return 0
+    return 1 if skipped else 0
 
 
 def _articles(name: str) -> list:
@@ -62,7 +67,7 @@ def _articles(name: str) -> list:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserError(f"{name}: not UTF-8 text") from None
-    return _parse(text)
+    return _parse(text, name)
 
 
 def _read(name: str) -> bytes:
@@ -74,15 +79,28 @@ def _read(name: str) -> bytes:
         raise UserError(f"{name}: {exc.strerror or exc}") from None
 
 
-def _parse(text: str) -> list:
+TEXT_FIELDS = ("text", "title", "lead", "portal", "portal_id", "province", "url")
+
+
+def _parse(text: str, name: str = "-") -> list:
     """Article JSON objects as ``portalwatch extract`` prints them (one or several, compact or
-    ``--pretty``), or else plain text. Returns a list of ``ArticleInput``."""
+    ``--pretty``), or else plain text. Returns ``ArticleInput``s, and for a record whose fields are
+    not text, a one-line reason in its place."""
     from monitor.analysis import ArticleInput
 
     objects = _json_objects(text)
     if objects and any("text" in o or "input" in o for o in objects):
-        return [ArticleInput.from_mapping(o) for o in objects]
+        return [_record(ArticleInput, o, f"{name}: record {n}") for n, o in enumerate(objects, 1)]
     return [ArticleInput(text=text)]
+
+
+def _record(article_input, data: dict, where: str):
+    for key in TEXT_FIELDS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            label = f" ({data['url']})" if isinstance(data.get("url"), str) else ""
+            return f"{where}{label}: field {key!r} is {type(value).__name__}, not text; record skipped"
+    return article_input.from_mapping(data)
 
 
 def _json_objects(text: str) -> list[dict] | None:

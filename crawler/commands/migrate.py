@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crawler.config import Settings
-from storage.migrate import upgrade
+from crawler.store import open_store
 
 
 def register(sub) -> None:
@@ -10,6 +10,6 @@ def register(sub) -> None:
 
 
 def handle(args, settings: Settings) -> int:
-    upgrade(settings.database_url)
+    open_store(settings.database_url, settings.database_wait)  # upgrades when behind; one line when it cannot
     print("database is up to date")
     return 0

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import sys
-
+from crawler.commands.crawl import registry_exit
 from crawler.config import Settings
 from crawler.polling import Pacer
+from crawler.cycle import load_checked_registry
 from crawler.store import open_store
 from crawler.timefmt import short_vn
-from spiders.registry_loader import load_registry
 from storage import repositories as repo
 from storage.db import transaction
 from storage.models import Portal
@@ -18,10 +17,8 @@ def register(sub) -> None:
 
 
 def handle(args, settings: Settings) -> int:
-    registry = load_registry(settings.portals)
-    for error in registry.errors:
-        print(f"registry error: {error}", file=sys.stderr)
-    factory = open_store(settings.database_url)
+    registry = load_checked_registry(settings)
+    factory = open_store(settings.database_url, settings.database_wait)
     paces = Pacer(factory, settings).status(registry.portals)
     with transaction(factory) as session:
         runs = repo.last_runs(session)
@@ -44,4 +41,4 @@ def handle(args, settings: Settings) -> int:
                 print(f"{'':33}⚠ {row.health_reason}")
             elif run and run.reason:
                 print(f"{'':33}└ {run.reason}")
-    return 0
+    return registry_exit(registry.errors)

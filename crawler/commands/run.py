@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crawler import cycle
-from crawler.commands.crawl import print_batch
+from crawler.commands.crawl import print_batch, registry_exit
 from crawler.config import Settings
 
 
@@ -26,4 +26,4 @@ def handle(args, settings: Settings) -> int:
         f"({matched.new_directives} new directives, {matched.alerts} alerts queued); "
         f"sent {sent.sent} alerts ({sent.retried} to retry, {sent.failed} failed)"
     )
-    return 0
+    return registry_exit(report.registry_errors)

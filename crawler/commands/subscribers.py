@@ -22,7 +22,7 @@ def register(sub) -> None:
 
 
 def handle(args, settings: Settings) -> int:
-    factory = open_store(settings.database_url)
+    factory = open_store(settings.database_url, settings.database_wait)
     with transaction(factory) as session:
         if args.action == "add":
             subscriber, created = subscribers.register(session, args.chat_id)

@@ -3,13 +3,17 @@
 Three layers, from coarse to fine: class/id names of chrome containers (removed from the tree),
 whole lines that are never article text (dropped from the body), and headings that start a
 trailing chrome section (related news, comments) after which nothing is article text.
+
+Every pattern here runs on text a portal controls, so all of them run on the linear-time engine
+(``spiders.safe_regex``, RE2): a hostile line costs its length, never an exponential backtrack.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
+
+from spiders import safe_regex
 
 # --- class/id tokens of chrome containers --------------------------------------------------------
 # Matched against each class token and the id, whole (``^…$``), so "related" does not hit "unrelated".
@@ -34,7 +38,7 @@ _CHROME_TOKENS = [
     r"(?:[a-z]+[-_])*(?:google[-_]news|follow[-_]gg|newsletter|subscribe|app[-_]download)(?:[-_][a-z0-9]+)*",
     r"readmore[-_]body[-_]box|read[-_]more|xem[-_]them|doc[-_]them|see[-_]more",
 ]
-CHROME_TOKEN = re.compile("|".join(f"(?:{p})" for p in _CHROME_TOKENS), re.I)
+CHROME_TOKEN = safe_regex.compile("|".join(f"(?:{p})" for p in _CHROME_TOKENS), ignore_case=True)
 # Tags that are chrome wherever they stand (their text is never article prose).
 CHROME_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "button",
                "select", "textarea", "input", "label", "map", "audio", "video", "source", "dialog")
@@ -42,22 +46,27 @@ CHROME_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "e
 LANDMARK_TAGS = ("header", "footer", "nav", "aside", "menu")
 
 # --- whole lines ------------------------------------------------------------------------------------
-_SEP = r"\s*[|/·•:,\-–—]?\s*"
-_SEP_REQUIRED = r"(?:\s*[|/·•:,\-–—]\s*|\s+)"
+# Separators between toolbar items; "\|" is a pipe inside a table cell as trafilatura writes it.
+_SEP = r"\s*\\?[|/·•:,\-–—]?\s*"
+_SEP_REQUIRED = r"(?:\s*\\?[|/·•:,\-–—]\s*|\s+)"
 _TOOLBAR_WORDS = (
     r"in(?: bài(?: viết)?| trang| tin)?|bản in|print(?:er)?(?: version)?|gửi(?: bài(?: viết)?| tin)?(?: cho bạn bè| qua email)?"
     r"|gửi email|email|e-mail|send(?: to)? (?:e-?mail|a friend)|chia sẻ(?: bài viết| qua [a-z]+)?|share(?: this)?|lưu(?: bài| tin| lại)?"
     r"|tweet|facebook|zalo|twitter|linkedin|copy(?: link)?|sao chép(?: liên kết| link)?|lấy link!?|phản hồi|bình luận|góp ý"
     r"|nghe(?: bài viết| đọc bài)?|đọc bài|tăng cỡ chữ|giảm cỡ chữ|cỡ chữ|kích thước chữ|a\+?|a-|\+|-|theo dõi|quay lại|trở lại|về trang trước"
     r"|yêu thích|like|thích|quan tâm|\d+"
+    # the print / e-mail / back-to-top row that closes Sở Ngoại vụ articles: "In bài viết | Gửi email | Về đầu trang"
+    r"|(?:về|lên|trở về) đầu trang|đầu trang|back to top"
 )
+# A toolbar item, bare or in brackets: "[In bài viết] [Gửi email] [Về đầu trang]".
+_TOOLBAR_ITEM = rf"[\[(]?\s*(?:{_TOOLBAR_WORDS})\s*[\])]?"
 _LINE_PATTERNS = [
     # counters: "Lượt xem: 166", "477", "0 bình luận"
     r"[\d.,\s]+",
     r"(?:số\s+)?(?:lượt (?:xem|đọc|truy cập)|đã xem|lượt thích|views?|hits?|reads?)\s*[:：]?\s*[\d.,]*",
     r"[\d.,]+\s*(?:lượt (?:xem|đọc|thích)|views?|bình luận|comments?|ý kiến)",
     # toolbars made of print/email/share/font-size words only
-    rf"(?:{_TOOLBAR_WORDS})(?:{_SEP_REQUIRED}(?:{_TOOLBAR_WORDS}))*{_SEP}",
+    rf"{_TOOLBAR_ITEM}(?:{_SEP_REQUIRED}{_TOOLBAR_ITEM})*{_SEP}",
     r"(?:cỡ chữ|font size|kích cỡ)\s*[:：]?.*",
     r"[Aa]\s*[+-]?\s*[Aa]\s*[+-]?\s*(?:[Aa]\s*[+-]?)?",
     # navigation
@@ -66,7 +75,7 @@ _LINE_PATTERNS = [
     r"(?:quay lại|trở lại|trở về)(?:\s+(?:trang (?:trước|chủ)|chuyên mục|danh sách|[^.!?]{1,25}))?",
     # sections of related news (a heading alone on its line)
     r"(?:các |những )?(?:tin|bài|thông tin|tin tức|bài viết)\s+(?:khác|liên quan|cùng (?:chuyên mục|loại|chủ đề|danh mục)|mới(?: nhất| cập nhật| đăng)?|nổi bật|đọc nhiều(?: nhất)?|xem nhiều(?: nhất)?|đã đưa|trước|sau|tiêu điểm|mới hơn|cũ hơn|hot|nóng)\s*[:：]?",
-    r"(?:xem|đọc) (?:thêm|tiếp|nhiều(?: nhất)?)(?: (?:tin|bài|tại|trên)\b.*)?\s*[:：»>]?|tham khảo thêm\s*[:：]?|cùng chuyên mục|cùng tác giả|dòng sự kiện\s*[:：]?.*|chủ đề\s*[:：]?|sự kiện\s*[:：]?",
+    r"(?:xem|đọc) (?:thêm|tiếp|nhiều(?: nhất)?)(?: (?:tin|bài|tại|trên)(?:\W.*)?)?\s*[:：»>]?|tham khảo thêm\s*[:：]?|cùng chuyên mục|cùng tác giả|dòng sự kiện\s*[:：]?.*|chủ đề\s*[:：]?|sự kiện\s*[:：]?",
     r"xem theo (?:ngày|tháng|chuyên mục).*|đọc tiếp(?:\s+về trang.*)?|xem (?:các|tất cả)(?: bài viết| tin)?(?: của tác giả)?.*|xem tất cả|chuyên đề|tiêu điểm|nổi bật|mới nhất|tin nóng|đọc nhiều|xem nhiều",
     r"(?:other|related|more|latest|recent)\s+(?:news|posts?|articles?|stories)\s*[:：]?|read more|see more|view more|next|previous|older|newer",
     r"(?:từ khóa|từ khoá|tags?|keywords?|chủ đề liên quan)\s*[:：].*|#\S.*",
@@ -95,14 +104,14 @@ _LINE_PATTERNS = [
     # SharePoint web part titles that leak as text ("PublishingPortal - Block_BanTin_Toolbar")
     r"[A-Za-z]*portal\s*-\s*block_\w+|.{0,80}block_[a-z0-9_]+|web ?part.*|ms-\w+",
 ]
-_LINE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), re.I)
+_LINE = safe_regex.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS), ignore_case=True)
 
 # Headings that open a trailing chrome section: what follows them is not the article.
-_TAIL_MARKERS = re.compile(
+_TAIL_MARKERS = safe_regex.compile(
     r"(?:các |những )?(?:tin|bài|thông tin|tin tức|bài viết)\s+(?:khác|liên quan|cùng (?:chuyên mục|loại|chủ đề))\s*[:：]?"
     r"|(?:other|related) (?:news|posts?|articles?)|leave a (?:reply|comment)|(?:gửi |viết )?bình luận(?: \(\d+\))?\s*[:：]?"
     r"|ý kiến bạn đọc|ý kiến của bạn|xem thêm\s*[:：]?|đọc thêm\s*[:：]?|cùng chuyên mục|dòng sự kiện\s*[:：]?.*",
-    re.I,
+    ignore_case=True,
 )
 
 
@@ -110,20 +119,22 @@ _EDGE_PUNCTUATION = " |•·-–—:*>»«›‹"
 
 
 # "(Mặt trận) - ", "(PLO)- ", "TTH - ", "TTXVN - ": the dateline that opens a lead.
-DATELINE = re.compile(r"\(\s*[^()]{2,40}?\s*\)\s*[-–—]|[A-ZĐ][A-ZĐ.]{1,9}\s+[-–—]\s")
+DATELINE = safe_regex.compile(r"\(\s*[^()]{2,40}?\s*\)\s*[-–—]|[A-ZĐ][A-ZĐ.]{1,9}\s+[-–—]\s")
 
 
-def compile_patterns(patterns: Iterable[str]) -> list[re.Pattern]:
+def compile_patterns(patterns: Iterable[str]) -> list:
+    """A portal's or a family's extra line patterns, case-insensitive, on the linear-time engine. The registry
+    refuses a pattern the engine cannot run when it loads, so one skipped here was never a valid entry."""
     compiled = []
     for pattern in patterns:
         try:
-            compiled.append(re.compile(pattern, re.I))
-        except re.error:
+            compiled.append(safe_regex.compile(pattern, ignore_case=True))
+        except safe_regex.PatternError:
             continue
     return compiled
 
 
-def is_boilerplate(line: str, extra: Iterable[re.Pattern] = ()) -> bool:
+def is_boilerplate(line: str, extra: Iterable = ()) -> bool:
     """A whole line of chrome. Long lines are prose even when they start like chrome."""
     if not line:
         return True

@@ -3,7 +3,8 @@
 decode (encoding) → shells and binaries (verdict) → CMS family and portal overrides (families) →
 what the page says about itself (headmeta) → title, lead, date, byline elements (metadata) → chrome
 removal (cleanup) → body container and blocks (body, blocks) → what is left is the article, or a
-reason it is not one. ``extract`` never raises: an unexpected failure is a rejection with its cause.
+reason it is not one. ``extract`` never raises: an unexpected failure is a rejection with its cause, and a
+page that takes more than its CPU budget (``limits``) is one too, so one hostile page fails alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from crawler.extract import body as bodies
-from crawler.extract import cleanup, dates, encoding, families, headmeta, metadata, verdict
+from crawler.extract import cleanup, dates, encoding, families, headmeta, limits, metadata, verdict
 from crawler.extract.blocks import Block
 from crawler.extract.dates import VIETNAM
 from crawler.extract.text import clean, nfc, similar
@@ -73,15 +74,23 @@ def extract(
     url: str | None = None,
     portal: PortalConfig | None = None,
     encoding: str | None = None,
+    budget: float | None = limits.TIME_BUDGET,
 ) -> Extraction:
+    """``budget``: CPU seconds this page may take (None: no limit)."""
     try:
-        return _extract(body, url, portal, encoding)
+        with limits.budget(budget) as deadline:
+            return _extract(body, url, portal, encoding, deadline)
+    except limits.BudgetExceeded:
+        log.warning("extraction of %s exceeded its time budget (%s s of CPU)", url, budget)
+        return Extraction(url=url, rejected=verdict.reason("extraction-error", f"time budget exceeded ({budget:g} s of CPU)"))
     except Exception as exc:  # the promise is a reason, never a traceback, whatever the page holds
         log.exception("extraction failed for %s", url)
         return Extraction(url=url, rejected=verdict.reason("extraction-error", f"{type(exc).__name__}: {exc}"))
 
 
-def _extract(body: bytes | str, url: str | None, portal: PortalConfig | None, declared: str | None) -> Extraction:
+def _extract(
+    body: bytes | str, url: str | None, portal: PortalConfig | None, declared: str | None, deadline: limits.Budget
+) -> Extraction:
     if body is None or (isinstance(body, (bytes, bytearray)) and not body.strip()) or (isinstance(body, str) and not body.strip()):
         return Extraction(url=url, rejected=verdict.reason("empty", "the response has no body"))
     if isinstance(body, (bytes, bytearray)):
@@ -91,15 +100,25 @@ def _extract(body: bytes | str, url: str | None, portal: PortalConfig | None, de
     decoded = encoding.decode(body, declared or (portal.encoding if portal else None))
     try:
         tree = lxml.html.document_fromstring(decoded.text, parser=_PARSER)
+        reparsed = limits.parser_stopped(tree)
+        if reparsed:  # the parser dropped everything below its depth limit: read the text without the nesting
+            deadline.check()
+            tree = lxml.html.document_fromstring(limits.without_layout_tags(decoded.text), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         return Extraction(url=url, rejected=verdict.reason("empty", f"no HTML document ({exc})"))
-    page = _Page(tree, url, portal)
+    flattened = limits.flatten_deep(tree)
+    deadline.check()
+    page = _Page(tree, url, portal, deadline)
+    if reparsed:
+        page.result.warnings.append(f"markup nested deeper than {limits.PARSER_DEPTH} elements: read without its layout tags")
+    elif flattened:
+        page.result.warnings.append(f"markup nested deeper than {limits.MAX_DEPTH} elements was flattened ({flattened}x)")
     return page.run(decoded)
 
 
 class _Page:
-    def __init__(self, tree, url: str | None, portal: PortalConfig | None):
-        self.tree, self.url, self.portal = tree, url, portal
+    def __init__(self, tree, url: str | None, portal: PortalConfig | None, deadline: limits.Budget):
+        self.tree, self.url, self.portal, self.deadline = tree, url, portal, deadline
         self.profile = families.profile_for(tree, portal)
         self.result = Extraction(url=url, family=self.profile.family, warnings=list(self.profile.warnings))
 
@@ -112,6 +131,8 @@ class _Page:
         tree, profile = self.tree, self.profile
         if decoded.repaired:
             self.result.warnings.append("text was UTF-8 read as windows-1252; repaired")
+        if decoded.replaced:
+            self.result.warnings.append(f"{decoded.replaced} bytes were not UTF-8 in a UTF-8 page; replaced with U+FFFD")
         meta = headmeta.read(tree)
         names = metadata.site_names(meta, self.url)
         title_el = metadata.title_element(tree, profile, meta, names)
@@ -123,6 +144,7 @@ class _Page:
         # The date line next to the headline is found before chrome removal: portals put it in toolbars.
         stamp, date_el = metadata.visible_date(tree, profile, title_el, container, {lead_el}, levels=2)
         cleanup.strip_chrome(tree, profile, [title_el, container, lead_el, date_el, *authors])
+        self.deadline.check()
 
         fallback: list[str] = []
         if container is not None and len(clean(container.text_content())) < MIN_TEXT_CHARS:
@@ -130,6 +152,7 @@ class _Page:
             container = None
         if container is None:
             container, fallback = bodies.from_trafilatura(tree, self.url)
+            self.deadline.check()
         lead_el = lead_el if lead_el is not None else metadata.lead_element(tree, profile, title_el, container, meta)
         skip = {el for el in (title_el, lead_el) if el is not None}
         if stamp is None:
@@ -142,6 +165,7 @@ class _Page:
             found = bodies.walk(container, skip)
         else:  # trafilatura found text but no single element holds it: take its paragraphs as they are
             found = bodies.Body([Block(text) for text in fallback])
+        self.deadline.check()
 
         title = metadata.title_text(title_el, meta, names)
         found = bodies.refine(found, title, profile.boilerplate, names)

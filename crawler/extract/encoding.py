@@ -1,16 +1,19 @@
 """From response bytes to NFC text, for pages that lie about or garble their encoding.
 
 Provincial portals still serve windows-1258 (tone marks as separate combining characters), label
-UTF-8 as ISO-8859-1, or store text that was UTF-8-decoded as windows-1252 once too often. Binary
-bodies (a PDF behind an article link, an image) are recognised here so they never reach the parser.
+UTF-8 as ISO-8859-1, or store text that was UTF-8-decoded as windows-1252 once too often. Which codec
+a page uses is decided in one place for the whole crawl path (``crawler.encoding.choose_codec``); this
+module decodes with it, repairs double-encoded text, and recognises binary bodies (a PDF behind an
+article link, an image) so they never reach the parser.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from crawler.encoding import BOMS, choose_codec
 
 _SIGNATURES = (
     (b"%PDF-", "pdf", "a PDF document"),
@@ -23,15 +26,16 @@ _SIGNATURES = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "binary", "an Office document"),
     (b"\x1f\x8b", "binary", "a gzip-compressed body"),
 )
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, the last two of each plane) and
+# lone surrogates: never text, and lxml refuses a string that holds one (the article was lost to a ValueError).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+# Apart: a class with characters beyond the BMP costs ``re`` ten times more per character, so it runs only on
+# text that has any.
+_PLANE_ENDS = re.compile("[" + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
 # UTF-8 read as windows-1252: "Ä‘" for "đ", "Æ°" for "ư", "á»" before most tone-marked vowels.
 MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Ä[‘’ƒ‚]|Æ[°¯¡]|á[º»][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _MOJIBAKE_LEADS = ("Ã", "Ä", "Æ", "á»", "áº")  # cheap test before the regex scan of a whole page
-_LATIN = {"latin-1", "iso8859-1", "cp1252", "windows-1252", "ascii"}
-_VIETNAMESE_ONLY = re.compile("[ăđơưĂĐƠƯ]")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Decoded:
     text: str
     codec: str
     repaired: bool = False
+    # Bytes of a UTF-8 page that were not UTF-8, each now U+FFFD (the page stays UTF-8).
+    replaced: int = 0
 
 
 def binary_kind(body: bytes) -> tuple[str, str] | None:
@@ -49,7 +55,7 @@ def binary_kind(body: bytes) -> tuple[str, str] | None:
     for magic, code, what in _SIGNATURES:
         if head.startswith(magic):
             return code, what
-    if any(body.startswith(bom) for bom, _ in _BOMS):
+    if any(body.startswith(bom) for bom, _ in BOMS):
         return None
     sample = body[:4096]
     if sample and sample.count(0) * 100 > len(sample):
@@ -57,47 +63,26 @@ def binary_kind(body: bytes) -> tuple[str, str] | None:
     return None
 
 
-def declared_charset(body: bytes) -> str | None:
-    found = _META_CHARSET.search(body[:8192])
-    return canonical(found.group(1).decode("ascii", "replace")) if found else None
-
-
-def canonical(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip()).name
-    except LookupError:
-        return None
-
-
 def decode(body: bytes | str, declared: str | None = None) -> Decoded:
-    """Strict UTF-8 wins whatever the label; otherwise the label, with windows-1258 as the Vietnamese default."""
+    """``declared``: the Content-Type charset, the crawl's earlier decision or the portal's ``encoding``."""
     if isinstance(body, str):
         return _finish(body, "str")
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            return _finish(body.decode(codec, errors="replace"), codec)
-    codec = canonical(declared) or declared_charset(body)
-    try:
-        return _finish(body.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    if codec in (None, "utf-8") or codec in _LATIN:
-        legacy = body.decode("cp1258", errors="replace")
-        if codec is None or codec == "utf-8" or _VIETNAMESE_ONLY.search(unicodedata.normalize("NFC", legacy)):
-            return _finish(legacy, "cp1258")
-    return _finish(body.decode(codec, errors="replace"), codec)
+    codec = choose_codec(body, declared)
+    text = body.decode(codec, errors="replace")
+    replaced = text.count("\ufffd") - body.count(b"\xef\xbf\xbd") if codec == "utf-8" else 0
+    return _finish(text, codec, replaced)
 
 
-def _finish(text: str, codec: str) -> Decoded:
+def _finish(text: str, codec: str, replaced: int = 0) -> Decoded:
     text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    if len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):  # cheap: any character beyond the BMP
+        text = _PLANE_ENDS.sub("", text)
     repaired = False
     if any(mark in text for mark in _MOJIBAKE_LEADS) and len(MOJIBAKE.findall(text[:200_000])) >= 8:
         fixed = repair_mojibake(text)
         if fixed is not None:
             text, repaired = fixed, True
-    return Decoded(unicodedata.normalize("NFC", text), codec, repaired)
+    return Decoded(unicodedata.normalize("NFC", text), codec, repaired, replaced)
 
 
 def repair_mojibake(text: str) -> str | None:

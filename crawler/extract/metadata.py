@@ -14,6 +14,7 @@ from crawler.extract import dates
 from crawler.extract.families import Profile
 from crawler.extract.headmeta import HeadMeta
 from crawler.extract.names import byline, fold
+from spiders import safe_regex
 from crawler.extract.text import ancestors_and_self, clean, contains, element_text, similar
 
 _TITLE_NAMES = re.compile(
@@ -26,7 +27,7 @@ _LEAD_NAMES = re.compile(
     re.I,
 )
 _AUTHOR_NAMES = re.compile(r"(?:^|[-_\s])(?:author|tacgia|tac[-_]gia|byline|butdanh|but[-_]danh|writer|signature)(?:[-_\s]|$)", re.I)
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—»:]\s+|\s+-\s+")
+_TITLE_SEPARATORS = safe_regex.compile(r"\s+[|–—»:]\s+|\s+-\s+")  # linear time: a <title> is page text
 DATE_LINE_CHARS = 150  # a date line is short; a paragraph that mentions a date is not one
 # What a portal calls itself in <title>: "Cổng thông tin điện tử tỉnh …", "Báo …", "Sở Ngoại vụ …".
 _SITE_PREFIX = re.compile(r"(?:cổng|trang) (?:thông tin|tttđt|ttđt)|báo (?:điện tử )?[A-ZĐ]|tạp chí|sở [A-ZĐ]|ủy ban nhân dân|ubnd", re.I)

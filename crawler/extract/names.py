@@ -12,16 +12,17 @@ import re
 import unicodedata
 
 from crawler.extract.text import clean
+from spiders import safe_regex
 
 _PREFIX = re.compile(
     r"^(?:(?:bài|tin|ảnh|video|clip)(?:\s*(?:,|và|&|-)\s*(?:ảnh|bài|video|clip))*|nhóm (?:pv|phóng viên)|tác giả|người viết|"
     r"thực hiện|theo|by|bởi|nguồn|source|pv|ctv|btv)\s*[:：\-–]?\s+",
     re.I,
 )
-_ROLE = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]\s*$")
+_ROLE = safe_regex.compile(r"\s*[(\[][^)\]]{0,40}[)\]]\s*$")  # linear time: bylines come from page text
 _DATES = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[:h]\d{2}(?:\s*[AaPp][Mm])?|\(?gmt\s*[+-]\s*\d+\)?", re.I)
 _DATELINE = re.compile(r"\b(?:ngày|tháng)\s+\d", re.I)
-_SPLIT = re.compile(r"\s*(?:[,;/&|]|\s[-–—]\s|\s[-–—]$|\svà\s|\sand\s)\s*")
+_SPLIT = safe_regex.compile(r"\s*(?:[,;/&|]|\s[-–—]\s|\s[-–—]$|\svà\s|\sand\s)\s*")
 _NOT_PEOPLE = {
     "admin", "administrator", "quản trị", "quản trị viên", "webmaster", "ban biên tập", "biên tập viên", "tòa soạn",
     "phóng viên", "cộng tác viên", "pv", "ctv", "btv", "editor", "unknown", "guest", "người viết",

@@ -59,7 +59,7 @@ def append_entry(registry: Path, portal: PortalConfig, comment: str | None = Non
         raise UserError(f"portal {portal.id!r} is already in the registry ({existing.sources[portal.id]})")
     path = target_file(registry)
     original = path.read_text(encoding="utf-8") if path.is_file() else None
-    before = original if original and original.strip() else None
+    before = _open_list(original) if original and original.strip() else None
     if before is not None and _portals_list_missing(before):
         raise UserError(f"{path} has no 'portals:' list to append to; add the entry by hand")
     text = before if before is not None else "# Portals added with `portalwatch portal add`.\nportals:\n"
@@ -77,6 +77,22 @@ def append_entry(registry: Path, portal: PortalConfig, comment: str | None = Non
         why = new_errors[0] if new_errors else "the entry did not load back"
         raise UserError(f"not written, {path} would not load cleanly: {why}")
     return path
+
+
+_EMPTY_FLOW = re.compile(r"(?m)^portals:[ \t]*\[[ \t]*\][ \t]*(#.*)?$")
+
+
+def _open_list(text: str) -> str:
+    """A file that lists no portal yet becomes one block-style ``portals:`` list, comments kept:
+    ``portals: []`` is opened up, and a file of only comments gets the ``portals:`` line."""
+    text = _EMPTY_FLOW.sub(lambda m: "portals:" + (f"  {m.group(1)}" if m.group(1) else ""), text, count=1)
+    try:
+        empty = yaml.safe_load(text) is None
+    except yaml.YAMLError:
+        return text
+    if empty and not re.search(r"(?m)^portals:", text):
+        text = text + ("" if text.endswith("\n") else "\n") + "portals:\n"
+    return text
 
 
 def _portals_list_missing(text: str) -> bool:

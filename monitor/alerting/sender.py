@@ -80,7 +80,8 @@ class ConsoleDelivery:
         self.stream = stream or sys.stdout
 
     async def send(self, chat_id: int, view: outbox.AlertView) -> int | None:
-        print(f"--- alert for chat {chat_id} ---\n{render_text(message_of(view))}\n", file=self.stream, flush=True)
+        whom = "" if chat_id == subscribers.CONSOLE_CHAT_ID else f" for chat {chat_id}"
+        print(f"--- alert{whom} ---\n{render_text(message_of(view))}\n", file=self.stream, flush=True)
         return None
 
     async def send_notice(self, chat_id: int, text: str) -> int | None:

@@ -9,12 +9,12 @@ HTML pages, read by the generic path.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from urllib.parse import urljoin
 
 from w3lib.url import add_or_replace_parameter, url_query_parameter
 
+from spiders import safe_regex
 from spiders.links import Link
 from spiders.portal import PortalSpider
 from spiders.urls import canonicalize
@@ -51,7 +51,7 @@ class JsonListingSpider(PortalSpider):
             title = unicodedata.normalize("NFC", " ".join(str(item.get(self.title_key) or "").split()))
             links.append(Link(url=url, canonical=canonicalize(url), text=title))
         if self.portal.article_url_pattern:
-            pattern = re.compile(self.portal.article_url_pattern)
+            pattern = safe_regex.compile(self.portal.article_url_pattern)
             links = [link for link in links if pattern.search(link.url)]
         return links
 

@@ -101,3 +101,46 @@ def test_every_value_is_valid_and_shown_defaults_are_the_defaults(tmp_path, clea
             f"{name}={value} in .env.example is not the default {getattr(defaults, field)!r}; "
             "update the example or list it in EXAMPLE_VALUES"
         )
+
+
+def test_the_database_password_is_left_empty_and_typed_once():
+    listed = entries()
+    active, value, _ = listed["POSTGRES_PASSWORD"]
+    assert active and value == "", "an example password would pass compose's `:?` guard after `cp`"
+    url = listed["PORTALWATCH_DATABASE_URL"][1]
+    from sqlalchemy.engine import make_url
+
+    assert make_url(url).password is None, "the password is typed once, in POSTGRES_PASSWORD"
+
+
+def test_compose_refuses_to_start_without_the_password_and_hands_it_to_the_app():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    guard = "${POSTGRES_PASSWORD:?"
+    assert compose["services"]["db"]["environment"]["POSTGRES_PASSWORD"].startswith(guard)
+    assert compose["services"]["app"]["environment"]["PORTALWATCH_DATABASE_PASSWORD"].startswith(guard)
+
+
+@pytest.mark.parametrize("password", ["plain", "p@ss:w/rd", "100%#?&=", "kh\u00f4ng d\u1ea5u"])
+def test_a_password_with_url_characters_reaches_the_database_url_intact(clean_environ, password):
+    from sqlalchemy.engine import make_url
+
+    settings = Settings(database_url="postgresql://portalwatch@db:5432/portalwatch", database_password=password)
+    url = make_url(settings.database_url)
+    assert (url.username, url.password, url.host, url.port, url.database) == ("portalwatch", password, "db", 5432, "portalwatch")
+    assert Settings.from_json(settings.to_json()).database_url == settings.database_url  # the crawl child gets it too
+    public = settings.public_dict()
+    assert password not in str(public) and public["database_password"] == "***"
+
+
+def test_no_mount_is_promised_that_compose_lacks():
+    text = ENV_EXAMPLE.read_text(encoding="utf-8")
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    for mount in re.findall(r"\.{1,2}/[\w./-]+:/[\w./-]+(?::ro|:rw)?", text):
+        assert mount in compose, f".env.example mentions the mount {mount} that docker-compose.yml does not have"
+
+
+def test_the_readme_shows_compose_v2_beside_v1():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docker compose up" in readme and "docker-compose up" in readme

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from crawler.encoding import choose_codec, header_charset
 from crawler.extract import extract
 from crawler.extract.encoding import binary_kind, decode, repair_mojibake
+from tests.support.encodings import to_cp1258
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
 CP1258 = FIXTURES / "encoding" / "windows1258.html"
@@ -75,3 +77,39 @@ def test_binary_bodies_are_named(head, kind):
 
 def test_html_is_not_binary():
     assert binary_kind(CP1258.read_bytes()) is None
+
+
+# --- one charset decision for the whole crawl path (issue 10, item 8) --------------------------------
+def test_a_utf8_page_with_a_stray_byte_stays_utf8_and_counts_it():
+    page = (FIXTURES / "thuathienhue" / "baothuathienhue.html").read_bytes()
+    expected = json.loads((FIXTURES / "thuathienhue" / "baothuathienhue.expected.json").read_text(encoding="utf-8"))
+    anchor = expected["first_paragraph"].encode("utf-8")[:30]
+    broken = page.replace(anchor, anchor + b"\xe1\xbb", 1)
+    for label in ("utf-8", None, "iso-8859-1"):
+        decoded = decode(broken, label)
+        assert (decoded.codec, decoded.replaced) == ("utf-8", 1)
+        result = extract(broken, encoding=label)
+        assert result.rejected is None, result.rejected
+        assert result.title == expected["title"]
+        assert any("1 bytes were not UTF-8" in w for w in result.warnings)
+
+
+def test_content_type_charset_beats_meta():
+    # windows-1258 bytes, no letter only Vietnamese has (so Latin-1 "reads"), a <meta> that says Latin-1.
+    html = '<html><head><meta charset="iso-8859-1"><title>Tiếp khách</title></head><body><p>Tiếp khách quốc tế</p></body></html>'
+    raw = to_cp1258(html)
+    assert choose_codec(raw) == "iso8859-1"  # the meta alone
+    assert choose_codec(raw, header_charset("text/html; charset=windows-1258")) == "cp1258"
+    assert "Tiếp khách quốc tế" in decode(raw, "windows-1258").text
+
+
+@pytest.mark.parametrize("label", [None, "utf-8", "iso-8859-1", "windows-1258", "windows-1252"])
+def test_the_decision_is_stable_so_middleware_and_extractor_agree(label):
+    """The middleware decides from the header; the extractor is handed that decision and must reach it again."""
+    pages = [CP1258.read_bytes(), (FIXTURES / "thuathienhue" / "baothuathienhue.html").read_bytes()]
+    pages.append(pages[1].replace(b"</p>", b"\xff</p>", 1))
+    pages.append(to_cp1258("<p>Đoàn đại biểu tỉnh sang thăm</p>") + b"\xe1\xbb\x9d")
+    for raw in pages:
+        decided = choose_codec(raw, label)
+        assert choose_codec(raw, decided) == decided
+        assert decode(raw, decided).codec == decided

@@ -13,6 +13,8 @@ from crawler.extract.names import names
     [
         "Lượt xem: 1.234", "Lượt xem 12", "Số lượt xem: 5", "1234 lượt xem", "Đã xem: 88", "Views: 310", "12", "1.024",
         "Cỡ chữ: A A A", "A- A A+", "Tăng cỡ chữ | Giảm cỡ chữ", "In bài viết | Gửi email | Chia sẻ", "In trang", "Gửi bài cho bạn bè",
+        "In bài viết | Gửi email | Về đầu trang", "[In bài viết] [Gửi email] [Về đầu trang]", "Bản in | Gửi bài viết | Lên đầu trang",
+        "| In bài viết \\| Gửi email \\| Về đầu trang |",
         "Chia sẻ qua facebook", "Lưu bài", "Sao chép liên kết", "Về đầu trang", "| Lên đầu trang |", "Quay lại", "Trở về trang trước",
         "Tin cùng chuyên mục:", "Các tin khác", "Những tin mới hơn", "Bài viết liên quan", "Tin đã đưa", "Tin đọc nhiều nhất",
         "Xem thêm:", "Đọc thêm", "Tham khảo thêm", "Other news", "Related articles",
@@ -46,6 +48,7 @@ def test_chrome_lines(line):
         "Hoa nhập khẩu thiếu hàng",
         "Ngày 17/11/1950 đã được Đảng và Nhà nước xác định là ngày truyền thống Đối ngoại nhân dân.",
         "Hương Lan",
+        "In ấn tài liệu tuyên truyền về chủ quyền biên giới", "Top 10 điểm đến của du khách Trung Quốc năm 2017",
     ],
 )
 def test_article_lines(line):

@@ -121,7 +121,7 @@ def test_a_registry_folder_gets_an_added_file(tmp_path):
 
 def test_a_file_the_entry_cannot_join_is_left_untouched(tmp_path):
     odd = tmp_path / "odd.yaml"
-    odd.write_text("portals: []\n", encoding="utf-8")
+    odd.write_text("portals: [{id: aa, name: A, feeds: ['https://a.example.vn/rss']}]\n", encoding="utf-8")
     with pytest.raises(UserError, match="has no 'portals:' list to append to"):
         append_entry(odd, ENTRY)
     trailing = tmp_path / "trailing.yaml"
@@ -129,5 +129,27 @@ def test_a_file_the_entry_cannot_join_is_left_untouched(tmp_path):
     trailing.write_text(original, encoding="utf-8")
     with pytest.raises(UserError, match="would not load cleanly"):
         append_entry(trailing, ENTRY)
-    assert odd.read_text(encoding="utf-8") == "portals: []\n"
+    assert odd.read_text(encoding="utf-8") == "portals: [{id: aa, name: A, feeds: ['https://a.example.vn/rss']}]\n"
     assert trailing.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize(
+    "original, kept",
+    [
+        ("# Sở Ngoại vụ portals, reviewed 2026-11.\nportals: []  # none yet\n", "# Sở Ngoại vụ portals, reviewed 2026-11.\nportals:  # none yet\n"),
+        ("portals: []\n", "portals:\n"),
+        ("# Only a comment so far.\n", "# Only a comment so far.\nportals:\n"),
+        ("", "# Portals added with `portalwatch portal add`.\nportals:\n"),
+        ("\n\n", "# Portals added with `portalwatch portal add`.\nportals:\n"),
+    ],
+)
+def test_write_works_on_an_empty_list_or_an_empty_file_and_the_entry_is_listed(portalwatch, registry, original, kept):
+    registry.write_text(original, encoding="utf-8")
+    written = append_entry(registry, ENTRY, "added by hand")
+    text = written.read_text(encoding="utf-8")
+    assert text.startswith(kept) and "  - id: quangbinh-songoaivu\n" in text
+    loaded = load_registry(registry)
+    assert loaded.errors == [] and [p.id for p in loaded.portals] == ["quangbinh-songoaivu"]
+    listed = portalwatch("portals")
+    assert listed.code == 0, listed.err
+    assert "quangbinh-songoaivu" in listed.out and "Sở Ngoại vụ tỉnh Quảng Bình" in listed.out

@@ -119,9 +119,10 @@ def test_a_registry_spider_that_cannot_be_imported_is_one_line(portalwatch, regi
     )
     result = portalwatch("portal", "check", "broken-spider")
     assert result.code == 2
-    assert one_line_error(result) == (
-        "portalwatch portal: portal broken-spider: spider 'spiders.custom.nowhere.Spider' is not a PortalSpider subclass"
-    )
+    line = one_line_error(result)
+    assert line.startswith("portalwatch portal: portal 'broken-spider' is in the registry but invalid: ")
+    assert line.endswith("registry.yaml:5: portal 'broken-spider': field 'spider': spider 'spiders.custom.nowhere.Spider' "
+                         "not found (give a dotted path such as spiders.custom.module.ClassName)")
 
 
 def test_every_bundled_portal_is_a_scrapy_spider():

@@ -96,3 +96,22 @@ def test_errors_are_one_line(capsys, tmp_path):
     binary.write_bytes("Hà Nội".encode("utf-16"))
     code, _, err = run(capsys, str(binary))
     assert code == 2 and "not UTF-8" in err
+
+
+def test_a_record_whose_fields_are_not_text_is_reported_and_the_rest_go_on(capsys, tmp_path):
+    records = [
+        {"url": "https://a.vn/1", "title": "Tiếp Đại sứ Lào", "text": "Chủ tịch tỉnh tiếp Đại sứ Lào."},
+        {"url": "https://a.vn/2", "title": "Số", "text": 12345},
+        {"url": "https://a.vn/3", "title": ["không", "phải", "chuỗi"], "text": "x"},
+        {"url": "https://a.vn/4", "lead": {"x": 1}, "text": "y"},
+        {"url": "https://a.vn/5", "title": "Tiếp Đại sứ Nhật Bản", "text": "Chủ tịch tỉnh tiếp Đại sứ Nhật Bản."},
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    code, out, err = run(capsys, str(path))
+    assert code == 1
+    assert [[v["partners"] for v in line["visits"]] for line in out] == [[["Lào"]], [["Nhật Bản"]]]
+    lines = err.strip().splitlines()
+    assert len(lines) == 3 and "Traceback" not in err
+    assert lines[0] == f"portalwatch match: {path}: record 2 (https://a.vn/2): field 'text' is int, not text; record skipped"
+    assert "record 3" in lines[1] and "'title' is list" in lines[1] and "record 4" in lines[2] and "'lead' is dict" in lines[2]
