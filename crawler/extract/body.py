@@ -99,15 +99,16 @@ def walk(container, skip: set) -> Body:
 def refine(body: Body, title: str | None, extra_patterns, site_names: tuple[str, ...]) -> Body:
     """Drop chrome lines, related headlines, repeats and captions from the flow; split off the byline."""
     kept: list[Block] = []
-    seen: set[str] = set()
     captions = set(body.captions)
     for block in body.blocks:
         text = block.text
         if boilerplate.is_boilerplate(text, extra_patterns) or _related_headline(block):
             continue
-        if text in captions or text in seen or (title and _same_text(text, title)):
+        if text in captions or (title and _same_text(text, title)):
             continue
-        seen.add(text)
+        # A paragraph the source repeats stays (a meal plan, a refrain); only a block printed twice in a row goes.
+        if kept and kept[-1].text == text:
+            continue
         kept.append(block)
     kept = _cut_tail(kept)
     kept, signature = _split_signature(kept, site_names)
@@ -154,6 +155,13 @@ def _split_signature(blocks: list[Block], site_names: tuple[str, ...]) -> tuple[
     if 0 < cut < len(blocks) and (found or all(block.right for block in blocks[cut:])):
         return blocks[:cut], found
     return blocks, []
+
+
+def lead_is_body(lead: str, blocks: list[Block]) -> bool:
+    """The marked lead is the body's own opening run (an excerpt, not a summary written for it)."""
+    flat_lead = "".join(lead.split())
+    opening = "".join("".join(b.text for b in blocks[:12]).split())
+    return len(flat_lead) >= 120 and flat_lead[:120] == opening[:120]
 
 
 def lead_from_blocks(blocks: list[Block], description: str | None) -> tuple[str | None, int]:

@@ -73,15 +73,19 @@ def extract(
     url: str | None = None,
     portal: PortalConfig | None = None,
     encoding: str | None = None,
+    *,
+    context: str | None = None,
 ) -> Extraction:
+    """``context``: what the crawl knew of the URL (one of ``verdict.CONTEXTS``); such a page is an
+    article unless the page itself proves otherwise."""
     try:
-        return _extract(body, url, portal, encoding)
+        return _extract(body, url, portal, encoding, context)
     except Exception as exc:  # the promise is a reason, never a traceback, whatever the page holds
         log.exception("extraction failed for %s", url)
         return Extraction(url=url, rejected=verdict.reason("extraction-error", f"{type(exc).__name__}: {exc}"))
 
 
-def _extract(body: bytes | str, url: str | None, portal: PortalConfig | None, declared: str | None) -> Extraction:
+def _extract(body: bytes | str, url: str | None, portal: PortalConfig | None, declared: str | None, context: str | None = None) -> Extraction:
     if body is None or (isinstance(body, (bytes, bytearray)) and not body.strip()) or (isinstance(body, str) and not body.strip()):
         return Extraction(url=url, rejected=verdict.reason("empty", "the response has no body"))
     if isinstance(body, (bytes, bytearray)):
@@ -93,13 +97,13 @@ def _extract(body: bytes | str, url: str | None, portal: PortalConfig | None, de
         tree = lxml.html.document_fromstring(decoded.text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         return Extraction(url=url, rejected=verdict.reason("empty", f"no HTML document ({exc})"))
-    page = _Page(tree, url, portal)
+    page = _Page(tree, url, portal, context)
     return page.run(decoded)
 
 
 class _Page:
-    def __init__(self, tree, url: str | None, portal: PortalConfig | None):
-        self.tree, self.url, self.portal = tree, url, portal
+    def __init__(self, tree, url: str | None, portal: PortalConfig | None, context: str | None = None):
+        self.tree, self.url, self.portal, self.context = tree, url, portal, context
         self.profile = families.profile_for(tree, portal)
         self.result = Extraction(url=url, family=self.profile.family, warnings=list(self.profile.warnings))
 
@@ -122,6 +126,7 @@ class _Page:
             return self.reject(shell)
         # The date line next to the headline is found before chrome removal: portals put it in toolbars.
         stamp, date_el = metadata.visible_date(tree, profile, title_el, container, {lead_el}, levels=2)
+        self.menu = verdict.menu_entries(tree) if stamp is None and not meta.dates and not meta.is_article else set()
         cleanup.strip_chrome(tree, profile, [title_el, container, lead_el, date_el, *authors])
 
         fallback: list[str] = []
@@ -144,6 +149,7 @@ class _Page:
             found = bodies.Body([Block(text) for text in fallback])
 
         title = metadata.title_text(title_el, meta, names)
+        walked = list(found.blocks)  # the listing verdict reads the blocks before related headlines go
         found = bodies.refine(found, title, profile.boilerplate, names)
         lead = clean(lead_el.text_content()) if lead_el is not None else None
         if lead is None:
@@ -151,6 +157,8 @@ class _Page:
             found.blocks = found.blocks[taken:]
         elif found.blocks and (similar(found.blocks[0].text, lead, 0.9) and abs(len(found.blocks[0].text) - len(lead)) < 40):
             found.blocks = found.blocks[1:]  # the lead repeated as the first paragraph
+        elif found.blocks and bodies.lead_is_body(lead, found.blocks):
+            lead = None  # an excerpt of the body marked as the summary (archive themes): the body says it already
 
         published = dates.choose(stamp, meta.dates[0] if meta.dates else None)
         result = self.result
@@ -161,21 +169,25 @@ class _Page:
         if published is not None:
             result.published_at, result.has_time = published.when, published.has_time
         result.text = "\n\n".join(b.text for b in found.blocks) or None
-        return self.verdict(found, meta)
+        return self.verdict(walked, meta)
 
-    def verdict(self, found: bodies.Body, meta: headmeta.HeadMeta) -> Extraction:
+    def verdict(self, walked: list[Block], meta: headmeta.HeadMeta) -> Extraction:
+        """Recall first: each rejection needs the page's own evidence, and the crawl's context raises the bar."""
         result = self.result
-        if listing := verdict.listing(found.blocks, found.container):
+        # A page that declares itself an article (JSON-LD, og:type) is held to the crawl-context bar.
+        context = self.context or ("declared-article" if meta.is_article else None)
+        if listing := verdict.listing(walked, self.url, context):
             return self.reject(listing)
         text = result.text or ""
         if garbled := encoding.garbled(f"{result.title or ''} {text}"):
             return self.reject(verdict.reason("broken-encoding", garbled))
-        if len(text) < MIN_TEXT_CHARS:
-            if not text and not result.title:
-                return self.reject(verdict.reason("empty", "no title and no text"))
-            return self.reject(verdict.reason("too-short", f"{len(text)} characters of article text"))
-        if result.published_at is None and not meta.is_article and self.profile.first(self.tree, "title") is None and not _has_headline(self.tree, result.title):
-            return self.reject(verdict.reason("static-page", "no publication date and no article headline"))
+        if not text and not result.title:
+            return self.reject(verdict.reason("empty", "no title and no text"))
+        if short := verdict.too_short(text, result.title, result.published_at is not None, self.context):
+            return self.reject(short)
+        if result.published_at is None and not meta.is_article and self.profile.first(self.tree, "title") is None:
+            if static := verdict.static_page(text, result.title, _has_headline(self.tree, result.title), self.menu, self.context):
+                return self.reject(static)
         return result
 
 
