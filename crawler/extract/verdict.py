@@ -95,16 +95,22 @@ def listing(blocks: list[Block], url: str | None = None, context: str | None = N
     summary) and no run of prose an article would have. Decided on the body's blocks as walked, before
     related headlines are dropped, so a links box beside an article's prose never makes it a listing,
     and links to other sites (a deal post's shops) are not teasers."""
-    teasers, run, longest = 0, 0, 0
+    teasers, run, longest, outside, between = 0, 0, 0, 0, 0
     for block in blocks:
         if _teaser(block, url):
+            if teasers:
+                between += run
+            else:
+                outside += run
             teasers += 1
             longest, run = max(longest, run), 0
         elif block.link_share < 0.5:
             run += len(block.text)
-    longest = max(longest, run)
+    longest, outside = max(longest, run), outside + run
     need, run_chars = (HINTED_TEASERS, HINTED_RUN_CHARS) if context in _ARTICLE_EVIDENCE else (LISTING_TEASERS, LISTING_RUN_CHARS)
-    if teasers >= need and longest < run_chars:
+    # An article's prose stands before or after its links box; a listing's summaries sit between its teasers.
+    article_shaped = outside >= HINTED_RUN_CHARS and outside >= between
+    if teasers >= need and longest < run_chars and (teasers >= 2 * need or not article_shaped):
         return reason("listing", f"{teasers} headline links and no run of prose over {longest} characters")
     return None
 
