@@ -97,14 +97,14 @@ def _extract(body: bytes | str, url: str | None, portal: PortalConfig | None, de
         tree = lxml.html.document_fromstring(decoded.text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         return Extraction(url=url, rejected=verdict.reason("empty", f"no HTML document ({exc})"))
-    page = _Page(tree, url, portal, context)
+    page = _Page(tree, url, portal, context, source=decoded.text)
     return page.run(decoded)
 
 
 class _Page:
-    def __init__(self, tree, url: str | None, portal: PortalConfig | None, context: str | None = None):
+    def __init__(self, tree, url: str | None, portal: PortalConfig | None, context: str | None = None, source: str | None = None):
         self.tree, self.url, self.portal, self.context = tree, url, portal, context
-        self.profile = families.profile_for(tree, portal)
+        self.profile = families.profile_for(tree, portal, source)
         self.result = Extraction(url=url, family=self.profile.family, warnings=list(self.profile.warnings))
 
     def reject(self, why: str) -> Extraction:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extract.blocks import SKIP_TAGS, Block
+from crawler.extract.blocks import Block
 from crawler.extract.text import clean
 
 REASONS = (
@@ -62,32 +62,31 @@ def before_extraction(tree) -> str | None:
     Only what a reader sees counts: a "Please sign in" string in an inline script, or a login modal
     beside a full article, is not a wall."""
     body = tree.find("body")
-    visible = _visible_text(body) if body is not None else ""
+    flat = _visible_text(body) if body is not None else ""
+    password = tree.xpath("//input[@type='password' or @type='PASSWORD']")
+    if len(flat) >= 1500 or (len(flat) >= MIN_TEXT_CHARS and not password):
+        return None  # the common case, decided on the length alone
+    visible = clean(flat)
     scripts = len(tree.xpath("//script"))
     noscript = " ".join(clean(n.text_content()) for n in tree.iter("noscript"))
     if len(visible) < MIN_TEXT_CHARS and (scripts or _JS_NOTICE.search(noscript + " " + visible)):
         return reason("javascript-stub", f"{len(visible)} characters of visible text and {scripts} scripts")
-    password = tree.xpath("//input[@type='password' or @type='PASSWORD']")
     if password and len(visible) < 1500 and (_LOGIN_NOTICE.search(visible) or len(visible) < 600):
         return reason("login-wall", "a password form where the article should be")
     return None
 
 
+_HIDDEN_TEXT = etree.XPath(".//script | .//style | .//noscript | .//template")
+
+
 def _visible_text(el) -> str:
-    """The element's text without scripts, styles, forms' controls and the like (no recursion: pages nest deep)."""
-    parts = [el.text or ""]
-    stack = list(reversed(el))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):  # a tail queued after its element's children
-            parts.append(node)
-            continue
-        if node.tail:
-            stack.append(node.tail)
-        if isinstance(node.tag, str) and node.tag not in SKIP_TAGS:
-            parts.append(node.text or "")
-            stack.extend(reversed(node))
-    return clean(" ".join(parts))
+    """The element's text without scripts and styles: their strings ("Please sign in" in a modal's code) are not read."""
+    text = el.text_content()
+    for node in _HIDDEN_TEXT(el):
+        hidden = node.text_content()
+        if hidden:
+            text = text.replace(hidden, " ", 1)
+    return " ".join(text.split())
 
 
 def listing(blocks: list[Block], url: str | None = None, context: str | None = None) -> str | None:
