@@ -30,7 +30,7 @@ class Body:
 def from_trafilatura(tree, url: str | None) -> tuple[object | None, list[str]]:
     """(container element or None, trafilatura's paragraphs) for a page no selector describes."""
     try:
-        document = trafilatura.bare_extraction(tree, url=url, fast=True, with_metadata=False, include_comments=False, include_tables=True)
+        document = trafilatura.bare_extraction(tree, url=url, fast=True, favor_recall=True, with_metadata=False, include_comments=False, include_tables=True)
     except Exception:  # trafilatura raises assorted errors on hostile markup; the page is then simply not an article
         return None, []
     if document is None or document.body is None:

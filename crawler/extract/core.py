@@ -157,8 +157,8 @@ class _Page:
             found.blocks = found.blocks[taken:]
         elif found.blocks and (similar(found.blocks[0].text, lead, 0.9) and abs(len(found.blocks[0].text) - len(lead)) < 40):
             found.blocks = found.blocks[1:]  # the lead repeated as the first paragraph
-        elif found.blocks and bodies.lead_is_body(lead, found.blocks):
-            lead = None  # an excerpt of the body marked as the summary (archive themes): the body says it already
+        elif found.blocks and (bodies.lead_is_body(lead, found.blocks) or (len(lead) >= 40 and any(lead in b.text for b in found.blocks))):
+            lead = None  # the "summary" is the body's own opening or one of its paragraphs: the body says it already
 
         published = dates.choose(stamp, meta.dates[0] if meta.dates else None)
         result = self.result

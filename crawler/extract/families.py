@@ -147,22 +147,42 @@ class Profile:
     remove: list[str] = field(default_factory=list)
     boilerplate: list[re.Pattern] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    source: str | None = None  # the page's decoded HTML, when known: selectors it cannot match are not run
+    tokens: frozenset[str] = frozenset()  # every class and id value word of the source
 
     def first(self, root, part: str):
         for selector in getattr(self, part):
-            for el in select(root, selector):
-                return el
+            if self.may_match(selector):
+                for el in select(root, selector):
+                    return el
         return None
 
     def all(self, root, part: str) -> list:
         for selector in getattr(self, part):
-            found = select(root, selector)
+            found = select(root, selector) if self.may_match(selector) else []
             if found:
                 return found
         return []
 
+    def may_match(self, selector: str) -> bool:
+        """False when a class, id or attribute value the selector needs is nowhere in the page's source.
+
+        Each selector is a scan of the whole tree; a family brings forty of them and most never match."""
+        if self.source is None or selector.startswith("xpath:") or any(c in selector for c in ",:|()"):
+            return True
+        for mark, name, value in _LITERALS.findall(selector):
+            if (name and name not in self.tokens) or (value and value not in self.source):
+                return False
+        return True
+
 
 _DETECT = {family.name: etree.XPath(family.detect) for family in FAMILIES}
+_LITERALS = re.compile(r"""([.#])(-?[A-Za-z_][\w-]*)|=\s*['"]?([\w-]+)""")
+_CLASS_ID = re.compile(r"""\b(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+
+
+def _tokens(source: str) -> frozenset[str]:
+    return frozenset(word for match in _CLASS_ID.findall(source) for value in match for word in value.split())
 
 
 def detect(tree, source: str | None = None) -> Family | None:
@@ -178,6 +198,8 @@ def profile_for(tree, portal: PortalConfig | None, source: str | None = None) ->
     """``source``: the page's decoded HTML, when the caller has it, to rule families out quickly."""
     family = detect(tree, source)
     profile = Profile(family=family.name if family else None)
+    if source is not None and (family is not None or (portal is not None and portal.selectors is not None)):
+        profile.source, profile.tokens = source, _tokens(source)
     if portal is not None and portal.selectors is not None:
         chosen = portal.selectors
         for part in ("title", "date", "author", "lead", "body"):
