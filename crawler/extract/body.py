@@ -110,7 +110,7 @@ def refine(body: Body, title: str | None, extra_patterns, site_names: tuple[str,
         if kept and kept[-1].text == text:
             continue
         kept.append(block)
-    kept = _cut_tail(kept)
+    kept = _drop_link_lists(_cut_tail(kept))
     kept, signature = _split_signature(kept, site_names)
     body.blocks, body.signature = kept, signature
     return body
@@ -119,6 +119,25 @@ def refine(body: Body, title: str | None, extra_patterns, site_names: tuple[str,
 def _related_headline(block: Block) -> bool:
     """A line that is (almost) only a link with a headline's words: a related-news item spliced into the body."""
     return block.headline_links >= 1 and block.link_share >= 0.75 and len(block.text) <= 300
+
+
+LINK_LIST_RUN = 5
+
+
+def _drop_link_lists(blocks: list[Block]) -> list[Block]:
+    """A run of short lines that are nothing but links is a menu or a category list, not the article."""
+    out: list[Block] = []
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if block is not None and block.link_share >= 0.9 and len(block.text) <= 40:
+            run.append(block)
+            continue
+        if len(run) < LINK_LIST_RUN:
+            out.extend(run)
+        run = []
+        if block is not None:
+            out.append(block)
+    return out
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -131,3 +131,11 @@ def test_real_liferay_listing_pages_extracted_directly_are_listings(section):
     for number, path in sorted(SITE.manifest[section]["listing"].items()):
         result = extract(SITE.page(path), url=f"https://sotttt.hanoi.gov.vn/{path.removeprefix('source/')}")
         assert code_of(result.rejected) == "listing", (number, result.title)
+
+
+def test_a_run_of_short_link_lines_is_a_menu_not_text():
+    menu = "<ul>" + "".join(f"<li><a href='/chuyen-muc/{i}'>Chuyên mục {i}</a></li>" for i in range(6)) + "</ul>"
+    two = "<ul><li><a href='/a'>Phụ lục 1</a></li><li><a href='/b'>Phụ lục 2</a></li></ul>"
+    body = "<p>" + PARAGRAPHS[0] + "</p>" + menu + "<p>" + PARAGRAPHS[1] + "</p>" + two + "<p>" + PARAGRAPHS[2] + "</p>"
+    result = extract(page(before=DATE, body=body), url=URL)
+    assert result.paragraphs == [PARAGRAPHS[0], PARAGRAPHS[1], "Phụ lục 1", "Phụ lục 2", PARAGRAPHS[2]]
