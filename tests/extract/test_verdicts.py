@@ -80,7 +80,7 @@ def test_a_password_form_alone_on_the_page_is_a_login_wall():
 
 def test_a_long_undated_page_whose_headline_is_the_site_name_is_kept():
     html = (
-        "<html><head><title>Entermedia</title></head><body><h1><a href='/'>Entermedia</a></h1><div class='article'>"
+        f"<html><head><title>{TITLE}</title></head><body><h1><a href='/'>Entermedia</a></h1><div class='article'>"
         + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></body></html>"
     )
     assert extract(html, url=URL).rejected is None
