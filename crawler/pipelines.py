@@ -48,6 +48,17 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(flat.encode("utf-8")).hexdigest()
 
 
+def crawl_context(hints: dict) -> str | None:
+    """What the spider knew of the URL, for the extractor's verdict (``verdict.CONTEXTS``)."""
+    if hints.get("sitemap_news"):
+        return "sitemap-news"
+    if "feed_title" in hints or hints.get("feed_published"):
+        return "feed-item"
+    if "listing_title" in hints:
+        return "listing-link"
+    return None
+
+
 class ExtractionPipeline:
     """Runs in the reactor's (main) thread, so each page's CPU budget is enforced by a timer wherever it is stuck."""
 
@@ -66,10 +77,11 @@ class ExtractionPipeline:
         if media not in _HTML_TYPES:
             return ProcessedPage(item, reject=f"not an article: not HTML ({media})")
         portal = getattr(self.crawler.spider, "portal", None)
-        result = extract(item.body, url=item.url, portal=portal, encoding=item.encoding, budget=self.budget)
+        hints = item.hints
+        result = extract(item.body, url=item.url, portal=portal, encoding=item.encoding, budget=self.budget,
+                         context=crawl_context(hints))
         if result.rejected:
             return ProcessedPage(item, extraction=result, reject=f"not an article: {result.rejected}")
-        hints = item.hints
         if not result.title:
             result.title = nfc(hints.get("listing_title") or hints.get("feed_title"))
         if result.published_at is None and hints.get("feed_published"):

@@ -40,6 +40,7 @@ class Block:
     italic: bool = False
     link_chars: int = 0
     headline_links: int = 0  # links whose text reads like a headline (four words or more)
+    headline_hrefs: tuple[str, ...] = ()  # their targets: a listing's teasers point inside the site
 
     @property
     def heading(self) -> bool:
@@ -58,6 +59,7 @@ class _Line:
     bold: int = 0
     italic: int = 0
     headline_links: int = 0
+    hrefs: list[str] = field(default_factory=list)
     image: bool = False
 
 
@@ -89,6 +91,8 @@ class Walker:
         if el.tag == "figure" or (el.tag == "table" and _IMAGE_TABLES.search(el.get("class") or "") and el.find(".//img") is not None):
             self._figure(el)
             return
+        if el.tag == "tr" and self._data_row(el, right, centered):
+            return
         lines = [_Line()]
         self._text(el.text, lines, False, False, False)
         for child in el:
@@ -105,6 +109,32 @@ class Walker:
             self._text(child.tail, lines, False, False, False)
         self._emit(lines, el.tag, right, centered)
 
+    def _data_row(self, row, right: bool, centered: bool) -> bool:
+        """A row of a data table (cells of inline text only) is one line, its cells in order: a results
+        table read cell by cell loses which number belongs to whom. Layout tables (cells holding
+        paragraphs, lists or other tables) are walked as blocks."""
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        if len(cells) < 2 or any(c in self.skip for c in cells):
+            return False
+        for cell in cells:
+            for node in cell.iterdescendants():
+                if isinstance(node.tag, str) and node.tag in BLOCK_TAGS:
+                    return False
+        lines = [_Line()]
+        for cell in cells:
+            if lines[-1].pieces:
+                lines[-1].pieces.append(" ")
+            self._inline(cell, lines, False, False, False)
+        merged = _Line()
+        for line in lines:  # a <br> inside a cell stays inside the row
+            merged.pieces += [*line.pieces, " "]
+            merged.chars += line.chars
+            merged.link += line.link
+            merged.headline_links += line.headline_links
+            merged.hrefs += line.hrefs
+        self._emit([merged], "td", right, centered)
+        return True
+
     # -- inline level ------------------------------------------------------------------------------
     def _inline(self, node, lines: list[_Line], link: bool, bold: bool, italic: bool) -> None:
         tag = node.tag
@@ -119,6 +149,7 @@ class Walker:
             link = True
             if len(clean(node.text_content()).split()) >= 4:
                 lines[-1].headline_links += 1
+                lines[-1].hrefs.append(node.get("href") or "")
         bold = bold or tag in ("strong", "b")
         italic = italic or tag in ("em", "i")
         self._text(node.text, lines, link, bold, italic)
@@ -151,10 +182,12 @@ class Walker:
             italic = line.italic >= 0.9 * line.chars
             bold = line.bold >= 0.9 * line.chars or parent_tag in ("strong", "b")
             if (self._after_image or line.image) and len(text) <= 300 and (italic or centered) and tag == "p":
+                # Only the line attached to the picture: a photo blog's centred text is not all captions.
+                self._after_image = False
                 self._caption(text)
                 continue
             self._after_image = False
-            self.blocks.append(Block(text, tag, right, centered, bold, italic, line.link, line.headline_links))
+            self.blocks.append(Block(text, tag, right, centered, bold, italic, line.link, line.headline_links, tuple(line.hrefs)))
 
     # -- pictures ------------------------------------------------------------------------------------
     def _is_caption(self, el) -> bool:

@@ -30,7 +30,7 @@ class Body:
 def from_trafilatura(tree, url: str | None) -> tuple[object | None, list[str]]:
     """(container element or None, trafilatura's paragraphs) for a page no selector describes."""
     try:
-        document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False, include_tables=True)
+        document = trafilatura.bare_extraction(tree, url=url, fast=True, favor_recall=True, with_metadata=False, include_comments=False, include_tables=True)
     except Exception:  # trafilatura raises assorted errors on hostile markup; the page is then simply not an article
         return None, []
     if document is None or document.body is None:
@@ -99,17 +99,18 @@ def walk(container, skip: set) -> Body:
 def refine(body: Body, title: str | None, extra_patterns, site_names: tuple[str, ...]) -> Body:
     """Drop chrome lines, related headlines, repeats and captions from the flow; split off the byline."""
     kept: list[Block] = []
-    seen: set[str] = set()
     captions = set(body.captions)
     for block in body.blocks:
         text = block.text
         if boilerplate.is_boilerplate(text, extra_patterns) or _related_headline(block):
             continue
-        if text in captions or text in seen or (title and _same_text(text, title)):
+        if text in captions or (title and _same_text(text, title)):
             continue
-        seen.add(text)
+        # A paragraph the source repeats stays (a meal plan, a refrain); only a block printed twice in a row goes.
+        if kept and kept[-1].text == text:
+            continue
         kept.append(block)
-    kept = _cut_tail(kept)
+    kept = _drop_link_lists(_cut_tail(kept))
     kept, signature = _split_signature(kept, site_names)
     body.blocks, body.signature = kept, signature
     return body
@@ -118,6 +119,25 @@ def refine(body: Body, title: str | None, extra_patterns, site_names: tuple[str,
 def _related_headline(block: Block) -> bool:
     """A line that is (almost) only a link with a headline's words: a related-news item spliced into the body."""
     return block.headline_links >= 1 and block.link_share >= 0.75 and len(block.text) <= 300
+
+
+LINK_LIST_RUN = 5
+
+
+def _drop_link_lists(blocks: list[Block]) -> list[Block]:
+    """A run of short lines that are nothing but links is a menu or a category list, not the article."""
+    out: list[Block] = []
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if block is not None and block.link_share >= 0.9 and len(block.text) <= 40:
+            run.append(block)
+            continue
+        if len(run) < LINK_LIST_RUN:
+            out.extend(run)
+        run = []
+        if block is not None:
+            out.append(block)
+    return out
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -154,6 +174,13 @@ def _split_signature(blocks: list[Block], site_names: tuple[str, ...]) -> tuple[
     if 0 < cut < len(blocks) and (found or all(block.right for block in blocks[cut:])):
         return blocks[:cut], found
     return blocks, []
+
+
+def lead_is_body(lead: str, blocks: list[Block]) -> bool:
+    """The marked lead is the body's own opening run (an excerpt, not a summary written for it)."""
+    flat_lead = "".join(lead.split())
+    opening = "".join("".join(b.text for b in blocks[:12]).split())
+    return len(flat_lead) >= 120 and flat_lead[:120] == opening[:120]
 
 
 def lead_from_blocks(blocks: list[Block], description: str | None) -> tuple[str | None, int]:

@@ -36,7 +36,8 @@ def strip_chrome(tree, profile: Profile, protected: list) -> int:
             removed += 1
     doomed = []
     for selector in profile.remove:
-        doomed.extend(el for el in select(tree, selector) if el not in keep)
+        if profile.may_match(selector):
+            doomed.extend(el for el in select(tree, selector) if el not in keep)
     body = tree.find("body")
     for el in (body.iter() if body is not None else ()):
         if el in keep or not isinstance(el.tag, str) or el is body:

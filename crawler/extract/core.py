@@ -75,11 +75,14 @@ def extract(
     portal: PortalConfig | None = None,
     encoding: str | None = None,
     budget: float | None = limits.TIME_BUDGET,
+    *,
+    context: str | None = None,
 ) -> Extraction:
-    """``budget``: CPU seconds this page may take (None: no limit)."""
+    """``budget``: CPU seconds this page may take (None: no limit). ``context``: what the crawl knew of the
+    URL (one of ``verdict.CONTEXTS``); such a page is an article unless the page itself proves otherwise."""
     try:
         with limits.budget(budget) as deadline:
-            return _extract(body, url, portal, encoding, deadline)
+            return _extract(body, url, portal, encoding, deadline, context)
     except limits.BudgetExceeded:
         log.warning("extraction of %s exceeded its time budget (%s s of CPU)", url, budget)
         return Extraction(url=url, rejected=verdict.reason("extraction-error", f"time budget exceeded ({budget:g} s of CPU)"))
@@ -89,7 +92,8 @@ def extract(
 
 
 def _extract(
-    body: bytes | str, url: str | None, portal: PortalConfig | None, declared: str | None, deadline: limits.Budget
+    body: bytes | str, url: str | None, portal: PortalConfig | None, declared: str | None, deadline: limits.Budget,
+    context: str | None = None,
 ) -> Extraction:
     if body is None or (isinstance(body, (bytes, bytearray)) and not body.strip()) or (isinstance(body, str) and not body.strip()):
         return Extraction(url=url, rejected=verdict.reason("empty", "the response has no body"))
@@ -108,7 +112,7 @@ def _extract(
         return Extraction(url=url, rejected=verdict.reason("empty", f"no HTML document ({exc})"))
     flattened = limits.flatten_deep(tree)
     deadline.check()
-    page = _Page(tree, url, portal, deadline)
+    page = _Page(tree, url, portal, deadline, context, source=decoded.text)
     if reparsed:
         page.result.warnings.append(f"markup nested deeper than {limits.PARSER_DEPTH} elements: read without its layout tags")
     elif flattened:
@@ -117,9 +121,10 @@ def _extract(
 
 
 class _Page:
-    def __init__(self, tree, url: str | None, portal: PortalConfig | None, deadline: limits.Budget):
-        self.tree, self.url, self.portal, self.deadline = tree, url, portal, deadline
-        self.profile = families.profile_for(tree, portal)
+    def __init__(self, tree, url: str | None, portal: PortalConfig | None, deadline: limits.Budget,
+                 context: str | None = None, source: str | None = None):
+        self.tree, self.url, self.portal, self.deadline, self.context = tree, url, portal, deadline, context
+        self.profile = families.profile_for(tree, portal, source)
         self.result = Extraction(url=url, family=self.profile.family, warnings=list(self.profile.warnings))
 
     def reject(self, why: str) -> Extraction:
@@ -143,6 +148,7 @@ class _Page:
             return self.reject(shell)
         # The date line next to the headline is found before chrome removal: portals put it in toolbars.
         stamp, date_el = metadata.visible_date(tree, profile, title_el, container, {lead_el}, levels=2)
+        self.menu = verdict.menu_entries(tree) if stamp is None and not meta.dates and not meta.is_article else set()
         cleanup.strip_chrome(tree, profile, [title_el, container, lead_el, date_el, *authors])
         self.deadline.check()
 
@@ -168,6 +174,7 @@ class _Page:
         self.deadline.check()
 
         title = metadata.title_text(title_el, meta, names)
+        walked = list(found.blocks)  # the listing verdict reads the blocks before related headlines go
         found = bodies.refine(found, title, profile.boilerplate, names)
         lead = clean(lead_el.text_content()) if lead_el is not None else None
         if lead is None:
@@ -175,6 +182,8 @@ class _Page:
             found.blocks = found.blocks[taken:]
         elif found.blocks and (similar(found.blocks[0].text, lead, 0.9) and abs(len(found.blocks[0].text) - len(lead)) < 40):
             found.blocks = found.blocks[1:]  # the lead repeated as the first paragraph
+        elif found.blocks and (bodies.lead_is_body(lead, found.blocks) or (len(lead) >= 40 and any(lead in b.text for b in found.blocks))):
+            lead = None  # the "summary" is the body's own opening or one of its paragraphs: the body says it already
 
         published = dates.choose(stamp, meta.dates[0] if meta.dates else None)
         result = self.result
@@ -185,21 +194,25 @@ class _Page:
         if published is not None:
             result.published_at, result.has_time = published.when, published.has_time
         result.text = "\n\n".join(b.text for b in found.blocks) or None
-        return self.verdict(found, meta)
+        return self.verdict(walked, meta)
 
-    def verdict(self, found: bodies.Body, meta: headmeta.HeadMeta) -> Extraction:
+    def verdict(self, walked: list[Block], meta: headmeta.HeadMeta) -> Extraction:
+        """Recall first: each rejection needs the page's own evidence, and the crawl's context raises the bar."""
         result = self.result
-        if listing := verdict.listing(found.blocks, found.container):
+        # A page that declares itself an article (JSON-LD, og:type) is held to the crawl-context bar.
+        context = self.context or ("declared-article" if meta.is_article else None)
+        if listing := verdict.listing(walked, self.url, context):
             return self.reject(listing)
         text = result.text or ""
         if garbled := encoding.garbled(f"{result.title or ''} {text}"):
             return self.reject(verdict.reason("broken-encoding", garbled))
-        if len(text) < MIN_TEXT_CHARS:
-            if not text and not result.title:
-                return self.reject(verdict.reason("empty", "no title and no text"))
-            return self.reject(verdict.reason("too-short", f"{len(text)} characters of article text"))
-        if result.published_at is None and not meta.is_article and self.profile.first(self.tree, "title") is None and not _has_headline(self.tree, result.title):
-            return self.reject(verdict.reason("static-page", "no publication date and no article headline"))
+        if not text and not result.title:
+            return self.reject(verdict.reason("empty", "no title and no text"))
+        if short := verdict.too_short(text, result.title, result.published_at is not None, self.context):
+            return self.reject(short)
+        if result.published_at is None and not meta.is_article and self.profile.first(self.tree, "title") is None:
+            if static := verdict.static_page(text, result.title, _has_headline(self.tree, result.title), self.menu, self.context):
+                return self.reject(static)
         return result
 
 

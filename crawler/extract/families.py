@@ -23,6 +23,9 @@ from spiders.schema import PortalConfig
 class Family:
     name: str
     detect: str  # one XPath; any match means the page is of this family
+    # Strings the page's source must hold for ``detect`` to match: a substring test rules a family out
+    # far faster than an XPath over every element (most pages of the wider web are of no family).
+    markers: tuple[str, ...] = ()
     title: tuple[str, ...] = ()
     date: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
@@ -35,6 +38,7 @@ class Family:
 FAMILIES: tuple[Family, ...] = (
     Family(
         name="vccorp",
+        markers=("data-role", "VCSortableInPreviewMode"),
         detect="//*[@data-role='content' or @data-role='sapo' or @data-role='publishdate'] | //*[contains(@class,'VCSortableInPreviewMode')]",
         title=("[data-role=title]", "h1.detail-title", "h1.title"),
         date=("[data-role=publishdate]", ".detail-time", "p.dateandcat"),
@@ -49,6 +53,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         name="vnexpress",
+        markers=("fck_detail",),
         detect="//article[contains(concat(' ', normalize-space(@class), ' '), ' fck_detail ')]",
         title=("h1.title-detail",),
         date=("span.date",),
@@ -59,6 +64,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         name="epi-cms",
+        markers=("cms-body",),
         detect="//*[contains(@class,'cms-body')]",
         title=("h1.article__title", ".cms-title"),
         date=("time.article__time", ".article__meta time"),
@@ -69,6 +75,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         name="wordpress",
+        markers=("/wp-content/", "/wp-includes/", "WordPress"),
         detect="//link[contains(@href,'/wp-content/') or contains(@href,'/wp-includes/')] | //script[contains(@src,'/wp-content/') or contains(@src,'/wp-includes/')] | //meta[@name='generator'][starts-with(@content,'WordPress')]",
         title=("h1.entry-title", "h1.td-post-title", "h1.tdb-title-text", "h1.post-title", "h1.single-post-title"),
         date=(".td-post-date time", "time.entry-date", ".entry-date", ".post-date", ".posted-on time"),
@@ -84,6 +91,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         name="liferay",
+        markers=("aui", "portlet-boundary"),
         detect="//html[contains(concat(' ', normalize-space(@class), ' '), ' aui ')] | //*[contains(@class,'portlet-boundary')]",
         title=(".asset-full-content-title", ".asset-title", ".journal-content-article h1", ".header-title"),
         date=(".assetPublishDate", ".asset-publish-date", ".publish-date", ".metadata-publish-date"),
@@ -99,6 +107,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         name="sharepoint",
+        markers=("__REQUESTDIGEST", "ms-rtestate-field", "ms-webpart-chrome", "ms-WPBody", "/_layouts/"),
         detect="//input[@name='__REQUESTDIGEST'] | //*[contains(@class,'ms-rtestate-field') or contains(@class,'ms-webpart-chrome') or contains(@class,'ms-WPBody')] | //script[contains(@src,'/_layouts/')]",
         title=(".BanTin_Title", ".news-title", ".ms-rtestate-field h1", "h1.title", ".title-news"),
         date=(".BanTin_Date", ".news-date", ".date-news"),
@@ -113,6 +122,7 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(
         name="aspnet-table",
+        markers=("__VIEWSTATE", ".aspx"),
         detect="//input[@name='__VIEWSTATE'] | //form[contains(@action,'.aspx')]",
         title=("[id$=lblTieuDe]", "[id$=lblTitle]", "[id*=lblTieuDe]", "[id*=TieuDe]", ".TieuDe", ".tieude"),
         date=("[id$=lblNgayDang]", "[id*=lblNgay]", "[id*=NgayDang]", "[id*=lblDate]", ".NgayDang", ".ngaydang"),
@@ -137,34 +147,59 @@ class Profile:
     remove: list[str] = field(default_factory=list)
     boilerplate: list[re.Pattern] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    source: str | None = None  # the page's decoded HTML, when known: selectors it cannot match are not run
+    tokens: frozenset[str] = frozenset()  # every class and id value word of the source
 
     def first(self, root, part: str):
         for selector in getattr(self, part):
-            for el in select(root, selector):
-                return el
+            if self.may_match(selector):
+                for el in select(root, selector):
+                    return el
         return None
 
     def all(self, root, part: str) -> list:
         for selector in getattr(self, part):
-            found = select(root, selector)
+            found = select(root, selector) if self.may_match(selector) else []
             if found:
                 return found
         return []
 
+    def may_match(self, selector: str) -> bool:
+        """False when a class, id or attribute value the selector needs is nowhere in the page's source.
+
+        Each selector is a scan of the whole tree; a family brings forty of them and most never match."""
+        if self.source is None or selector.startswith("xpath:") or any(c in selector for c in ",:|()"):
+            return True
+        for mark, name, value in _LITERALS.findall(selector):
+            if (name and name not in self.tokens) or (value and value not in self.source):
+                return False
+        return True
+
 
 _DETECT = {family.name: etree.XPath(family.detect) for family in FAMILIES}
+_LITERALS = re.compile(r"""([.#])(-?[A-Za-z_][\w-]*)|=\s*['"]?([\w-]+)""")
+_CLASS_ID = re.compile(r"""\b(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 
 
-def detect(tree) -> Family | None:
+def _tokens(source: str) -> frozenset[str]:
+    return frozenset(word for match in _CLASS_ID.findall(source) for value in match for word in value.split())
+
+
+def detect(tree, source: str | None = None) -> Family | None:
     for family in FAMILIES:
+        if source is not None and family.markers and not any(marker in source for marker in family.markers):
+            continue
         if _DETECT[family.name](tree):
             return family
     return None
 
 
-def profile_for(tree, portal: PortalConfig | None) -> Profile:
-    family = detect(tree)
+def profile_for(tree, portal: PortalConfig | None, source: str | None = None) -> Profile:
+    """``source``: the page's decoded HTML, when the caller has it, to rule families out quickly."""
+    family = detect(tree, source)
     profile = Profile(family=family.name if family else None)
+    if source is not None and (family is not None or (portal is not None and portal.selectors is not None)):
+        profile.source, profile.tokens = source, _tokens(source)
     if portal is not None and portal.selectors is not None:
         chosen = portal.selectors
         for part in ("title", "date", "author", "lead", "body"):

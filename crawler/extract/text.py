@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SPACES = re.compile(r"\s+")
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"\w+")
 
 
@@ -26,7 +26,12 @@ def clean(value: str | None) -> str:
     """One line of visible text: NFC, invisible characters dropped, runs of whitespace (NBSP too) as one space."""
     if not value:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value).translate(_INVISIBLE)).strip()
+    if not value.isascii():  # the checks are cheap; the rewrites are paid only by text that needs them
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+        if _HAS_INVISIBLE.search(value):
+            value = value.translate(_INVISIBLE)
+    return " ".join(value.split())
 
 
 def words(value: str) -> list[str]:
