@@ -136,3 +136,46 @@ SEEDS = [a for a in load_articles() if a.id.startswith("seed-")]
 @pytest.mark.parametrize("article", SEEDS, ids=[a.id for a in SEEDS])
 def test_every_seed_code_in_every_spelling(article, spelling):
     assert codes(SPELLINGS[spelling](article.text)) == article.directives
+
+
+@pytest.mark.parametrize(
+    "text, code, kind",
+    [
+        ("Công văn số 123/UBND-NC", "123/UBND-NC", "Công văn"),
+        ("văn bản số 6068/VPCP-KTTH", "6068/VPCP-KTTH", "Công văn"),
+        ("Công văn 2411/BTTTT-CBC", "2411/BTTTT-CBC", "Công văn"),
+        ("Công văn số 152/TTg-CN", "152/TTg-CN", "Công văn"),
+        ("Công văn 2916/C67-P9", "2916/C67-P9", "Công văn"),
+        ("Công văn 2000/BTC – TTr", "2000/BTC-TTr", "Công văn"),
+        ("Công văn số 4171-CV/VPTW", "4171-CV/VPTW", "Công văn"),
+        ("Chỉ thị 05-CT/TƯ", "05-CT/TW", "Chỉ thị"),
+        ("Quy định 217-QĐ/T.Ư", "217-QĐ/TW", "Quy định"),
+        ("Chỉ thị 04 - CT/T W", "04-CT/TW", "Chỉ thị"),
+        ("Quyết định 476-QĐNS/TW", "476-QĐNS/TW", "Quyết định"),
+        ("Nghị quyết 19-2017/NQ-CP", "19/2017/NQ-CP", "Nghị quyết"),
+        ("Chỉ thị 04\u2011CT/TW", "04-CT/TW", "Chỉ thị"),
+        ("Chỉ thị 04\u2212CT/TW", "04-CT/TW", "Chỉ thị"),
+        ("Quyết định 481\uff0fQĐ-UBND", "481/QĐ-UBND", "Quyết định"),
+        ("Nghị định 67/CP", "67/CP", "Nghị định"),
+        ("Báo cáo số 05/BC-BCA-C81", "05/BC-BCA-C81", "Báo cáo"),
+        ("Công điện số 17/CĐ-TW", "17/CĐ-TW", "Công điện"),
+        ("Thông tư liên tịch số 05/2013/TTLT-BCA-BQP-BYT-TANDTC-VKSNDTC", "05/2013/TTLT-BCA-BQP-BYT-TANDTC-VKSNDTC", "Thông tư liên tịch"),
+    ],
+)
+def test_official_letters_party_centre_spellings_and_unknown_types(text, code, kind):
+    """Issue 12: number/issuer-unit codes, "TƯ" for TW, QĐNS, NUMBER-YEAR, odd dashes and slashes."""
+    [found] = directives(f"Thực hiện {text} của cấp trên.")
+    assert (found.code, found.kind) == (code, kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quyết định số 768/QĐ- ban hành ngày 5/3",  # a lower-case word after the dash is no issuer
+        "đối chiếu QCVN 10-MT:2015/BTNMT - Quy chuẩn",  # a standard's year, not a code
+        "mùa 2020/2021, tỷ lệ 1/TP, số 3/Theo-X, 24/7-CT",
+        "số 12/CP và 45/LĐLĐ không có tên văn bản trước",  # a bare issuer needs a document word
+    ],
+)
+def test_no_false_codes_of_the_new_shapes(text):
+    assert codes(text) == []
