@@ -68,23 +68,29 @@ _END = r"(?![\w/])"
 CODE = re.compile(
     r"(?P<number>\d\d{0,4})(?:"
     + _DASH + _PARTY_TYPE + _SLASH + r"(?P<party_issuer>" + _PARTY_ISSUER + r")" + _END
-    + r"|(?:(?:" + _SLASH + r"|[" + _DASHES + r"])" + _YEAR + r")?" + _SLASH
+    + r"|(?:(?:" + _SLASH + r"|" + _DASH + r")" + _YEAR + r")?" + _SLASH
     + r"(?P<head>" + _UNIT + r")(?P<rest>(?:" + _DASH + _UNIT + r"){0,6})" + _END
     + r")"
 )
 _NOT_BEFORE = frozenset("/.,-–:" + "\u2011\u2212")
 _SPLIT_PARTS = re.compile(_DASH)
+# Types the Party centre numbers NUMBER-TYPE/TW.
+_PARTY_TYPES = frozenset({"CT", "CTr", "NQ", "QĐ", "QĐi", "KL", "KH", "HD", "TB", "QC"})
 _ASSEMBLY = re.compile(r"(?:UBTVQH|QH)\d{1,2}")
 
+# The kinds of administrative documents, as texts name them before a code.
 _DOCUMENT_WORDS = (
     r"chỉ thị|nghị quyết|quyết định|quy định|kết luận|kế hoạch|chương trình|nghị định|thông tư|"
     r"hướng dẫn|thông báo|quy chế|bộ luật|luật|pháp lệnh|công văn|văn bản|công điện|báo cáo|tờ trình|"
-    r"đề án|giấy phép|thông tri|bản án"
+    r"đề án|giấy phép|thông tri|bản án|phiếu chuyển|giấy chứng nhận|biên bản|thông cáo|điều lệ|giấy mời"
 )
-_KIND_BEFORE = re.compile(r"(?i:(" + _DOCUMENT_WORDS + r")(?: [\w ]{0,20}?)?)(?:\s+số)?\s*:?\s*$")
+# The document word nearest the code: the greedy opening skips every earlier one ("được quy định tại
+# Quyết định số …" is a Quyết định). The window is at most 60 characters, so backtracking is bounded.
+_KIND_BEFORE = re.compile(r"(?s:.*)(?<!\w)(?i:(" + _DOCUMENT_WORDS + r")(?: [\w ()]{0,20}?)?)(?:\s+số)?\s*:?\s*$")
 # What a bare NUMBER/ISSUER ("67/CP", "295/LĐLĐ") needs just before it to be a code.
 _DOCUMENT_BEFORE = re.compile(r"(?i:(?:" + _DOCUMENT_WORDS + r")(?: [\w ]{0,30}?)?\s+số|" + _DOCUMENT_WORDS + r")\s*:?\s*$")
 _KIND_OF_WORD = {"văn bản": OFFICIAL_LETTER, "bộ luật": "Luật"}
+_LETTER_WORDS = frozenset({"công văn", "văn bản"})
 _DATE_AFTER = re.compile(
     r"\s*\)?\s*,?\s*\(?\s*(?:(?i:ban hành)\s+)?(?i:ngày)\s+(?P<d>\d{1,2})"
     r"(?:\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*|\s+(?i:tháng)\s+(?P<m2>\d{1,2})\s+(?i:năm)\s+)(?P<y>(?:19|20)\d{2})"
@@ -151,6 +157,9 @@ def find_codes(text: str) -> list[tuple[str, str, int, int | None, str, re.Match
             doc_type = _TYPE_BY_UPPER.get(head.upper(), "")
             if doc_type and len(parts) > 1:  # 481/QĐ-UBND
                 issuer = _issuer(parts[1:])
+                if issuer == "TW" and doc_type in _PARTY_TYPES and not year:  # "13/NQ-TW" is the Party's 13-NQ/TW
+                    found.append((f"{number:02d}-{doc_type}/TW", doc_type, number, None, issuer, m))
+                    continue
                 body = f"{doc_type}-{issuer}"
             elif _ASSEMBLY.fullmatch(head.upper()) and len(parts) == 1:
                 if not year:  # "5/QH14" is no law number
@@ -215,6 +224,8 @@ def _kind(text: str, start: int, doc_type: str, issuer: str) -> str:
         return _KIND_OF_WORD.get(word, word.capitalize() if word else OFFICIAL_LETTER)
     if doc_type == "QĐ" and word == "quy định":  # older Party rules are numbered QĐ
         return "Quy định"
+    if doc_type == "CV" and word and word not in _LETTER_WORDS:  # "Phiếu chuyển số 12/CV-…"
+        return word.capitalize()
     return TYPES[doc_type]
 
 
