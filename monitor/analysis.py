@@ -17,7 +17,7 @@ from monitor.folded import FoldedText
 from monitor.lexicon import Lexicon
 from monitor.matcher import Events, Matcher, RuleMatch
 from monitor.normalise import canonical, tokens
-from monitor.places import accept_places, entries as place_entries
+from monitor.places import accept_places, entries as place_entries, home_entries
 from monitor.registry import new_codes
 from monitor.rules import Rule
 from monitor.snippets import Snippet, make_snippet
@@ -110,6 +110,7 @@ def builtin_lexicon() -> Lexicon:
         [("place", term, entry) for term, entry in place_entries()]
         + [("trigger", phrase, verb) for verb, phrase in trigger_entries()]
         + [("topic", term, payload) for term, payload in topic_entries()]
+        + [("home", term, kind) for term, kind in home_entries()]
     )
 
 
@@ -138,7 +139,7 @@ class Monitor:
         found = self.lexicon.scan(folded)
         directives = detect_directives(folded)
         places = accept_places(folded, found.get("place", []))
-        visits = detect_visits(folded, found.get("trigger", []), places, title_end)
+        visits = detect_visits(folded, found.get("trigger", []), places, title_end, home=found.get("home", []))
         topic = score_topic(found.get("topic", []), places, len(visits), title_end, len(folded.text))
         fresh = new_codes((d.code for d in directives), known_codes if known_codes is not None else ())
         events = Events(

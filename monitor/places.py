@@ -97,6 +97,12 @@ def entries() -> list[tuple[str, Entry]]:
     return out
 
 
+def home_entries() -> list[tuple[str, str]]:
+    """(term, "place" | "organ") for the Vietnamese side of a visit (``places.yaml``: ``vietnam``)."""
+    data = gazetteer()["vietnam"]
+    return [(term, "place") for term in data["places"]] + [(term, "organ") for term in data["organs"]]
+
+
 def exclusions() -> list[str]:
     """Longer names that contain a foreign name ("Lào Cai", "Phú Mỹ", "thuốc lào")."""
     return list(gazetteer()["exclude"])

@@ -12,6 +12,7 @@ inbound. When the clause does not say, direction is "unknown" rather than a gues
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from monitor.folded import FoldedText
@@ -63,8 +64,22 @@ _HOME = frozenset({"địa", "nhà", "ta", "đây", "việt", "trong"})
 # Venues: "tại trụ sở Tỉnh ủy", "tại hội trường"; which side they are on is said after them.
 _VENUES = frozenset("trụ sở hội trường văn phòng nhà khách sạn phòng".split())
 _MAX_SCAN = 24
-# "Tại buổi hội đàm, …": a reference back to a meeting already reported, not another one.
-_BACK_REFERENCE = (" buổi ", " cuộc ")
+# "Tại buổi hội đàm, …": a reference back to a meeting already reported, not another one. But
+# "(đã) có buổi làm việc với …", "có các buổi hội đàm", "chủ trì buổi tiếp" report the meeting itself.
+_BACK_REFERENCE = (" buổi ", " cuộc ", " các buổi ", " các cuộc ")
+_FIRST_REPORT = (" có buổi ", " có cuộc ", " có các buổi ", " có các cuộc ", " trì buổi ", " hành buổi ", " hành cuộc ",
+                 " chức buổi ", " chức cuộc ")
+# "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
+_INVITATION = re.compile(r" (?<! lời )mời (?:[^ ]+ ){0,12}$")
+# "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
+_BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( \d+ / (?:19|20)\d\d \)) ")
+# Vietnamese leaders are named surname first; these surnames are rare among foreign leaders quoted in
+# Vietnamese (Chinese "Lý", "Vương", "Dương" … are left out), and "Thị"/"Văn" are Vietnamese middle names.
+_SURNAMES = frozenset(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Ngô Đinh Trịnh Đào Đoàn Mai Tô Cao Phùng Tống "
+    "Lại Nông Lò Hà Lương Tòng Thái Kiều Quàng".split()
+)
+_MIDDLE = frozenset({"Thị", "Văn"})
 
 
 def trigger_entries() -> list[tuple[str, str]]:
@@ -94,9 +109,13 @@ class Visit:
         }
 
 
-def detect_visits(folded: FoldedText, triggers: list[Hit], places: list[Place], title_end: int = 0) -> list[Visit]:
+def detect_visits(
+    folded: FoldedText, triggers: list[Hit], places: list[Place], title_end: int = 0, home: list[Hit] | None = None
+) -> list[Visit]:
     """Visits in text order. ``title_end``: folded end of the headline, whose visit is the one the body
-    reports in more detail, so a headline visit is dropped when the body has one with its partners."""
+    reports in more detail, so a headline visit is dropped when the body has one with its partners.
+    ``home``: lexicon hits of the Vietnamese side (``places.home_entries``); when given, a clause
+    without a Vietnamese side (a province, an organ, a Vietnamese name) reports no visit of ours."""
     visits: list[Visit] = []
     headline: list[Visit] = []
     seen: set[tuple] = set()
@@ -108,8 +127,13 @@ def detect_visits(folded: FoldedText, triggers: list[Hit], places: list[Place], 
         in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
         if not in_clause:
             continue
+        if _not_a_report(folded, trigger, clause_start, clause_end):
+            continue
         found = _read_clause(folded, trigger, clause_end, in_clause)
         if found is None or not found[1]:
+            continue
+        if home is not None and _between_others(folded, trigger, clause_start, clause_end, home, in_clause):
+            done_clauses.add(clause_start)
             continue
         direction, partners = found
         done_clauses.add(clause_start)
@@ -129,7 +153,11 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
         ends_with_visit = folded.lower.endswith(" thăm", 0, hit.end)
         if ends_with_visit and _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER:
             continue
-        if hit.payload in ("meet", "courtesy", "receive") and folded.lower.endswith(_BACK_REFERENCE, 0, hit.start):
+        if (
+            hit.payload in ("meet", "courtesy", "receive")
+            and folded.lower.endswith(_BACK_REFERENCE, 0, hit.start)
+            and not folded.lower.endswith(_FIRST_REPORT, 0, hit.start)
+        ):
             continue
         if merged and hit.start <= merged[-1].end:
             last = merged[-1]
@@ -138,6 +166,69 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
         else:
             merged.append(hit)
     return merged
+
+
+def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
+    """An invitation ("mời … sang thăm"), or an earlier visit named as background."""
+    lower = folded.lower
+    if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start + 1):
+        return True
+    if lower.startswith("chuyến", trigger.start):
+        return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
+    return False
+
+
+def _between_others(folded: FoldedText, trigger: Hit, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
+    """A visit of two foreign sides ("Tổng thống Mỹ thăm Israel", "Thủ tướng Shinzo Abe hội đàm với
+    Tổng thống Donald Trump"): no Vietnamese side in the clause, and a foreign side before the verb
+    or two foreign countries. A clause whose subject is left unsaid ("Đoàn đã làm việc với …") is
+    ours: provincial portals write of their own province that way."""
+    if _home_side(folded, start, end, home, places):
+        return False
+    if len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places):
+        return True
+    return any(_foreign_word(token) for _, token in folded.tokens_from(start, trigger.start))
+
+
+# Syllables of Vietnamese start with one of these consonants (or a vowel) and end with a vowel or one
+# of the finals; a capitalised word outside that shape is a foreign name ("Shinzo", "Donald", "Trump").
+_INITIALS = ("ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g", "h", "k", "l",
+             "m", "n", "p", "r", "s", "t", "v", "x")
+_FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
+_VOWELS = frozenset("aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def _foreign_word(token: str) -> bool:
+    if len(token) < 3 or not token[0].isupper() or not token.isalpha():
+        return False
+    low = token.lower()
+    if any(c in "fjwz" for c in low):
+        return True
+    rest = low[next((len(i) for i in _INITIALS if low.startswith(i)), 0):]
+    if not rest or rest[0] not in _VOWELS:
+        return True
+    tail = rest.rstrip("".join(_VOWELS))
+    return tail != "" and tail not in _FINALS and tail.lstrip("".join(_VOWELS)) not in _FINALS
+
+
+def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
+    """Whether the clause names a Vietnamese side: a province or city (capitalised), an organ, or a
+    Vietnamese name ("Nguyễn Xuân Phúc", "Đặng Thị Ngọc Thịnh") that is not part of a foreign name."""
+    cased = folded.cased
+    foreign = {(p.start, p.end) for p in places}
+    for hit in home:
+        if start <= hit.start and hit.end <= end:
+            if hit.payload == "organ" or cased[hit.start].isupper():
+                if not any(s <= hit.start and hit.end <= e for s, e in foreign):
+                    return True
+    place_ends = {p.end for p in places}
+    tokens = list(folded.tokens_from(start, end + 1))
+    for i, (position, token) in enumerate(tokens[:-1]):
+        if token in _SURNAMES or (i and token in _MIDDLE and tokens[i - 1][1][:1].isupper()):
+            following = tokens[i + 1][1]
+            if following[:1].isupper() and following not in _SURNAMES and (position - 1) not in place_ends:
+                return True
+    return False
 
 
 def _next_word(folded: FoldedText, end: int) -> str:
