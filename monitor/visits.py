@@ -32,8 +32,11 @@ TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
         "thăm chính thức", "thăm cấp nhà nước", "thăm hữu nghị", "thăm cấp cao", "chuyến thăm",
-        "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác",
+        "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác", "thăm song phương",
+        "ghé thăm",
     ],
+    # "X dẫn đầu đoàn … đi/sang …": a trip said by who leads it; weaker than any other verb of the clause.
+    "lead": ["dẫn đầu đoàn", "làm trưởng đoàn", "dẫn đầu phái đoàn"],
     "receive": [
         "tiếp đại sứ", "tiếp tổng lãnh sự", "tiếp lãnh sự", "tiếp đoàn", "tiếp ngài", "tiếp xã giao",
         "tiếp và làm việc", "tiếp , làm việc", "đón tiếp", "tiếp đón", "đón đoàn", "tiếp bộ trưởng",
@@ -41,8 +44,14 @@ TRIGGERS = {
         "tiếp phó chủ tịch", "tiếp bí thư", "tiếp phó bí thư", "tiếp trưởng đại diện", "tiếp giám đốc",
         "tiếp tổng giám đốc", "tiếp ông", "tiếp bà", "tiếp phái đoàn", "tiếp lãnh đạo", "tiếp các",
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
+        # an ambassador presenting credentials is received by our head of state (or presents them abroad)
+        "trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư",
     ],
-    "meet": ["hội đàm", "hội kiến", "làm việc với"],
+    "meet": [
+        "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
+        "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
+        "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp",
+    ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao"],
     "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
     "visit": ["thăm"],
@@ -50,11 +59,14 @@ TRIGGERS = {
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
-_PRIORITY = ("receive", "courtesy", "move", "meet", "attend", "visit", "delegation")
+_PRIORITY = ("receive", "courtesy", "move", "meet", "attend", "visit", "delegation", "lead")
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
+# … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
+_NOT_A_VISIT_BEFORE = (" hỏi thăm ", " bốc thăm ", " rút thăm ", " thăm thăm ")
 _MARKERS = frozenset({"tại", "ở", "sang", "tới", "đến"})
-_STAY_MARKERS = frozenset({"tại", "ở"})  # for a bare delegation "sang" is trade ("xuất khẩu sang …")
+_STAY_MARKERS = frozenset({"tại", "ở"})
+_LEAD_MARKERS = _MARKERS | {"đi"}  # for a bare delegation "sang" is trade ("xuất khẩu sang …")
 # Words before a place name, in any case ("tại tỉnh …", "thăm Cộng hòa Cu-ba", "Vương quốc …").
 _ADMIN = frozenset(
     "tỉnh thành phố thủ đô nước huyện châu khu tự trị bang vùng quận xã thị trấn đặc các một số "
@@ -64,13 +76,24 @@ _HOME = frozenset({"địa", "nhà", "ta", "đây", "việt", "trong"})
 # Venues: "tại trụ sở Tỉnh ủy", "tại hội trường"; which side they are on is said after them.
 _VENUES = frozenset("trụ sở hội trường văn phòng nhà khách sạn phòng".split())
 _MAX_SCAN = 24
-# "Tại buổi hội đàm, …": a reference back to a meeting already reported, not another one. But
-# "(đã) có buổi làm việc với …", "có các buổi hội đàm", "chủ trì buổi tiếp" report the meeting itself.
-_BACK_REFERENCE = (" buổi ", " cuộc ", " các buổi ", " các cuộc ")
-_FIRST_REPORT = (" có buổi ", " có cuộc ", " có các buổi ", " có các cuộc ", " trì buổi ", " hành buổi ", " hành cuộc ",
-                 " chức buổi ", " chức cuộc ")
+# "Tại buổi hội đàm, …", "Trong cuộc hội kiến": a reference back to a meeting already reported, not
+# another one. But "(đã) có buổi làm việc với …", "có các buổi hội đàm", "cuộc hội đàm giữa A và B",
+# "chủ trì buổi tiếp" report the meeting itself.
+_BACK_REFERENCE = tuple(
+    f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
+    for noun in ("buổi", "cuộc")
+)
+# "các chuyến thăm", "những cuộc tiếp xúc": visits in general, no one visit.
+_GENERIC = (" các ", " những ", " nhiều ", " mọi ")
+# Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
+_NOT_OFFICIAL = re.compile(
+    r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
+    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu) "
+)
 # "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
 _INVITATION = re.compile(r" (?<! lời )mời (?:[^ ]+ ){0,12}$")
+# "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
+_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
 _BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( \d+ / (?:19|20)\d\d \)) ")
 # Vietnamese leaders are named surname first; these surnames are rare among foreign leaders quoted in
@@ -120,7 +143,8 @@ def detect_visits(
     headline: list[Visit] = []
     seen: set[tuple] = set()
     done_clauses: set[int] = set()
-    for trigger in _merge(folded, triggers):
+    # A clause's visit comes from its strongest verb: "lead" only when the clause has no other.
+    for trigger in sorted(_merge(folded, triggers), key=lambda hit: hit.payload == "lead"):
         clause_start, clause_end = folded.clause_bounds(trigger.start)
         if clause_start in done_clauses:
             continue
@@ -143,21 +167,23 @@ def detect_visits(
             seen.add(key)
             (headline if clause_end <= title_end else visits).append(visit)
     body_partners = {tuple(v.partners) for v in visits}
-    return [v for v in headline if tuple(v.partners) not in body_partners] + visits
+    key = lambda visit: visit.span  # noqa: E731
+    return sorted((v for v in headline if tuple(v.partners) not in body_partners), key=key) + sorted(visits, key=key)
 
 
 def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
     """Overlapping verbs become one ("sang thăm" + "thăm và làm việc"); the stronger class wins."""
     merged: list[Hit] = []
     for hit in sorted(triggers, key=lambda h: (h.start, -h.end)):
-        ends_with_visit = folded.lower.endswith(" thăm", 0, hit.end)
-        if ends_with_visit and _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER:
-            continue
-        if (
-            hit.payload in ("meet", "courtesy", "receive")
-            and folded.lower.endswith(_BACK_REFERENCE, 0, hit.start)
-            and not folded.lower.endswith(_FIRST_REPORT, 0, hit.start)
+        lower = folded.lower
+        ends_with_visit = lower.endswith(" thăm", 0, hit.end)
+        if ends_with_visit and (
+            _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
+            continue
+        if hit.payload in ("meet", "courtesy", "receive") and lower.endswith(_BACK_REFERENCE, 0, hit.start):
+            continue
+        if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
             continue
         if merged and hit.start <= merged[-1].end:
             last = merged[-1]
@@ -171,7 +197,9 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
 def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
     """An invitation ("mời … sang thăm"), or an earlier visit named as background."""
     lower = folded.lower
-    if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start + 1):
+    if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start):
+        return True
+    if _NOT_OFFICIAL.search(lower, clause_start - 1, clause_end + 1) or _PAST_OPENING.match(lower, clause_start):
         return True
     if lower.startswith("chuyến", trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
@@ -180,14 +208,18 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
 
 def _between_others(folded: FoldedText, trigger: Hit, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
     """A visit of two foreign sides ("Tổng thống Mỹ thăm Israel", "Thủ tướng Shinzo Abe hội đàm với
-    Tổng thống Donald Trump"): no Vietnamese side in the clause, and a foreign side before the verb
-    or two foreign countries. A clause whose subject is left unsaid ("Đoàn đã làm việc với …") is
+    Tổng thống Donald Trump"): no Vietnamese side in the clause, and a foreign side before the verb,
+    two foreign countries, or a foreign name. A clause whose subject is left unsaid ("Đoàn đã làm việc với …") is
     ours: provincial portals write of their own province that way."""
     if _home_side(folded, start, end, home, places):
         return False
     if len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places):
         return True
-    return any(_foreign_word(token) for _, token in folded.tokens_from(start, trigger.start))
+    inside = [(p.start, p.end) for p in places]
+    return any(
+        _foreign_word(token) and not any(s <= position < e for s, e in inside)
+        for position, token in folded.tokens_from(start, end + 1)
+    )
 
 
 # Syllables of Vietnamese start with one of these consonants (or a vowel) and end with a vowel or one
@@ -241,7 +273,9 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     verb = trigger.payload
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
-    markers = _STAY_MARKERS if verb == "delegation" else _MARKERS
+    markers = _STAY_MARKERS if verb == "delegation" else (_LEAD_MARKERS if verb == "lead" else _MARKERS)
+    if verb == "lead":
+        verb = "move"
     where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers)
     if where is None and verb in ("meet", "move", "delegation"):
         # "Tại bang California, đoàn đã làm việc với …": the place opens the clause.
