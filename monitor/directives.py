@@ -99,6 +99,24 @@ _DATE = re.compile(r"(?i:ngày)\s+(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<
 _ANY_CODE = re.compile(r"\d\s*[-/]\s*[A-ZĐ]")
 
 
+NATIONAL, AMBIGUOUS = "VN", "?"
+# Issuers of a province, district or commune: People's Committees and Councils, Party committees of a
+# province (TU), district (HU), town or commune and their organs ("BTGTU"), Fatherland Front committees,
+# provincial departments (Sở: SGDĐT, SNV …), provincial police and military commands.
+_LOCAL_ISSUERS = frozenset(
+    "UBND HĐND UBMTTQ MTTQ TU HU ĐU QU TX TP BCH CAT CAH BQL CCKL CCT CCTHADS TTHC BCĐ-UBND".split()
+)
+_NATIONAL_S = frozenset({"SCIC"})
+
+
+def is_local(issuer: str) -> bool:
+    """Whether a code's issuer is local: the scope of its number is one province, not the country."""
+    first = issuer.split("-")[0]
+    if first in _LOCAL_ISSUERS or (first.endswith("TU") and first != "TU" and len(first) > 2):
+        return True
+    return first.startswith("S") and len(first) >= 3 and first not in _NATIONAL_S and first[1:2] != "C"
+
+
 @dataclass(slots=True)
 class Directive:
     code: str
@@ -111,6 +129,15 @@ class Directive:
     mentions: int = 1
     # Canonical-text span of the first mention.
     span: tuple[int, int] = (0, 0)
+    # Whose document it is: NATIONAL for the centre's issuers (unique by code), a province for a local
+    # issuer (481/QĐ-UBND of Lai Châu is not that of Cao Bằng), AMBIGUOUS when the text and the portal
+    # do not say which province. Set by ``scope_directives``.
+    scope: str = ""
+
+    @property
+    def key(self) -> str | tuple[str, str]:
+        """The registry identity: the code of a national document, (code, scope) of a local one."""
+        return self.code if self.scope in ("", NATIONAL) else (self.code, self.scope)
 
     def as_json(self) -> dict:
         return {
@@ -122,6 +149,7 @@ class Directive:
             "date": self.date.isoformat() if self.date else None,
             "sentence": self.sentence,
             "mentions": self.mentions,
+            "scope": self.scope,
         }
 
 
@@ -254,3 +282,38 @@ def _date_before(folded: FoldedText, start: int) -> date | None:
     if "ban hành" not in between.lower() or _ANY_CODE.search(between):
         return None
     return _valid_date(last.group("d"), last.group("m"), last.group("y"))
+
+
+def scope_directives(directives: list[Directive], folded: FoldedText, provinces, portal_province: str | None) -> None:
+    """Give each directive its scope. ``provinces``: (folded start, canonical province) of the
+    province names in the text; a local code takes the province named beside it in its sentence
+    ("481/QĐ-UBND của UBND tỉnh Lai Châu", "UBND tỉnh Cao Bằng ban hành Quyết định 481/QĐ-UBND"),
+    else the portal's province, else it is AMBIGUOUS."""
+    for directive in directives:
+        if not is_local(directive.issuer):
+            directive.scope = NATIONAL
+            continue
+        named = _province_beside(folded, directive.span, provinces)
+        directive.scope = named or portal_province or AMBIGUOUS
+
+
+_ADMIN_BEFORE = (" tỉnh ", " thành phố ", " tp ", " ubnd ", " hđnd ", " ủy ", " tỉnh ủy ", " thành ủy ")
+
+
+def _province_beside(folded: FoldedText, span: tuple[int, int], provinces) -> str | None:
+    """The province named with an administrative word ("tỉnh", "UBND", "TP") in the code's sentence,
+    the nearest after the code first (within 120 characters), else the nearest before it."""
+    if not provinces:
+        return None
+    begin, finish = folded.sentence_bounds(span[0], span[1])
+    # Folded offsets of the sentence and the code, through the canonical span of their tokens.
+    lower = folded.lower
+    first = folded.folded_offset(begin)
+    code_start, code_end = folded.folded_offset(span[0]), folded.folded_offset(span[1])
+    last = folded.folded_offset(finish)
+    after = [(start, name) for start, name in provinces if code_end <= start <= min(last, code_end + 120)]
+    before = [(start, name) for start, name in provinces if first <= start < code_start]
+    for start, name in after + before[::-1]:
+        if lower.endswith(_ADMIN_BEFORE, 0, start):
+            return name
+    return None

@@ -98,9 +98,36 @@ def entries() -> list[tuple[str, Entry]]:
 
 
 def home_entries() -> list[tuple[str, str]]:
-    """(term, "place" | "organ") for the Vietnamese side of a visit (``places.yaml``: ``vietnam``)."""
+    """(term, payload) for the Vietnamese side of a visit (``places.yaml``: ``vietnam``): "organ",
+    "place", or the canonical province name for a province or one of its other names."""
     data = gazetteer()["vietnam"]
-    return [(term, "place") for term in data["places"]] + [(term, "organ") for term in data["organs"]]
+    return (
+        [(name, name) for name in data["provinces"]]
+        + list(data["province_aliases"].items())
+        + [(term, "place") for term in data["places"]]
+        + [(term, "organ") for term in data["organs"]]
+    )
+
+
+HOME_KINDS = frozenset({"place", "organ"})
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    data = gazetteer()["vietnam"]
+    names = {fold_key(name): name for name in data["provinces"]}
+    names.update({fold_key(alias): name for alias, name in data["province_aliases"].items()})
+    return names
+
+
+def province_name(text: str) -> str:
+    """The canonical name of a province as a portal entry or a text writes it ("Thừa Thiên Huế" ->
+    "Huế", "tỉnh Lai Châu" -> "Lai Châu"); a name not on the list is kept as written."""
+    key = fold_key(text)
+    for prefix in ("tinh ", "thanh pho ", "tp "):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    return _provinces().get(key, " ".join(text.split()))
 
 
 def exclusions() -> list[str]:

@@ -250,7 +250,7 @@ def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places
     foreign = {(p.start, p.end) for p in places}
     for hit in home:
         if start <= hit.start and hit.end <= end:
-            if hit.payload == "organ" or cased[hit.start].isupper():
+            if hit.payload == "organ" or cased[hit.start].isupper():  # a place or a province
                 if not any(s <= hit.start and hit.end <= e for s, e in foreign):
                     return True
     place_ends = {p.end for p in places}

@@ -51,7 +51,7 @@ def handle(args, settings: Settings) -> int:
     for name in args.files or ["-"]:
         for article in _articles(name):
             analysis = monitor.analyse(article, known_codes=registry.known)
-            registry.observe(analysis.codes)
+            registry.observe(analysis.keys)
             print(json.dumps(analysis.as_json(), ensure_ascii=False), flush=True)
     return 0
 

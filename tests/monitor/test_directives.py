@@ -126,6 +126,7 @@ def test_as_json_has_the_cli_fields():
         "date": "2011-07-06",
         "sentence": "Chỉ thị số 04-CT/TW ngày 06/7/2011.",
         "mentions": 1,
+        "scope": "",
     }
 
 
@@ -187,3 +188,22 @@ def test_official_letters_party_centre_spellings_and_unknown_types(text, code, k
 )
 def test_no_false_codes_of_the_new_shapes(text):
     assert codes(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, portal_province, scope",
+    [
+        ("UBND tỉnh Cao Bằng ban hành Quyết định số 481/QĐ-UBND về hợp tác.", None, "Cao Bằng"),
+        ("Thực hiện Quyết định số 481/QĐ-UBND ngày 5/3/2024 của UBND tỉnh Lai Châu, huyện triển khai.", "Cao Bằng", "Lai Châu"),
+        ("Thực hiện Quyết định số 481/QĐ-UBND, huyện triển khai.", "Thừa Thiên Huế", "Huế"),
+        ("Thực hiện Quyết định số 481/QĐ-UBND về hỗ trợ người dân Hà Giang.", None, "?"),
+        ("Kế hoạch 36-KH/TU và Công văn 331/UBND-TH, Công văn 2210/SGDĐT-KTKĐCLGD.", "Lai Châu", "Lai Châu"),
+        ("Chỉ thị 04-CT/TW, Quyết định 41/2013/QĐ-TTg, Công văn 6068/VPCP-KTTH, 12-HD/BTGTW.", "Lai Châu", "VN"),
+    ],
+)
+def test_scope_national_by_issuer_local_by_the_province_named_or_the_portal(text, portal_province, scope):
+    from monitor.analysis import ArticleInput, Monitor
+
+    found = Monitor().analyse(ArticleInput(text, province=portal_province)).directives
+    assert found and {d.scope for d in found} == {scope}
+    assert all(d.key == (d.code if scope == "VN" else (d.code, scope)) for d in found)
