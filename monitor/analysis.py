@@ -133,9 +133,8 @@ class Monitor:
     def analyse(self, article: ArticleInput | str, known_codes: Container[str] | None = None) -> Analysis:
         """Detect, score and match one article.
 
-        ``known_codes``: the directives already in the registry, by ``Directive.key`` (the code of a
-        national document, (code, scope) of a local one; a plain code also stands for every scope of
-        it). Any container: a set, or an object whose ``__contains__`` asks the database. The
+        ``known_codes``: the directives already in the registry, by ``Directive.key`` ((code, scope);
+        a plain code also stands for every scope of it). Any container: a set, or an object whose ``__contains__`` asks the database. The
         article's other codes are its ``new_codes``.
         None means no registry: every code counts as new.
         """

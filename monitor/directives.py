@@ -135,9 +135,9 @@ class Directive:
     scope: str = ""
 
     @property
-    def key(self) -> str | tuple[str, str]:
-        """The registry identity: the code of a national document, (code, scope) of a local one."""
-        return self.code if self.scope in ("", NATIONAL) else (self.code, self.scope)
+    def key(self) -> tuple[str, str]:
+        """The registry identity, (code, scope): one per national code, one per province for a local one."""
+        return self.code, self.scope
 
     def as_json(self) -> dict:
         return {

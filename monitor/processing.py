@@ -113,7 +113,7 @@ def match_pending(factory, cache: MonitorCache, limit: int | None = None) -> Mat
     return stats
 
 
-def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, article_id: int, stats: MatchStats) -> None:
+def _match_one(factory, monitor: Monitor, known: set, provinces: dict, article_id: int, stats: MatchStats) -> None:
     with transaction(factory) as session:
         article = session.get(Article, article_id)
         analysis = monitor.analyse(
@@ -131,7 +131,9 @@ def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, arti
         article.matched_at = utcnow()
         for directive in analysis.directives:
             fields = {"kind": directive.kind, "number": directive.number, "year": directive.year, "issuer": directive.issuer, "issued_on": directive.date}
-            _, first = registry_store.record_mention(session, article.id, directive.code, fields, directive.sentence)
+            _, first = registry_store.record_mention(
+                session, article.id, directive.code, directive.scope, fields, directive.sentence
+            )
             if first:
                 stats.new_directives += 1
                 stats.new_codes.append(directive.code)
@@ -175,6 +177,6 @@ def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, arti
             keys = [k for _, k in entries if k]
             outbox.queue_alert(session, subscriber, article.id, reasons, min(keys) if keys else None)
             stats.alerts += 1
-    # Only once the article's transaction has committed do its codes count as known.
-    known.update(analysis.codes)
+    # Only once the article's transaction has committed do its documents, by (code, scope), count as known.
+    known.update(analysis.keys)
     stats.articles += 1

@@ -12,7 +12,7 @@ from typing import Container, Iterable
 
 def new_codes(found: Iterable, known: Container) -> list[str]:
     """Codes of ``found`` not in ``known``, once each, in the order found. ``found``: codes, or
-    directives, whose ``key`` (code, or (code, scope) of a local document) is looked up; a plain
+    directives, whose ``key`` ((code, scope): ``Directive.key``) is looked up; a plain
     code in ``known`` covers every scope (callers that keep codes only)."""
     fresh = []
     for item in found:

@@ -206,4 +206,4 @@ def test_scope_national_by_issuer_local_by_the_province_named_or_the_portal(text
 
     found = Monitor().analyse(ArticleInput(text, province=portal_province)).directives
     assert found and {d.scope for d in found} == {scope}
-    assert all(d.key == (d.code if scope == "VN" else (d.code, scope)) for d in found)
+    assert all(d.key == (d.code, scope) for d in found)
