@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -48,8 +49,10 @@ def measure(path: Path) -> dict:
     }
 
 
-def rebuild_baseline(path: Path) -> dict:
-    """Run the scorer on the previous version's ``monitor`` package, in a temporary worktree."""
+@contextmanager
+def previous_version():
+    """PYTHONPATH for the previous version's ``monitor`` package beside this tree's tests: a temporary
+    git worktree of ``BASELINE_COMMIT``, removed afterwards."""
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "baseline"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), BASELINE_COMMIT],
@@ -58,23 +61,37 @@ def rebuild_baseline(path: Path) -> dict:
             only = Path(scratch) / "path"
             only.mkdir()
             (only / "monitor").symlink_to(tree / "monitor")
-            env = dict(os.environ, PYTHONPATH=f"{only}{os.pathsep}{ROOT}")
-            out = subprocess.run(
-                [sys.executable, "-P", "-c", "import json, sys; from tests.eval_monitor import measure; "
-                 "print(json.dumps(measure(__import__('pathlib').Path(sys.argv[1]))))", str(path)],
-                env=env, cwd=scratch, check=True, capture_output=True, text=True,
-            )
+            yield f"{only}{os.pathsep}{ROOT}"
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
-    figures = json.loads(out.stdout)
+
+
+def run_previous(code: str, *args: str) -> str:
+    """Run python ``code`` (``sys.argv[1:]`` = ``args``) on the previous version; its standard output."""
+    with previous_version() as path:
+        out = subprocess.run(
+            [sys.executable, "-P", "-c", code, *args],
+            env=dict(os.environ, PYTHONPATH=path), cwd=ROOT, check=True, capture_output=True, text=True,
+        )
+    return out.stdout
+
+
+def made_note(how: str) -> dict:
+    return {"commit": BASELINE_COMMIT, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "how": how}
+
+
+def rebuild_baseline(path: Path) -> dict:
+    """Run the scorer on the previous version's ``monitor`` package, in a temporary worktree."""
+    out = run_previous(
+        "import json, sys, pathlib; from tests.eval_monitor import measure; "
+        "print(json.dumps(measure(pathlib.Path(sys.argv[1]))))", str(path),
+    )
+    figures = json.loads(out)
     figures.pop("errors")
-    figures["made"] = {
-        "commit": BASELINE_COMMIT,
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "how": "python -m tests.eval_monitor --rebuild-baseline: git worktree of the commit, its monitor/ "
-               "first on PYTHONPATH, this scorer",
-        "sentences_file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path),
-    }
+    figures["made"] = made_note(
+        "python -m tests.eval_monitor --rebuild-baseline: git worktree of the commit, its monitor/ first on "
+        "PYTHONPATH, this scorer"
+    ) | {"sentences_file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)}
     return figures
 
 
