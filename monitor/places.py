@@ -106,10 +106,13 @@ def home_entries() -> list[tuple[str, str]]:
         + list(data["province_aliases"].items())
         + [(term, "place") for term in data["places"]]
         + [(term, "organ") for term in data["organs"]]
+        + [(term, IMPLICIT) for term in data["implicit"]]
+        + [(term, NOT_HOME) for term in data["not_home"]]
     )
 
 
-HOME_KINDS = frozenset({"place", "organ"})
+NOT_HOME, IMPLICIT = "not-home", "implicit"
+HOME_KINDS = frozenset({"place", "organ", IMPLICIT, NOT_HOME})
 
 
 @lru_cache(maxsize=1)

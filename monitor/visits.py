@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from monitor.folded import FoldedText
 from monitor.lexicon import Hit
-from monitor.places import Place
+from monitor.places import IMPLICIT, NOT_HOME, Place
 
 INBOUND, OUTBOUND, UNKNOWN = "inbound", "outbound", "unknown"
 FOREIGN, DOMESTIC = "foreign", "domestic"
@@ -28,6 +28,12 @@ FOREIGN, DOMESTIC = "foreign", "domestic"
 # right after it. Not "sang làm việc": that is mostly labour going abroad ("đưa lao động sang làm việc
 # tại Hàn Quốc"); a delegation that "sang làm việc" is found as a delegation. "delegation": a delegation with no verb, placed by "tại"/"ở" (which side it
 # came from is its name: "Đoàn đại biểu tỉnh Hủa Phăn (Lào) … tại Thanh Hóa").
+# Who a Vietnamese leader meets abroad or at home ("gặp gỡ lãnh đạo Quốc hội Hà Lan").
+_TITLES = (
+    "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "tổng thư ký", "đại sứ", "lãnh đạo", "chủ tịch",
+    "bộ trưởng", "ngoại trưởng", "nhà vua", "quốc vương", "hoàng gia", "thống đốc", "thị trưởng", "tỉnh trưởng",
+    "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn",
+)
 TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
@@ -46,11 +52,13 @@ TRIGGERS = {
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         # an ambassador presenting credentials is received by our head of state (or presents them abroad)
         "trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư",
+        "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những",
     ],
     "meet": [
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
         "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
-        "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp",
+        "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
+        *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao"],
     "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
@@ -83,6 +91,8 @@ _BACK_REFERENCE = tuple(
     f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
     for noun in ("buổi", "cuộc")
 )
+# "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
+_STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc": visits in general, no one visit.
 _GENERIC = (" các ", " những ", " nhiều ", " mọi ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
@@ -100,7 +110,7 @@ _BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trư
 # Vietnamese (Chinese "Lý", "Vương", "Dương" … are left out), and "Thị"/"Văn" are Vietnamese middle names.
 _SURNAMES = frozenset(
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Ngô Đinh Trịnh Đào Đoàn Mai Tô Cao Phùng Tống "
-    "Lại Nông Lò Hà Lương Tòng Thái Kiều Quàng".split()
+    "Lại Nông Lò Hà Lương Tòng Kiều Quàng".split()
 )
 _MIDDLE = frozenset({"Thị", "Văn"})
 
@@ -143,8 +153,11 @@ def detect_visits(
     headline: list[Visit] = []
     seen: set[tuple] = set()
     done_clauses: set[int] = set()
-    # A clause's visit comes from its strongest verb: "lead" only when the clause has no other.
-    for trigger in sorted(_merge(folded, triggers), key=lambda hit: hit.payload == "lead"):
+    # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
+    # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
+    merged = _merge(folded, triggers)
+    order = sorted(range(len(merged)), key=lambda i: (_PRIORITY.index(merged[i].payload), i))
+    for trigger in (merged[i] for i in order):
         clause_start, clause_end = folded.clause_bounds(trigger.start)
         if clause_start in done_clauses:
             continue
@@ -153,7 +166,7 @@ def detect_visits(
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
             continue
-        found = _read_clause(folded, trigger, clause_end, in_clause)
+        found = _read_clause(folded, trigger, clause_end, in_clause, home)
         if found is None or not found[1]:
             continue
         if home is not None and _between_others(folded, trigger, clause_start, clause_end, home, in_clause):
@@ -184,6 +197,8 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
         if hit.payload in ("meet", "courtesy", "receive") and lower.endswith(_BACK_REFERENCE, 0, hit.start):
             continue
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
+            continue
+        if hit.payload == "delegation" and lower.startswith(_STANDING, hit.end):
             continue
         if merged and hit.start <= merged[-1].end:
             last = merged[-1]
@@ -246,21 +261,44 @@ def _foreign_word(token: str) -> bool:
 def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
     """Whether the clause names a Vietnamese side: a province or city (capitalised), an organ, or a
     Vietnamese name ("Nguyễn Xuân Phúc", "Đặng Thị Ngọc Thịnh") that is not part of a foreign name."""
+    return _home_hit(folded, start, end, home, places, True) >= 0 or _vietnamese_name(folded, start, end, places) >= 0
+
+
+def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place], implicit: bool = False) -> int:
+    """Folded start of the last Vietnamese province, place or organ in [start, end), or -1;
+    ``implicit``: also an unnamed delegation ("Đoàn đã …")."""
     cased = folded.cased
     foreign = {(p.start, p.end) for p in places}
+    masked = [(hit.start, hit.end) for hit in home if hit.payload == NOT_HOME]
+    last = -1
     for hit in home:
-        if start <= hit.start and hit.end <= end:
-            if hit.payload == "organ" or cased[hit.start].isupper():  # a place or a province
-                if not any(s <= hit.start and hit.end <= e for s, e in foreign):
-                    return True
+        if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME and (implicit or hit.payload != IMPLICIT):
+            if hit.payload in ("organ", IMPLICIT) or cased[hit.start].isupper():  # a place or a province
+                if not any(s <= hit.start and hit.end <= e for s, e in foreign) and not any(
+                    s <= hit.start and hit.end <= e and (s, e) != (hit.start, hit.end) for s, e in masked
+                ):
+                    last = max(last, hit.start)
+    return last
+    return _vietnamese_name(folded, start, end, places) >= 0
+
+
+def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Place]) -> int:
+    """Folded start of the last Vietnamese personal name in [start, end), or -1. A name is a common
+    Vietnamese surname (or a "Thị"/"Văn" middle name) followed by a capitalised syllable, and no part
+    of a foreign name ("Hà Lan" is a country; "Nga" after "Phương" is a given name)."""
     place_ends = {p.end for p in places}
+    place_starts = {p.start for p in places}
     tokens = list(folded.tokens_from(start, end + 1))
+    last = -1
     for i, (position, token) in enumerate(tokens[:-1]):
         if token in _SURNAMES or (i and token in _MIDDLE and tokens[i - 1][1][:1].isupper()):
             following = tokens[i + 1][1]
-            if following[:1].isupper() and following not in _SURNAMES and (position - 1) not in place_ends:
-                return True
-    return False
+            if (
+                following[:1].isupper() and following not in _SURNAMES and (position - 1) not in place_ends
+                and position not in place_starts
+            ):
+                last = position
+    return last
 
 
 def _next_word(folded: FoldedText, end: int) -> str:
@@ -268,7 +306,7 @@ def _next_word(folded: FoldedText, end: int) -> str:
     return folded.lower[end + 1 : after] if after != -1 else ""
 
 
-def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place]):
+def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None = None):
     """(direction, partner mentions) for one verb in its clause, or None when it is no foreign visit."""
     verb = trigger.payload
     before = [p for p in places if p.end <= trigger.start]
@@ -285,7 +323,11 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb == "receive":
         if after:
             return INBOUND, after
-        return (OUTBOUND if _passive(folded, trigger, before) else INBOUND), before
+        # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
+        hosted = _passive(folded, trigger, before) or (
+            home is not None and _home_side(folded, trigger.end + 1, clause_end, home, [])
+        )
+        return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
         abroad = [p for p in places if p.start >= at] or after
         return (OUTBOUND, abroad) if abroad else None
@@ -303,7 +345,17 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         return UNKNOWN, after or before
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
-    # "move" with no place said: the travellers are before the verb, or the hosts after it.
+    # "move" with no place said: the travellers are before the verb, or the hosts after it. When our
+    # side is named nearer the verb than the partner ("Nhận lời mời của Chủ tịch Trung Quốc, Chủ tịch
+    # nước Trần Đại Quang sẽ thăm cấp Nhà nước"), our side travels.
+    if before and home is not None:
+        clause_start = folded.clause_bounds(trigger.start)[0]
+        ours = max(
+            _home_hit(folded, clause_start, trigger.start, home, places),
+            _vietnamese_name(folded, clause_start, trigger.start, places),
+        )
+        if ours > before[-1].start:
+            return OUTBOUND, after or before
     return (INBOUND, before) if before else (OUTBOUND, after)
 
 
@@ -323,8 +375,11 @@ def _destination(folded: FoldedText, position: int, stop: int, places: list[Plac
     for steps, (start, token) in enumerate(folded.tokens_from(position, stop)):
         if steps > _MAX_SCAN:
             break
-        if (immediate and steps == 0) or token.lower() in markers:
-            target = start if (immediate and steps == 0) else start + len(token) + 1
+        # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
+        targets = ([start] if immediate and steps == 0 else []) + (
+            [start + len(token) + 1] if token.lower() in markers else []
+        )
+        for target in targets:
             kind = _place_kind(folded, target, stop, starts)
             if kind:
                 return kind, target
@@ -351,7 +406,7 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) 
             return DOMESTIC
         if low in _HOME:
             return DOMESTIC
-        if low == "bạn" or (low == "ngoài" and skipped):  # "nước bạn", "ở nước ngoài"
+        if low == "bạn" or (low in ("ngoài", "này", "chủ") and skipped):  # "nước bạn", "ở nước ngoài", "nước này"
             return FOREIGN
         return DOMESTIC if skipped else None
     return DOMESTIC if skipped else None
