@@ -52,7 +52,8 @@ TRIGGERS = {
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         # an ambassador presenting credentials is received by our head of state (or presents them abroad)
         "trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư",
-        "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những",
+        "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
+        *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
     ],
     "meet": [
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
@@ -321,6 +322,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         if folded.lower.startswith(("tại ", "ở "), clause_start):
             where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
     if verb == "receive":
+        guest_end = min(after[0].start, trigger.end + 40) if after else 0
+        if after and home is not None and _home_side(folded, trigger.end + 1, guest_end, home, places):
+            # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
+            return OUTBOUND, after
         if after:
             return INBOUND, after
         # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
@@ -336,8 +341,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if where == DOMESTIC:
         if verb in ("meet", "delegation"):
             guests = [p for p in after if p.start < at] or before
-        else:
-            guests = before
+        else:  # "X sang thăm Việt Nam"; "chuyến thăm chính thức Việt Nam của Thủ tướng Nhật Bản"
+            guests = before or [p for p in after if p.start > at]
         return (INBOUND, guests) if guests else None
     if verb == "delegation":
         return None
