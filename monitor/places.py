@@ -34,6 +34,8 @@ STATE_CUES = tuple(
         "nước", "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "tổng lãnh sự", "lãnh sự quán", "lãnh sự",
         "sứ quán", "chính phủ", "thủ tướng", "tổng thống", "quốc vương", "nhà vua", "hoàng gia",
         "bộ ngoại giao", "ngoại trưởng", "vương quốc", "cộng hòa", "liên bang", "hợp chúng quốc", "quốc hội",
+        "duma", "duma quốc gia", "quốc gia", "bộ quốc phòng", "bộ trưởng quốc phòng", "bộ trưởng ngoại giao",
+        "quốc phòng", "ngoại giao", "phó tổng thống", "nữ hoàng", "hoàng đế", "thượng viện", "hạ viện",
     )
 )
 CUES = tuple(
@@ -42,6 +44,8 @@ CUES = tuple(
         "phía", "người", "bạn", "nhân dân", "đoàn", "việt", "việt nam", "hữu nghị", "tiếng", "đối tác",
         "doanh nghiệp", "nhà đầu tư", "các nước", "chuyên gia", "tình nguyện viên", "du khách", "khách",
         "thị trường", "công dân",
+        # a destination: "thăm chính thức Mỹ", "sang Nga", "tại Nhật", "công du Pháp"
+        "thăm", "chính thức", "sang", "tới", "tại", "công du", "cấp nhà nước",
     )
 )
 # Given names and honorifics: a place name right after one of these is part of a person's name.

@@ -41,6 +41,8 @@ TRIGGERS = {
         "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác", "thăm song phương",
         "ghé thăm",
     ],
+    # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
+    "credentials": ["trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư", "trình bản sao thư ủy nhiệm"],
     # "X dẫn đầu đoàn … đi/sang …": a trip said by who leads it; weaker than any other verb of the clause.
     "lead": ["dẫn đầu đoàn", "làm trưởng đoàn", "dẫn đầu phái đoàn"],
     "receive": [
@@ -50,8 +52,6 @@ TRIGGERS = {
         "tiếp phó chủ tịch", "tiếp bí thư", "tiếp phó bí thư", "tiếp trưởng đại diện", "tiếp giám đốc",
         "tiếp tổng giám đốc", "tiếp ông", "tiếp bà", "tiếp phái đoàn", "tiếp lãnh đạo", "tiếp các",
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
-        # an ambassador presenting credentials is received by our head of state (or presents them abroad)
-        "trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư",
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
     ],
@@ -68,7 +68,7 @@ TRIGGERS = {
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
-_PRIORITY = ("receive", "courtesy", "move", "meet", "attend", "visit", "delegation", "lead")
+_PRIORITY = ("receive", "credentials", "courtesy", "move", "meet", "attend", "visit", "lead", "delegation")
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
 # … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
@@ -321,6 +321,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         clause_start = folded.clause_bounds(trigger.start)[0]
         if folded.lower.startswith(("tại ", "ở "), clause_start):
             where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+    if verb == "credentials":
+        # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
+        ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
+        return (OUTBOUND, after or before) if ours else (INBOUND, before or after)
     if verb == "receive":
         guest_end = min(after[0].start, trigger.end + 40) if after else 0
         if after and home is not None and _home_side(folded, trigger.end + 1, guest_end, home, places):
@@ -362,6 +366,14 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         if ours > before[-1].start:
             return OUTBOUND, after or before
     return (INBOUND, before) if before else (OUTBOUND, after)
+
+
+_OUR_ENVOY = (" đại sứ việt nam ", " đại sứ nước ta ", " đại sứ đặc mệnh toàn quyền việt nam ")
+
+
+def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...]) -> bool:
+    window = folded.lower[max(0, start - 1) : end + 1]
+    return any(phrase in window for phrase in phrases)
 
 
 def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
