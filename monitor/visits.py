@@ -316,11 +316,14 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb == "lead":
         verb = "move"
     where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers)
-    if where is None and verb in ("meet", "move", "delegation"):
-        # "Tại bang California, đoàn đã làm việc với …": the place opens the clause.
+    if where is None and verb in ("meet", "move", "delegation", "receive", "courtesy"):
+        # "Tại bang California, đoàn đã làm việc với …", "Chiều 12/5, tại Đại lễ đường Nhân dân ở thủ đô
+        # Bắc Kinh, Chủ tịch nước đã hội kiến …": the place is said before the verb.
         clause_start = folded.clause_bounds(trigger.start)[0]
-        if folded.lower.startswith(("tại ", "ở "), clause_start):
-            where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+        where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+        if where == FOREIGN and verb in ("receive", "courtesy"):
+            # "Tại Bắc Kinh, Chủ tịch Trung Quốc đón tiếp …": received abroad, our side is the guest.
+            return OUTBOUND, _run([p for p in places if p.start >= at])
     if verb == "credentials":
         # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
         ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
@@ -331,14 +334,14 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
             return OUTBOUND, after
         if after:
-            return INBOUND, after
+            return INBOUND, _run(after)
         # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
         hosted = _passive(folded, trigger, before) or (
             home is not None and _home_side(folded, trigger.end + 1, clause_end, home, [])
         )
         return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
-        abroad = [p for p in places if p.start >= at] or after
+        abroad = _run([p for p in places if p.start >= at]) or _run(after)
         return (OUTBOUND, abroad) if abroad else None
     if verb in ("attend", "visit"):
         return None
@@ -351,7 +354,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb == "delegation":
         return None
     if verb == "meet":
-        return UNKNOWN, after or before
+        return UNKNOWN, _run(after) or before
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
     # "move" with no place said: the travellers are before the verb, or the hosts after it. When our
@@ -374,6 +377,20 @@ _OUR_ENVOY = (" đại sứ việt nam ", " đại sứ nước ta ", " đại s
 def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...]) -> bool:
     window = folded.lower[max(0, start - 1) : end + 1]
     return any(phrase in window for phrase in phrases)
+
+
+_RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
+
+
+def _run(mentions: list[Place]) -> list[Place]:
+    """The first mention and those listed right after it; a country named further on is only
+    mentioned ("chuyến thăm Nhật Bản của Thủ tướng diễn ra sau chuyến công du Mỹ")."""
+    run = mentions[:1]
+    for mention in mentions[1:]:
+        if mention.start - run[-1].end > _RUN_GAP:
+            break
+        run.append(mention)
+    return run
 
 
 def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
