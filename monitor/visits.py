@@ -99,8 +99,10 @@ _GENERIC = (" các ", " những ", " nhiều ", " mọi ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu) "
+    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh) "
 )
+# "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
+_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ")
 # "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
 _INVITATION = re.compile(r" (?<! lời )mời (?:[^ ]+ ){0,12}$")
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
@@ -167,7 +169,8 @@ def detect_visits(
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
             continue
-        found = _read_clause(folded, trigger, clause_end, in_clause, home)
+        partners_in = [p for p in in_clause if not folded.lower.endswith(_MENTION_BEFORE, 0, p.start)]
+        found = _read_clause(folded, trigger, clause_end, partners_in, home) if partners_in else None
         if found is None or not found[1]:
             continue
         if home is not None and _between_others(folded, trigger, clause_start, clause_end, home, in_clause):
@@ -195,7 +198,9 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
             continue
-        if hit.payload in ("meet", "courtesy", "receive") and lower.endswith(_BACK_REFERENCE, 0, hit.start):
+        if hit.payload in ("meet", "courtesy", "receive") and (
+            lower.endswith(_BACK_REFERENCE, 0, hit.start) or _opens_with_noun(folded, hit)
+        ):
             continue
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
             continue
@@ -300,6 +305,12 @@ def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Plac
             ):
                 last = position
     return last
+
+
+def _opens_with_noun(folded: FoldedText, hit: Hit) -> bool:
+    """"Cuộc hội đàm đã được ghi hình …", "Buổi tiếp diễn ra …": the meeting already reported."""
+    start = folded.clause_bounds(hit.start)[0]
+    return hit.start - start in (5, 6) and folded.lower.startswith(("cuộc ", "buổi "), start)
 
 
 def _next_word(folded: FoldedText, end: int) -> str:
