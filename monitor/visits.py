@@ -156,6 +156,7 @@ def detect_visits(
     headline: list[Visit] = []
     seen: set[tuple] = set()
     done_clauses: set[int] = set()
+    ours = home is not None and _home_side(folded, 1, len(folded.lower) - 1, home, places)
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
     # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
     merged = _merge(folded, triggers)
@@ -173,7 +174,7 @@ def detect_visits(
         found = _read_clause(folded, trigger, clause_end, partners_in, home) if partners_in else None
         if found is None or not found[1]:
             continue
-        if home is not None and _between_others(folded, trigger, clause_start, clause_end, home, in_clause):
+        if home is not None and _between_others(folded, trigger, clause_start, clause_end, home, in_clause, ours):
             done_clauses.add(clause_start)
             continue
         direction, partners = found
@@ -227,14 +228,17 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
     return False
 
 
-def _between_others(folded: FoldedText, trigger: Hit, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
+def _between_others(
+    folded: FoldedText, trigger: Hit, start: int, end: int, home: list[Hit], places: list[Place], ours: bool
+) -> bool:
     """A visit of two foreign sides ("Tổng thống Mỹ thăm Israel", "Thủ tướng Shinzo Abe hội đàm với
     Tổng thống Donald Trump"): no Vietnamese side in the clause, and a foreign side before the verb,
-    two foreign countries, or a foreign name. A clause whose subject is left unsaid ("Đoàn đã làm việc với …") is
-    ours: provincial portals write of their own province that way."""
+    two foreign countries, or a foreign name. A clause whose subject is left unsaid ("Đoàn đã làm việc
+    với …") is ours when the article is (``ours``: it names our side elsewhere): provincial portals
+    write of their own province that way; a text that never names our side reports others' visits."""
     if _home_side(folded, start, end, home, places):
         return False
-    if len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places):
+    if not ours or len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places):
         return True
     inside = [(p.start, p.end) for p in places]
     return any(
@@ -267,7 +271,33 @@ def _foreign_word(token: str) -> bool:
 def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
     """Whether the clause names a Vietnamese side: a province or city (capitalised), an organ, or a
     Vietnamese name ("Nguyễn Xuân Phúc", "Đặng Thị Ngọc Thịnh") that is not part of a foreign name."""
-    return _home_hit(folded, start, end, home, places, True) >= 0 or _vietnamese_name(folded, start, end, places) >= 0
+    return (
+        _home_hit(folded, start, end, home, places, True) >= 0
+        or _vietnamese_name(folded, start, end, places) >= 0
+        or _bare_title(folded, start, end)
+    )
+
+
+# Our leaders are often named by title alone ("Thủ tướng cho rằng", "chuyến thăm Hoa Kỳ của Thủ
+# tướng"); a foreign one has his country or name after the title ("Thủ tướng Nhật Bản", "Thủ tướng Abe").
+_BARE_TITLES = (" thủ tướng ", " phó thủ tướng ", " tổng bí thư ", " chủ tịch quốc hội ", " thủ tướng chính phủ ")
+
+
+def _opens_clause(folded: FoldedText, position: int) -> bool:
+    """Whether the token at ``position`` opens a clause or follows a comma ("Tại …, đoàn đã …")."""
+    return position == folded.clause_bounds(position)[0] or folded.lower.endswith(" , ", 0, position)
+
+
+def _bare_title(folded: FoldedText, start: int, end: int) -> bool:
+    lower, cased = folded.lower, folded.cased
+    for title in _BARE_TITLES:
+        position = lower.find(title, max(0, start - 1), end + 1)
+        while position != -1:
+            following = cased[position + len(title) : position + len(title) + 1]
+            if not following.isupper() and not following.isdigit():
+                return True
+            position = lower.find(title, position + 1, end + 1)
+    return False
 
 
 def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place], implicit: bool = False) -> int:
@@ -278,7 +308,9 @@ def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places:
     masked = [(hit.start, hit.end) for hit in home if hit.payload == NOT_HOME]
     last = -1
     for hit in home:
-        if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME and (implicit or hit.payload != IMPLICIT):
+        if hit.payload == IMPLICIT and not (implicit and _opens_clause(folded, hit.start)):
+            continue
+        if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME:
             if hit.payload in ("organ", IMPLICIT) or cased[hit.start].isupper():  # a place or a province
                 if not any(s <= hit.start and hit.end <= e for s, e in foreign) and not any(
                     s <= hit.start and hit.end <= e and (s, e) != (hit.start, hit.end) for s, e in masked

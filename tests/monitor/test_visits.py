@@ -135,3 +135,20 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
     assert [(sorted(v.partners), v.direction) for v in found] == expected
     for visit, label in zip(found, article.visits):
         assert SPELLINGS[spelling](label["clause"]) in visit.clause or label["clause"] in visit.clause
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the place said before the verb; the partner list at the destination only
+        ("Chiều 12/5, tại Đại lễ đường Nhân dân ở thủ đô Bắc Kinh, Chủ tịch nước Trần Đại Quang đã hội kiến Chủ tịch "
+         "Chính hiệp Trung Quốc.", [(["Trung Quốc"], "outbound")]),
+        ("Chuyến thăm Nhật Bản của Thủ tướng Nguyễn Xuân Phúc diễn ra sau chuyến công du dài ngày tới Mỹ của ông.",
+         [(["Nhật Bản"], "outbound")]),
+        # a clause with its subject unsaid is ours in an article that names our side, not in one that never does
+        ("Đoàn đại biểu tỉnh Lai Châu lên đường.\nĐoàn đã làm việc với Tỉnh trưởng tỉnh Phông Sa Lỳ.", [(["Lào"], "unknown")]),
+        ("Thế giới tuần qua.\nDự kiến phái đoàn tới Sapporo ở Hokkaido qua Trung Quốc.", []),
+    ],
+)
+def test_who_hosts_and_who_is_only_mentioned(text, expected):
+    assert visits(text) == expected
