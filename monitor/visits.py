@@ -68,7 +68,8 @@ TRIGGERS = {
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
-_PRIORITY = ("receive", "credentials", "courtesy", "move", "meet", "attend", "visit", "lead", "delegation")
+# A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
+_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "attend", "meet", "lead", "delegation")
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
 # … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
@@ -104,7 +105,8 @@ _NOT_OFFICIAL = re.compile(
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
 _MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ")
 # "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
-_INVITATION = re.compile(r" (?<! lời )mời (?:[^ ]+ ){0,12}$")
+# "Nhận lời mời của …, X sẽ thăm", "theo lời mời" are visits; "chuyển lời mời thăm" is not.
+_INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
@@ -400,6 +402,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         return UNKNOWN, _run(after) or before
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
+    if home is not None and folded.lower.startswith("của ", trigger.end + 1):
+        # "chuyến thăm của Chủ tịch nước …": who follows "của" travels.
+        if _home_side(folded, trigger.end + 1, trigger.end + 45, home, places):
+            return (OUTBOUND, _run(after) or before) if (after or before) else None
+        if after and after[0].start < trigger.end + 45:
+            return INBOUND, _run(after)
     # "move" with no place said: the travellers are before the verb, or the hosts after it. When our
     # side is named nearer the verb than the partner ("Nhận lời mời của Chủ tịch Trung Quốc, Chủ tịch
     # nước Trần Đại Quang sẽ thăm cấp Nhà nước"), our side travels.

@@ -148,6 +148,13 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
         # a clause with its subject unsaid is ours in an article that names our side, not in one that never does
         ("Đoàn đại biểu tỉnh Lai Châu lên đường.\nĐoàn đã làm việc với Tỉnh trưởng tỉnh Phông Sa Lỳ.", [(["Lào"], "unknown")]),
         ("Thế giới tuần qua.\nDự kiến phái đoàn tới Sapporo ở Hokkaido qua Trung Quốc.", []),
+        # a visit abroad says more than the talks held there; who follows "chuyến thăm của" travels
+        ("Thủ tướng Nguyễn Xuân Phúc là lãnh đạo đầu tiên thăm Hoa Kỳ và hội đàm với Tổng thống Donald Trump.",
+         [(["Hoa Kỳ"], "outbound")]),
+        ("Bộ trưởng Kinh tế Liên bang Nga nhấn mạnh các văn kiện ký trong chuyến thăm của Chủ tịch nước Trần Đại Quang.",
+         [(["Liên bang Nga"], "outbound")]),
+        # an invitation passed on is no visit
+        ("Thủ tướng Nguyễn Xuân Phúc đã chuyển lời mời thăm chính thức Việt Nam tới Chủ tịch Thượng viện Hà Lan.", []),
     ],
 )
 def test_who_hosts_and_who_is_only_mentioned(text, expected):
