@@ -32,14 +32,15 @@ FOREIGN, DOMESTIC = "foreign", "domestic"
 _TITLES = (
     "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "tổng thư ký", "đại sứ", "lãnh đạo", "chủ tịch",
     "bộ trưởng", "ngoại trưởng", "nhà vua", "quốc vương", "hoàng gia", "thống đốc", "thị trưởng", "tỉnh trưởng",
-    "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn",
+    "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn", "quan chức", "các quan chức", "hoàng hậu", "nhà vua", "hoàng thái tử",
+    "thái tử", "công chúa", "thượng nghị sĩ", "đặc phái viên", "đặc sứ", "tổng tư lệnh", "đô đốc", "tướng",
 )
 TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
         "thăm chính thức", "thăm cấp nhà nước", "thăm hữu nghị", "thăm cấp cao", "chuyến thăm",
         "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác", "thăm song phương",
-        "ghé thăm",
+        "ghé thăm", "thăm thiện chí",
     ],
     # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
     "credentials": ["trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư", "trình bản sao thư ủy nhiệm"],
@@ -54,6 +55,7 @@ TRIGGERS = {
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
+        *(f"tiếp {title}" for title in _TITLES),
     ],
     "meet": [
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
