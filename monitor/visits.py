@@ -383,8 +383,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         if after:
             return INBOUND, _run(after)
         # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
+        # "Tổng thống Mỹ chào đón Thủ tướng tại …": the title in the verb, bare, is ours.
         hosted = _passive(folded, trigger, before) or (
-            home is not None and _home_side(folded, trigger.end + 1, clause_end, home, [])
+            home is not None
+            and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1))
         )
         return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
