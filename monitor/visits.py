@@ -160,7 +160,8 @@ def detect_visits(
     headline: list[Visit] = []
     seen: set[tuple] = set()
     done_clauses: set[int] = set()
-    ours = home is not None and _home_side(folded, 1, len(folded.lower) - 1, home, places)
+    # Whether the article names our side anywhere: asked only of a clause that does not.
+    ours = (lambda: _home_side(folded, 1, len(folded.lower) - 1, home, places)) if home is not None else (lambda: False)
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
     # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
     merged = _merge(folded, triggers)
@@ -233,7 +234,7 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
 
 
 def _between_others(
-    folded: FoldedText, trigger: Hit, start: int, end: int, home: list[Hit], places: list[Place], ours: bool
+    folded: FoldedText, trigger: Hit, start: int, end: int, home: list[Hit], places: list[Place], ours
 ) -> bool:
     """A visit of two foreign sides ("Tổng thống Mỹ thăm Israel", "Thủ tướng Shinzo Abe hội đàm với
     Tổng thống Donald Trump"): no Vietnamese side in the clause, and a foreign side before the verb,
@@ -242,7 +243,7 @@ def _between_others(
     write of their own province that way; a text that never names our side reports others' visits."""
     if _home_side(folded, start, end, home, places):
         return False
-    if not ours or len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places):
+    if len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places) or not ours():
         return True
     inside = [(p.start, p.end) for p in places]
     return any(
