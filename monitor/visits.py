@@ -34,6 +34,7 @@ _TITLES = (
     "bộ trưởng", "ngoại trưởng", "nhà vua", "quốc vương", "hoàng gia", "thống đốc", "thị trưởng", "tỉnh trưởng",
     "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn", "quan chức", "các quan chức", "hoàng hậu", "nhà vua", "hoàng thái tử",
     "thái tử", "công chúa", "thượng nghị sĩ", "đặc phái viên", "đặc sứ", "tổng tư lệnh", "đô đốc", "tướng",
+    "ủy viên", "ngài", "tân đại sứ",
 )
 TRIGGERS = {
     "move": [
@@ -55,13 +56,13 @@ TRIGGERS = {
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
-        *(f"tiếp {title}" for title in _TITLES),
+        *(f"tiếp {title}" for title in _TITLES), "lễ đón",
     ],
     "meet": [
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
         "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
         "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
-        *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ") for title in _TITLES),
+        *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao"],
     "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
@@ -376,9 +377,13 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
         ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
         return (OUTBOUND, after or before) if ours else (INBOUND, before or after)
+    if verb == "receive" and where == FOREIGN and not _word_before_marker(folded, at)[:1].isupper():
+        # "Lễ đón … diễn ra trọng thị tại Nhà khách Quốc gia Akasaka … Tokyo": received abroad. (Not
+        # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.)
+        return OUTBOUND, _run([p for p in places if p.start >= at])
     if verb == "receive":
         guest_end = min(after[0].start, trigger.end + 40) if after else 0
-        if after and home is not None and _home_side(folded, trigger.end + 1, guest_end, home, places):
+        if after and where != DOMESTIC and home is not None and _home_side(folded, trigger.end + 1, guest_end, home, places):
             # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
             return OUTBOUND, after
         if after:
@@ -393,6 +398,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if where == FOREIGN:
         abroad = _run([p for p in places if p.start >= at]) or _run(after)
         return (OUTBOUND, abroad) if abroad else None
+    if verb == "visit" and where == DOMESTIC and before and folded.lower.startswith(("việt nam ", "nước ta "), at):
+        return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam"
     if verb in ("attend", "visit"):
         return None
     if where == DOMESTIC:
@@ -436,6 +443,13 @@ def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...
 
 
 _RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
+
+
+def _word_before_marker(folded: FoldedText, at: int) -> str:
+    """The word before the marker ("tại") that precedes folded offset ``at``."""
+    cased = folded.cased
+    marker = cased.rfind(" ", 0, at - 1)
+    return cased[cased.rfind(" ", 0, marker) + 1 : marker]
 
 
 def _run(mentions: list[Place]) -> list[Place]:

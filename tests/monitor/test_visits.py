@@ -153,6 +153,12 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
          [(["Hoa Kỳ"], "outbound")]),
         ("Bộ trưởng Kinh tế Liên bang Nga nhấn mạnh các văn kiện ký trong chuyến thăm của Chủ tịch nước Trần Đại Quang.",
          [(["Liên bang Nga"], "outbound")]),
+        ("Tổng thống Mỹ chào đón Thủ tướng tại Phòng Bầu Dục lúc 3h30 chiều 31/5.", [(["Hoa Kỳ"], "outbound")]),
+        ("Lễ đón chính thức Thủ tướng Nguyễn Xuân Phúc đã diễn ra trọng thị tại thủ đô Tokyo của Nhật Bản.",
+         [(["Nhật Bản"], "outbound")]),
+        ("Chiều 7-2, tại trụ sở Trung ương Đảng, Tổng Bí thư Nguyễn Phú Trọng đã tiếp Ủy viên Bộ Chính trị, Thủ tướng "
+         "Lào Thongloun Sisoulith.", [(["Lào"], "inbound")]),
+        ("Tàu chiến HMAS Ballarat của Hải quân Australia sẽ thăm Việt Nam từ ngày 4 – 8/6.", [(["Australia"], "inbound")]),
         # an invitation passed on is no visit
         ("Thủ tướng Nguyễn Xuân Phúc đã chuyển lời mời thăm chính thức Việt Nam tới Chủ tịch Thượng viện Hà Lan.", []),
     ],
