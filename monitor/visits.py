@@ -114,6 +114,8 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
 _BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( \d+ / (?:19|20)\d\d \)) ")
+# "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
+_EARLIER = (" từng ", " kể từ ")
 # Vietnamese leaders are named surname first; these surnames are rare among foreign leaders quoted in
 # Vietnamese (Chinese "Lý", "Vương", "Dương" … are left out), and "Thị"/"Văn" are Vietnamese middle names.
 _SURNAMES = frozenset(
@@ -228,6 +230,8 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
     if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start):
         return True
     if _NOT_OFFICIAL.search(lower, clause_start - 1, clause_end + 1) or _PAST_OPENING.match(lower, clause_start):
+        return True
+    if lower.endswith(_EARLIER, 0, trigger.start):
         return True
     if lower.startswith("chuyến", trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
