@@ -103,7 +103,7 @@ _GENERIC = (" các ", " những ", " nhiều ", " mọi ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh) "
+    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
 _MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ")
@@ -415,7 +415,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb == "delegation":
         return None
     if verb == "meet":
-        return UNKNOWN, _run(after) or before
+        # whom one meets is named right after the verb ("hội đàm với Bộ trưởng Ngoại giao Bồ Đào Nha"), not
+        # somewhere later ("Làm việc với cơ quan chức năng, lái xe … khai mua gỗ ở Lào")
+        met = [p for p in after if p.start - trigger.end <= _MEET_REACH]
+        return (UNKNOWN, _run(met) or before) if met or before else None
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
     if home is not None and folded.lower.startswith("của ", trigger.end + 1):
@@ -446,6 +449,7 @@ def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...
     return any(phrase in window for phrase in phrases)
 
 
+_MEET_REACH = 90  # folded characters from a meeting verb to the partner it names
 _RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
 
 
