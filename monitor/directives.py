@@ -74,6 +74,9 @@ CODE = re.compile(
 )
 _NOT_BEFORE = frozenset("/.,-–:" + "\u2011\u2212")
 _SPLIT_PARTS = re.compile(_DASH)
+# The issuers the press abbreviates that way ("NĐ155/CP", "QĐ12/UBND"), nothing else glued is a code.
+_GLUED_ISSUERS = frozenset({"CP", "TTg", "UBND", "HĐND"})
+_GLUED_TYPE = re.compile(r"(?<![\w])(N[ĐD]|Q[ĐD]|NQ|CT|TT)$")
 # Types the Party centre numbers NUMBER-TYPE/TW.
 _PARTY_TYPES = frozenset({"CT", "CTr", "NQ", "QĐ", "QĐi", "KL", "KH", "HD", "TB", "QC"})
 _ASSEMBLY = re.compile(r"(?:UBTVQH|QH)\d{1,2}")
@@ -168,8 +171,12 @@ def find_codes(text: str) -> list[tuple[str, str, int, int | None, str, re.Match
     found = []
     for m in CODE.finditer(text):
         start = m.start()
+        glued = None  # "NĐ155/CP": the press writes the type letters against the number
         if start and (text[start - 1].isalnum() or text[start - 1] == "_" or text[start - 1] in _NOT_BEFORE):
-            continue
+            prefix = _GLUED_TYPE.search(text, max(0, start - 5), start)
+            if prefix is None or m.group("party_type"):
+                continue
+            glued = _TYPE_BY_UPPER[prefix.group(1).upper()]
         number = int(m.group("number"))
         if number == 0:
             continue
@@ -196,6 +203,11 @@ def find_codes(text: str) -> list[tuple[str, str, int, int | None, str, re.Match
                 body = issuer
             elif doc_type or (sum(c.isupper() for c in head) < 2 and not head[-1:].isdigit()):
                 continue  # "768/QĐ- ban hành": a type without issuer; "3/Theo-…": a word
+            elif glued and len(parts) == 1 and _issuer(parts) in _GLUED_ISSUERS:
+                doc_type, issuer = glued, _issuer(parts)  # "NĐ155/CP", labelled as written: 155/CP
+                body = issuer
+            elif glued:
+                continue
             elif len(parts) > 1 or _DOCUMENT_BEFORE.search(text, max(0, start - 60), start):
                 doc_type, issuer = "", _issuer(parts)  # 331/UBND-TH; "Nghị định 67/CP"
                 body = issuer

@@ -207,3 +207,8 @@ def test_scope_national_by_issuer_local_by_the_province_named_or_the_portal(text
     found = Monitor().analyse(ArticleInput(text, province=portal_province)).directives
     assert found and {d.scope for d in found} == {scope}
     assert all(d.key == (d.code, scope) for d in found)
+
+
+@pytest.mark.parametrize("text, found", [("theo NĐ155/CP nhưng", [("155/CP", "Nghị định")]), ("số CT5/TW, xe QD12/AB", [])])
+def test_press_short_form_with_the_type_glued_to_the_number(text, found):
+    assert [(d.code, d.kind) for d in directives(text)] == found
