@@ -89,6 +89,10 @@ _HOME = frozenset({"địa", "nhà", "ta", "đây", "việt", "trong"})
 # Venues: "tại trụ sở Tỉnh ủy", "tại hội trường"; which side they are on is said after them.
 _VENUES = frozenset("trụ sở hội trường văn phòng nhà khách sạn phòng".split())
 _MAX_SCAN = 24
+# Lower-case words inside an institution's name ("trụ sở Duma quốc gia Nga", "Đại lễ đường Nhân dân").
+_NAME_LINKS = frozenset({"quốc", "gia", "nhân", "dân", "liên", "bang", "hoàng"})
+# Datelines of a report from abroad: "theo giờ địa phương", "Theo đặc phái viên TTXVN".
+_ABROAD_DATELINE = (" giờ địa phương ", " đặc phái viên ttxvn ", " đặc phái viên thông tấn xã việt nam ")
 # "Tại buổi hội đàm, …", "Trong cuộc hội kiến": a reference back to a meeting already reported, not
 # another one. But "(đã) có buổi làm việc với …", "có các buổi hội đàm", "cuộc hội đàm giữa A và B",
 # "chủ trì buổi tiếp" report the meeting itself.
@@ -186,6 +190,8 @@ def detect_visits(
             done_clauses.add(clause_start)
             continue
         direction, partners = found
+        if direction != OUTBOUND and home is not None and _dateline_abroad(folded, clause_start, clause_end, home, in_clause):
+            direction = OUTBOUND
         done_clauses.add(clause_start)
         visit = _visit(folded, trigger, clause_start, clause_end, direction, partners)
         key = (visit.clause, tuple(visit.partners), visit.direction)
@@ -236,6 +242,12 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
     if lower.startswith("chuyến", trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
     return False
+
+
+def _dateline_abroad(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
+    """Our side in a report datelined abroad ("Sáng 30/6 theo giờ địa phương, … Chủ tịch nước …")."""
+    window = folded.lower[start - 1 : end + 1]
+    return any(cue in window for cue in _ABROAD_DATELINE) and _home_side(folded, start, end, home, places)
 
 
 def _between_others(
@@ -513,7 +525,7 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) 
             for _, (start, token) in zip(range(8), tokens):
                 if start in starts:
                     return FOREIGN
-                if not (token[0].isupper() or token in "()"):
+                if not (token[0].isupper() or token in "()" or token in _NAME_LINKS):
                     break
             return DOMESTIC
         if low in _HOME:

@@ -159,6 +159,8 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
         ("Chiều 7-2, tại trụ sở Trung ương Đảng, Tổng Bí thư Nguyễn Phú Trọng đã tiếp Ủy viên Bộ Chính trị, Thủ tướng "
          "Lào Thongloun Sisoulith.", [(["Lào"], "inbound")]),
         ("Tàu chiến HMAS Ballarat của Hải quân Australia sẽ thăm Việt Nam từ ngày 4 – 8/6.", [(["Australia"], "inbound")]),
+        ("Sáng nay (30/6) theo giờ địa phương, tại trụ sở Duma quốc gia Nga, Chủ tịch nước Trần Đại Quang đã hội kiến "
+         "Chủ tịch Duma.", [(["Liên bang Nga"], "outbound")]),
         # an invitation passed on is no visit
         ("Thủ tướng Nguyễn Xuân Phúc đã chuyển lời mời thăm chính thức Việt Nam tới Chủ tịch Thượng viện Hà Lan.", []),
     ],
