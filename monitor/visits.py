@@ -399,17 +399,24 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         return OUTBOUND, _run([p for p in places if p.start >= at])
     if verb == "receive":
         guest_end = min(after[0].start, trigger.end + 40) if after else 0
-        if after and where != DOMESTIC and home is not None and _home_side(folded, trigger.end + 1, guest_end, home, places):
+        guest_ours = home is not None and (
+            _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1)
+        )
+        if after and where != DOMESTIC and guest_ours and not _HOST_AFTER.match(folded.lower, trigger.end + 1):
             # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
             return OUTBOUND, after
         if after:
             return INBOUND, _run(after)
         # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
         # "Tổng thống Mỹ chào đón Thủ tướng tại …": the title in the verb, bare, is ours.
-        hosted = _passive(folded, trigger, before) or (
-            home is not None
-            and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1))
-        )
+        if _HOST_AFTER.match(folded.lower, trigger.end + 1):
+            # "cảm ơn sự đón tiếp nồng hậu của lãnh đạo Việt Nam": the host follows "của".
+            hosted = home is not None and not _home_side(folded, trigger.end + 1, clause_end, home, [])
+        else:
+            hosted = _passive(folded, trigger, before) or (
+                home is not None
+                and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1))
+            )
         return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
         abroad = _run([p for p in places if p.start >= at]) or _run(after)
@@ -461,6 +468,8 @@ def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...
     return any(phrase in window for phrase in phrases)
 
 
+# "sự đón tiếp (nồng hậu) của …": who follows "của" is the host, not the guest.
+_HOST_AFTER = re.compile(r"(?:[^ ]+ ){0,3}của ")
 _MEET_REACH = 90  # folded characters from a meeting verb to the partner it names
 _RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
 

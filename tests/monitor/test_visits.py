@@ -161,6 +161,8 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
         ("Tàu chiến HMAS Ballarat của Hải quân Australia sẽ thăm Việt Nam từ ngày 4 – 8/6.", [(["Australia"], "inbound")]),
         ("Sáng nay (30/6) theo giờ địa phương, tại trụ sở Duma quốc gia Nga, Chủ tịch nước Trần Đại Quang đã hội kiến "
          "Chủ tịch Duma.", [(["Liên bang Nga"], "outbound")]),
+        ("Chủ tịch Quốc hội Cuba cảm ơn sự đón tiếp nồng hậu của lãnh đạo và nhân dân Việt Nam.", [(["Cuba"], "inbound")]),
+        ("Tổng thống Mỹ đón Thủ tướng tại Phòng Bầu Dục, hai bên bàn về quan hệ Việt - Mỹ.", [(["Hoa Kỳ"], "outbound")]),
         # an invitation passed on is no visit
         ("Thủ tướng Nguyễn Xuân Phúc đã chuyển lời mời thăm chính thức Việt Nam tới Chủ tịch Thượng viện Hà Lan.", []),
     ],
