@@ -36,6 +36,7 @@ STATE_CUES = tuple(
         "bộ ngoại giao", "ngoại trưởng", "vương quốc", "cộng hòa", "liên bang", "hợp chúng quốc", "quốc hội",
         "duma", "duma quốc gia", "quốc gia", "bộ quốc phòng", "bộ trưởng quốc phòng", "bộ trưởng ngoại giao",
         "quốc phòng", "ngoại giao", "phó tổng thống", "nữ hoàng", "hoàng đế", "thượng viện", "hạ viện",
+        "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
     )
 )
 CUES = tuple(

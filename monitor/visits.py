@@ -34,7 +34,7 @@ _TITLES = (
     "bộ trưởng", "ngoại trưởng", "nhà vua", "quốc vương", "hoàng gia", "thống đốc", "thị trưởng", "tỉnh trưởng",
     "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn", "quan chức", "các quan chức", "hoàng hậu", "nhà vua", "hoàng thái tử",
     "thái tử", "công chúa", "thượng nghị sĩ", "đặc phái viên", "đặc sứ", "tổng tư lệnh", "đô đốc", "tướng",
-    "ủy viên", "ngài", "tân đại sứ",
+    "ủy viên", "ngài", "tân đại sứ", "tư lệnh",
 )
 TRIGGERS = {
     "move": [
@@ -62,9 +62,12 @@ TRIGGERS = {
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
         "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
         "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
+        "gặp song phương", "gặp riêng",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
-    "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao"],
+    "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
+    # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
+    "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
     "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
@@ -72,14 +75,14 @@ TRIGGERS = {
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
 # A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
-_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "attend", "meet", "lead", "delegation")
+_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "attend", "meet", "arrive", "lead", "delegation")
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
 # … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
 _NOT_A_VISIT_BEFORE = (" hỏi thăm ", " bốc thăm ", " rút thăm ", " thăm thăm ")
 _MARKERS = frozenset({"tại", "ở", "sang", "tới", "đến"})
 _STAY_MARKERS = frozenset({"tại", "ở"})
-_LEAD_MARKERS = _MARKERS | {"đi"}  # for a bare delegation "sang" is trade ("xuất khẩu sang …")
+_LEAD_MARKERS = _MARKERS | {"đi", "xuống"}  # for a bare delegation "sang" is trade ("xuất khẩu sang …")
 # Words before a place name, in any case ("tại tỉnh …", "thăm Cộng hòa Cu-ba", "Vương quốc …").
 _ADMIN = frozenset(
     "tỉnh thành phố thủ đô nước huyện châu khu tự trị bang vùng quận xã thị trấn đặc các một số "
@@ -377,10 +380,13 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     verb = trigger.payload
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
-    markers = _STAY_MARKERS if verb == "delegation" else (_LEAD_MARKERS if verb == "lead" else _MARKERS)
-    if verb == "lead":
+    markers = _STAY_MARKERS if verb == "delegation" else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
+    arriving = verb == "arrive"
+    if verb in ("lead", "arrive"):
         verb = "move"
     where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers)
+    if arriving and where is None:
+        return None
     if where is None and verb in ("meet", "move", "delegation", "receive", "courtesy"):
         # "Tại bang California, đoàn đã làm việc với …", "Chiều 12/5, tại Đại lễ đường Nhân dân ở thủ đô
         # Bắc Kinh, Chủ tịch nước đã hội kiến …": the place is said before the verb.

@@ -163,6 +163,11 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
          "Chủ tịch Duma.", [(["Liên bang Nga"], "outbound")]),
         ("Chủ tịch Quốc hội Cuba cảm ơn sự đón tiếp nồng hậu của lãnh đạo và nhân dân Việt Nam.", [(["Cuba"], "inbound")]),
         ("Tổng thống Mỹ đón Thủ tướng tại Phòng Bầu Dục, hai bên bàn về quan hệ Việt - Mỹ.", [(["Hoa Kỳ"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc gặp song phương Thủ tướng Nhật Bản bên lề Hội nghị.", [(["Nhật Bản"], "unknown")]),
+        ("Đại sứ Hoa Kỳ Ted Osius đến chào Bộ trưởng Tô Lâm.", [(["Hoa Kỳ"], "inbound")]),
+        ("Chủ tịch nước Trần Đại Quang đã lên đường sang Trung Quốc.", [(["Trung Quốc"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc đã tới thủ đô Washington.", [(["Hoa Kỳ"], "outbound")]),
+        ("Hàng hóa của tỉnh đã tới tay người tiêu dùng.", []),
         # an invitation passed on is no visit
         ("Thủ tướng Nguyễn Xuân Phúc đã chuyển lời mời thăm chính thức Việt Nam tới Chủ tịch Thượng viện Hà Lan.", []),
     ],
