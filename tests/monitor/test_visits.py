@@ -87,6 +87,7 @@ def test_visits_partners_and_direction(text, expected):
         "Chuyến thăm Hoa Kỳ năm 2015 của Tổng Bí thư Nguyễn Phú Trọng là dấu mốc quan trọng.",
         "Thông qua các chuyến thăm, lãnh đạo hai nước Việt Nam và Trung Quốc nhất trí tăng cường tin cậy.",
         "Theo kết quả bốc thăm, U23 Việt Nam gặp Thái Lan ở trận mở màn.",
+        "Nổi bật là chuyến thăm chính thức Trung Quốc của Tổng Bí thư Nguyễn Phú Trọng (1/2017).",
         "Than Quảng Ninh sẽ tiếp đón đối thủ đến từ Myanmar là Yadanarbon FC.",
         "Đại sứ Nguyễn Phương Nga, Trưởng phái đoàn thường trực của Việt Nam tại Liên hợp quốc cho biết như vậy.",
     ],
