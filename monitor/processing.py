@@ -72,10 +72,12 @@ class MonitorCache:
         return self._monitor
 
 
-def event_key(match: RuleMatch, article: Article) -> str | None:
-    """Reports of one event share a key: a new code, or a visit's partners on one day."""
+def event_key(match: RuleMatch, article: Article, scopes: dict[str, str] | None = None) -> str | None:
+    """Reports of one event share a key: a new document (code and scope: two provinces' 481/QĐ-UBND
+    are two events), or a visit's partners on one day."""
     if match.kind == "new-directive":
-        return "directive:" + ",".join(sorted(match.terms))
+        scopes = scopes or {}
+        return "directive:" + ",".join(sorted(f"{code}@{scopes[code]}" if code in scopes else code for code in match.terms))
     if match.kind == "visit":
         day = (article.published_at or article.first_seen_at).astimezone(VN_TZ).date().isoformat()
         return "visit:" + ",".join(sorted(match.terms)) + ":" + day
@@ -157,7 +159,7 @@ def _match_one(factory, monitor: Monitor, known: set, provinces: dict, article_i
                 stats.matches += 1
             if article.baseline:
                 continue
-            entry = (reason_of(match), event_key(match, article))
+            entry = (reason_of(match), event_key(match, article, {d.code: d.scope for d in analysis.directives}))
             if match.subscriber is None:
                 if defaults is None:
                     defaults = list(

@@ -124,3 +124,18 @@ def test_migration_0005_downgrade_merges_the_scopes_of_one_code_again(db_url):
             assert connection.execute(sa.text("SELECT code FROM directives")).scalars().all() == ["481/QĐ-UBND"]
     finally:
         engine.dispose()
+
+
+def test_two_provinces_new_481_are_two_alert_events_and_a_national_code_is_one():
+    from monitor.analysis import ArticleInput, Monitor
+    from monitor.processing import event_key
+    from monitor.rules import bundled_rules
+
+    monitor, keys = Monitor(bundled_rules()), {}
+    for province in ("Lai Châu", "Cao Bằng"):
+        for text in ("Tỉnh ban hành Quyết định số 481/QĐ-UBND về đối ngoại.", "Quán triệt Chỉ thị số 45-CT/TW của Ban Bí thư."):
+            analysis = monitor.analyse(ArticleInput(text, province=province))
+            [match] = [m for m in analysis.rules if m.kind == "new-directive"]
+            keys[(province, text[:8])] = event_key(match, None, {d.code: d.scope for d in analysis.directives})
+    assert keys[("Lai Châu", "Tỉnh ban")] != keys[("Cao Bằng", "Tỉnh ban")]
+    assert keys[("Lai Châu", "Quán tri")] == keys[("Cao Bằng", "Quán tri")]
