@@ -30,6 +30,7 @@ test: $(STAMP) $(CHROMIUM)
 
 eval: $(STAMP)
 	$(BIN)/portalwatch eval
+	$(BIN)/python -m tests.eval_monitor
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Container, Iterable, Mapping
 
-from monitor.directives import Directive, detect_directives
+from monitor.directives import Directive, detect_directives, scope_directives
 from monitor.folded import FoldedText
 from monitor.lexicon import Lexicon
 from monitor.matcher import Events, Matcher, RuleMatch
 from monitor.normalise import canonical, tokens
-from monitor.places import accept_places, entries as place_entries
+from monitor.places import HOME_KINDS, accept_places, entries as place_entries, home_entries, province_name
 from monitor.registry import new_codes
 from monitor.rules import Rule
 from monitor.snippets import Snippet, make_snippet
@@ -84,6 +84,11 @@ class Analysis:
     def codes(self) -> list[str]:
         return [d.code for d in self.directives]
 
+    @property
+    def keys(self) -> list:
+        """The directives' registry identities (``Directive.key``): what ``known_codes`` holds."""
+        return [d.key for d in self.directives]
+
     def as_json(self) -> dict:
         return {
             "directives": [d.as_json() for d in self.directives],
@@ -110,6 +115,7 @@ def builtin_lexicon() -> Lexicon:
         [("place", term, entry) for term, entry in place_entries()]
         + [("trigger", phrase, verb) for verb, phrase in trigger_entries()]
         + [("topic", term, payload) for term, payload in topic_entries()]
+        + [("home", term, kind) for term, kind in home_entries()]
     )
 
 
@@ -127,8 +133,9 @@ class Monitor:
     def analyse(self, article: ArticleInput | str, known_codes: Container[str] | None = None) -> Analysis:
         """Detect, score and match one article.
 
-        ``known_codes``: codes already in the directive registry (any container: a set, or an object
-        whose ``__contains__`` asks the database). The article's other codes are its ``new_codes``.
+        ``known_codes``: the directives already in the registry, by ``Directive.key`` ((code, scope);
+        a plain code also stands for every scope of it). Any container: a set, or an object whose ``__contains__`` asks the database. The
+        article's other codes are its ``new_codes``.
         None means no registry: every code counts as new.
         """
         if isinstance(article, str):
@@ -137,10 +144,14 @@ class Monitor:
         title_end = _headline_end(folded)
         found = self.lexicon.scan(folded)
         directives = detect_directives(folded)
+        if directives:
+            named = [(hit.start, hit.payload) for hit in found.get("home", []) if hit.payload not in HOME_KINDS]
+            province = province_name(article.province) if article.province else None
+            scope_directives(directives, folded, named, province)
         places = accept_places(folded, found.get("place", []))
-        visits = detect_visits(folded, found.get("trigger", []), places, title_end)
+        visits = detect_visits(folded, found.get("trigger", []), places, title_end, home=found.get("home", []))
         topic = score_topic(found.get("topic", []), places, len(visits), title_end, len(folded.text))
-        fresh = new_codes((d.code for d in directives), known_codes if known_codes is not None else ())
+        fresh = new_codes(directives, known_codes if known_codes is not None else ())
         events = Events(
             directives=directives,
             new_codes=frozenset(fresh),

@@ -114,6 +114,14 @@ class FoldedText:
         last = first + key.count(" ") - 2
         return self.token_span(first, last)
 
+    def folded_offset(self, position: int) -> int:
+        """Folded offset of the first token that starts at or after canonical ``position``."""
+        if self._folded_starts is None:
+            self._lookups = 8
+            self.token_index(0)
+        index = bisect_left(self._token_starts(), position)
+        return self._folded_starts[index] if index < len(self._tokens) else len(self.lower) - 1
+
     def span_of(self, start: int, end: int) -> tuple[int, int]:
         """Canonical span of the tokens in folded ``[start, end)`` (``start`` at a token, ``end`` at a space)."""
         last_start = self.lower.rfind(" ", 0, end) + 1

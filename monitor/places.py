@@ -34,6 +34,9 @@ STATE_CUES = tuple(
         "nước", "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "tổng lãnh sự", "lãnh sự quán", "lãnh sự",
         "sứ quán", "chính phủ", "thủ tướng", "tổng thống", "quốc vương", "nhà vua", "hoàng gia",
         "bộ ngoại giao", "ngoại trưởng", "vương quốc", "cộng hòa", "liên bang", "hợp chúng quốc", "quốc hội",
+        "duma", "duma quốc gia", "quốc gia", "bộ quốc phòng", "bộ trưởng quốc phòng", "bộ trưởng ngoại giao",
+        "quốc phòng", "ngoại giao", "phó tổng thống", "nữ hoàng", "hoàng đế", "thượng viện", "hạ viện",
+        "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
     )
 )
 CUES = tuple(
@@ -42,6 +45,8 @@ CUES = tuple(
         "phía", "người", "bạn", "nhân dân", "đoàn", "việt", "việt nam", "hữu nghị", "tiếng", "đối tác",
         "doanh nghiệp", "nhà đầu tư", "các nước", "chuyên gia", "tình nguyện viên", "du khách", "khách",
         "thị trường", "công dân",
+        # a destination: "thăm chính thức Mỹ", "sang Nga", "tại Nhật", "công du Pháp"
+        "thăm", "chính thức", "sang", "tới", "tại", "công du", "cấp nhà nước",
     )
 )
 # Given names and honorifics: a place name right after one of these is part of a person's name.
@@ -95,6 +100,42 @@ def entries() -> list[tuple[str, Entry]]:
         out.append((agency, Entry(agency, country, "organisation", SAFE)))
     out += [(phrase, Entry(phrase, "", "exclude", EXCLUDE)) for phrase in data["exclude"]]
     return out
+
+
+def home_entries() -> list[tuple[str, str]]:
+    """(term, payload) for the Vietnamese side of a visit (``places.yaml``: ``vietnam``): "organ",
+    "place", or the canonical province name for a province or one of its other names."""
+    data = gazetteer()["vietnam"]
+    return (
+        [(name, name) for name in data["provinces"]]
+        + list(data["province_aliases"].items())
+        + [(term, "place") for term in data["places"]]
+        + [(term, "organ") for term in data["organs"]]
+        + [(term, IMPLICIT) for term in data["implicit"]]
+        + [(term, NOT_HOME) for term in data["not_home"]]
+    )
+
+
+NOT_HOME, IMPLICIT = "not-home", "implicit"
+HOME_KINDS = frozenset({"place", "organ", IMPLICIT, NOT_HOME})
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    data = gazetteer()["vietnam"]
+    names = {fold_key(name): name for name in data["provinces"]}
+    names.update({fold_key(alias): name for alias, name in data["province_aliases"].items()})
+    return names
+
+
+def province_name(text: str) -> str:
+    """The canonical name of a province as a portal entry or a text writes it ("Thừa Thiên Huế" ->
+    "Huế", "tỉnh Lai Châu" -> "Lai Châu"); a name not on the list is kept as written."""
+    key = fold_key(text)
+    for prefix in ("tinh ", "thanh pho ", "tp "):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    return _provinces().get(key, " ".join(text.split()))
 
 
 def exclusions() -> list[str]:

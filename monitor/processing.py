@@ -72,10 +72,12 @@ class MonitorCache:
         return self._monitor
 
 
-def event_key(match: RuleMatch, article: Article) -> str | None:
-    """Reports of one event share a key: a new code, or a visit's partners on one day."""
+def event_key(match: RuleMatch, article: Article, scopes: dict[str, str] | None = None) -> str | None:
+    """Reports of one event share a key: a new document (code and scope: two provinces' 481/QĐ-UBND
+    are two events), or a visit's partners on one day."""
     if match.kind == "new-directive":
-        return "directive:" + ",".join(sorted(match.terms))
+        scopes = scopes or {}
+        return "directive:" + ",".join(sorted(f"{code}@{scopes[code]}" if code in scopes else code for code in match.terms))
     if match.kind == "visit":
         day = (article.published_at or article.first_seen_at).astimezone(VN_TZ).date().isoformat()
         return "visit:" + ",".join(sorted(match.terms)) + ":" + day
@@ -113,7 +115,7 @@ def match_pending(factory, cache: MonitorCache, limit: int | None = None) -> Mat
     return stats
 
 
-def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, article_id: int, stats: MatchStats) -> None:
+def _match_one(factory, monitor: Monitor, known: set, provinces: dict, article_id: int, stats: MatchStats) -> None:
     with transaction(factory) as session:
         article = session.get(Article, article_id)
         analysis = monitor.analyse(
@@ -131,7 +133,9 @@ def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, arti
         article.matched_at = utcnow()
         for directive in analysis.directives:
             fields = {"kind": directive.kind, "number": directive.number, "year": directive.year, "issuer": directive.issuer, "issued_on": directive.date}
-            _, first = registry_store.record_mention(session, article.id, directive.code, fields, directive.sentence)
+            _, first = registry_store.record_mention(
+                session, article.id, directive.code, directive.scope, fields, directive.sentence
+            )
             if first:
                 stats.new_directives += 1
                 stats.new_codes.append(directive.code)
@@ -155,7 +159,7 @@ def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, arti
                 stats.matches += 1
             if article.baseline:
                 continue
-            entry = (reason_of(match), event_key(match, article))
+            entry = (reason_of(match), event_key(match, article, {d.code: d.scope for d in analysis.directives}))
             if match.subscriber is None:
                 if defaults is None:
                     defaults = list(
@@ -175,6 +179,6 @@ def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, arti
             keys = [k for _, k in entries if k]
             outbox.queue_alert(session, subscriber, article.id, reasons, min(keys) if keys else None)
             stats.alerts += 1
-    # Only once the article's transaction has committed do its codes count as known.
-    known.update(analysis.codes)
+    # Only once the article's transaction has committed do its documents, by (code, scope), count as known.
+    known.update(analysis.keys)
     stats.articles += 1

@@ -12,11 +12,12 @@ inbound. When the clause does not say, direction is "unknown" rather than a gues
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from monitor.folded import FoldedText
 from monitor.lexicon import Hit
-from monitor.places import Place
+from monitor.places import IMPLICIT, NOT_HOME, Place
 
 INBOUND, OUTBOUND, UNKNOWN = "inbound", "outbound", "unknown"
 FOREIGN, DOMESTIC = "foreign", "domestic"
@@ -27,12 +28,25 @@ FOREIGN, DOMESTIC = "foreign", "domestic"
 # right after it. Not "sang làm việc": that is mostly labour going abroad ("đưa lao động sang làm việc
 # tại Hàn Quốc"); a delegation that "sang làm việc" is found as a delegation. "delegation": a delegation with no verb, placed by "tại"/"ở" (which side it
 # came from is its name: "Đoàn đại biểu tỉnh Hủa Phăn (Lào) … tại Thanh Hóa").
+# Who a Vietnamese leader meets abroad or at home ("gặp gỡ lãnh đạo Quốc hội Hà Lan").
+_TITLES = (
+    "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "tổng thư ký", "đại sứ", "lãnh đạo", "chủ tịch",
+    "bộ trưởng", "ngoại trưởng", "nhà vua", "quốc vương", "hoàng gia", "thống đốc", "thị trưởng", "tỉnh trưởng",
+    "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn", "quan chức", "các quan chức", "hoàng hậu", "nhà vua", "hoàng thái tử",
+    "thái tử", "công chúa", "thượng nghị sĩ", "đặc phái viên", "đặc sứ", "tổng tư lệnh", "đô đốc", "tướng",
+    "ủy viên", "ngài", "tân đại sứ", "tư lệnh",
+)
 TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
         "thăm chính thức", "thăm cấp nhà nước", "thăm hữu nghị", "thăm cấp cao", "chuyến thăm",
-        "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác",
+        "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác", "thăm song phương",
+        "ghé thăm", "thăm thiện chí",
     ],
+    # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
+    "credentials": ["trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư", "trình bản sao thư ủy nhiệm"],
+    # "X dẫn đầu đoàn … đi/sang …": a trip said by who leads it; weaker than any other verb of the clause.
+    "lead": ["dẫn đầu đoàn", "làm trưởng đoàn", "dẫn đầu phái đoàn"],
     "receive": [
         "tiếp đại sứ", "tiếp tổng lãnh sự", "tiếp lãnh sự", "tiếp đoàn", "tiếp ngài", "tiếp xã giao",
         "tiếp và làm việc", "tiếp , làm việc", "đón tiếp", "tiếp đón", "đón đoàn", "tiếp bộ trưởng",
@@ -40,20 +54,35 @@ TRIGGERS = {
         "tiếp phó chủ tịch", "tiếp bí thư", "tiếp phó bí thư", "tiếp trưởng đại diện", "tiếp giám đốc",
         "tiếp tổng giám đốc", "tiếp ông", "tiếp bà", "tiếp phái đoàn", "tiếp lãnh đạo", "tiếp các",
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
+        "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
+        *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
+        *(f"tiếp {title}" for title in _TITLES), "lễ đón",
     ],
-    "meet": ["hội đàm", "hội kiến", "làm việc với"],
-    "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao"],
+    "meet": [
+        "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
+        "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
+        "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
+        "gặp song phương", "gặp riêng",
+        *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
+    ],
+    "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
+    # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
+    "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
     "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
-_PRIORITY = ("receive", "courtesy", "move", "meet", "attend", "visit", "delegation")
+# A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
+_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "attend", "meet", "arrive", "lead", "delegation")
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
+# … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
+_NOT_A_VISIT_BEFORE = (" hỏi thăm ", " bốc thăm ", " rút thăm ", " thăm thăm ")
 _MARKERS = frozenset({"tại", "ở", "sang", "tới", "đến"})
-_STAY_MARKERS = frozenset({"tại", "ở"})  # for a bare delegation "sang" is trade ("xuất khẩu sang …")
+_STAY_MARKERS = frozenset({"tại", "ở"})
+_LEAD_MARKERS = _MARKERS | {"đi", "xuống"}  # for a bare delegation "sang" is trade ("xuất khẩu sang …")
 # Words before a place name, in any case ("tại tỉnh …", "thăm Cộng hòa Cu-ba", "Vương quốc …").
 _ADMIN = frozenset(
     "tỉnh thành phố thủ đô nước huyện châu khu tự trị bang vùng quận xã thị trấn đặc các một số "
@@ -63,8 +92,44 @@ _HOME = frozenset({"địa", "nhà", "ta", "đây", "việt", "trong"})
 # Venues: "tại trụ sở Tỉnh ủy", "tại hội trường"; which side they are on is said after them.
 _VENUES = frozenset("trụ sở hội trường văn phòng nhà khách sạn phòng".split())
 _MAX_SCAN = 24
-# "Tại buổi hội đàm, …": a reference back to a meeting already reported, not another one.
-_BACK_REFERENCE = (" buổi ", " cuộc ")
+# Lower-case words inside an institution's name ("trụ sở Duma quốc gia Nga", "Đại lễ đường Nhân dân").
+_NAME_LINKS = frozenset({"quốc", "gia", "nhân", "dân", "liên", "bang", "hoàng"})
+# Datelines of a report from abroad: "theo giờ địa phương", "Theo đặc phái viên TTXVN".
+_ABROAD_DATELINE = (" giờ địa phương ", " đặc phái viên ttxvn ", " đặc phái viên thông tấn xã việt nam ")
+# "Tại buổi hội đàm, …", "Trong cuộc hội kiến": a reference back to a meeting already reported, not
+# another one. But "(đã) có buổi làm việc với …", "có các buổi hội đàm", "cuộc hội đàm giữa A và B",
+# "chủ trì buổi tiếp" report the meeting itself.
+_BACK_REFERENCE = tuple(
+    f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
+    for noun in ("buổi", "cuộc")
+)
+# "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
+_STANDING = (" thường ", " đại diện thường ")
+# "các chuyến thăm", "những cuộc tiếp xúc": visits in general, no one visit.
+_GENERIC = (" các ", " những ", " nhiều ", " mọi ")
+# Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
+_NOT_OFFICIAL = re.compile(
+    r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
+    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
+)
+# "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
+_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ")
+# "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
+# "Nhận lời mời của …, X sẽ thăm", "theo lời mời" are visits; "chuyển lời mời thăm" is not.
+_INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
+# "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
+_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
+# "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
+_BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
+# "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
+_EARLIER = (" từng ", " kể từ ")
+# Vietnamese leaders are named surname first; these surnames are rare among foreign leaders quoted in
+# Vietnamese (Chinese "Lý", "Vương", "Dương" … are left out), and "Thị"/"Văn" are Vietnamese middle names.
+_SURNAMES = frozenset(
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Ngô Đinh Trịnh Đào Đoàn Mai Tô Cao Phùng Tống "
+    "Lại Nông Lò Hà Lương Tòng Kiều Quàng".split()
+)
+_MIDDLE = frozenset({"Thị", "Văn"})
 
 
 def trigger_entries() -> list[tuple[str, str]]:
@@ -94,24 +159,42 @@ class Visit:
         }
 
 
-def detect_visits(folded: FoldedText, triggers: list[Hit], places: list[Place], title_end: int = 0) -> list[Visit]:
+def detect_visits(
+    folded: FoldedText, triggers: list[Hit], places: list[Place], title_end: int = 0, home: list[Hit] | None = None
+) -> list[Visit]:
     """Visits in text order. ``title_end``: folded end of the headline, whose visit is the one the body
-    reports in more detail, so a headline visit is dropped when the body has one with its partners."""
+    reports in more detail, so a headline visit is dropped when the body has one with its partners.
+    ``home``: lexicon hits of the Vietnamese side (``places.home_entries``); when given, a clause
+    without a Vietnamese side (a province, an organ, a Vietnamese name) reports no visit of ours."""
     visits: list[Visit] = []
     headline: list[Visit] = []
     seen: set[tuple] = set()
     done_clauses: set[int] = set()
-    for trigger in _merge(folded, triggers):
+    # Whether the article names our side anywhere: asked only of a clause that does not.
+    ours = (lambda: _home_side(folded, 1, len(folded.lower) - 1, home, places)) if home is not None else (lambda: False)
+    # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
+    # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
+    merged = _merge(folded, triggers)
+    order = sorted(range(len(merged)), key=lambda i: (_PRIORITY.index(merged[i].payload), i))
+    for trigger in (merged[i] for i in order):
         clause_start, clause_end = folded.clause_bounds(trigger.start)
         if clause_start in done_clauses:
             continue
         in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
         if not in_clause:
             continue
-        found = _read_clause(folded, trigger, clause_end, in_clause)
+        if _not_a_report(folded, trigger, clause_start, clause_end):
+            continue
+        partners_in = [p for p in in_clause if not folded.lower.endswith(_MENTION_BEFORE, 0, p.start)]
+        found = _read_clause(folded, trigger, clause_end, partners_in, home) if partners_in else None
         if found is None or not found[1]:
             continue
+        if home is not None and _between_others(folded, trigger, clause_start, clause_end, home, in_clause, ours):
+            done_clauses.add(clause_start)
+            continue
         direction, partners = found
+        if direction != OUTBOUND and home is not None and _dateline_abroad(folded, clause_start, clause_end, home, in_clause):
+            direction = OUTBOUND
         done_clauses.add(clause_start)
         visit = _visit(folded, trigger, clause_start, clause_end, direction, partners)
         key = (visit.clause, tuple(visit.partners), visit.direction)
@@ -119,17 +202,27 @@ def detect_visits(folded: FoldedText, triggers: list[Hit], places: list[Place], 
             seen.add(key)
             (headline if clause_end <= title_end else visits).append(visit)
     body_partners = {tuple(v.partners) for v in visits}
-    return [v for v in headline if tuple(v.partners) not in body_partners] + visits
+    key = lambda visit: visit.span  # noqa: E731
+    return sorted((v for v in headline if tuple(v.partners) not in body_partners), key=key) + sorted(visits, key=key)
 
 
 def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
     """Overlapping verbs become one ("sang thăm" + "thăm và làm việc"); the stronger class wins."""
     merged: list[Hit] = []
     for hit in sorted(triggers, key=lambda h: (h.start, -h.end)):
-        ends_with_visit = folded.lower.endswith(" thăm", 0, hit.end)
-        if ends_with_visit and _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER:
+        lower = folded.lower
+        ends_with_visit = lower.endswith(" thăm", 0, hit.end)
+        if ends_with_visit and (
+            _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
+        ):
             continue
-        if hit.payload in ("meet", "courtesy", "receive") and folded.lower.endswith(_BACK_REFERENCE, 0, hit.start):
+        if hit.payload in ("meet", "courtesy", "receive") and (
+            lower.endswith(_BACK_REFERENCE, 0, hit.start) or _opens_with_noun(folded, hit)
+        ):
+            continue
+        if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
+            continue
+        if hit.payload == "delegation" and lower.startswith(_STANDING, hit.end):
             continue
         if merged and hit.start <= merged[-1].end:
             last = merged[-1]
@@ -140,46 +233,269 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
     return merged
 
 
+def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
+    """An invitation ("mời … sang thăm"), or an earlier visit named as background."""
+    lower = folded.lower
+    if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start):
+        return True
+    if _NOT_OFFICIAL.search(lower, clause_start - 1, clause_end + 1) or _PAST_OPENING.match(lower, clause_start):
+        return True
+    if lower.endswith(_EARLIER, 0, trigger.start):
+        return True
+    if lower.startswith("chuyến", trigger.start):
+        return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
+    return False
+
+
+def _dateline_abroad(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
+    """Our side in a report datelined abroad ("Sáng 30/6 theo giờ địa phương, … Chủ tịch nước …")."""
+    window = folded.lower[start - 1 : end + 1]
+    return any(cue in window for cue in _ABROAD_DATELINE) and _home_side(folded, start, end, home, places)
+
+
+def _between_others(
+    folded: FoldedText, trigger: Hit, start: int, end: int, home: list[Hit], places: list[Place], ours
+) -> bool:
+    """A visit of two foreign sides ("Tổng thống Mỹ thăm Israel", "Thủ tướng Shinzo Abe hội đàm với
+    Tổng thống Donald Trump"): no Vietnamese side in the clause, and a foreign side before the verb,
+    two foreign countries, or a foreign name. A clause whose subject is left unsaid ("Đoàn đã làm việc
+    với …") is ours when the article is (``ours``: it names our side elsewhere): provincial portals
+    write of their own province that way; a text that never names our side reports others' visits."""
+    if _home_side(folded, start, end, home, places):
+        return False
+    if len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places) or not ours():
+        return True
+    inside = [(p.start, p.end) for p in places]
+    return any(
+        _foreign_word(token) and not any(s <= position < e for s, e in inside)
+        for position, token in folded.tokens_from(start, end + 1)
+    )
+
+
+# Syllables of Vietnamese start with one of these consonants (or a vowel) and end with a vowel or one
+# of the finals; a capitalised word outside that shape is a foreign name ("Shinzo", "Donald", "Trump").
+_INITIALS = ("ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g", "h", "k", "l",
+             "m", "n", "p", "r", "s", "t", "v", "x")
+_FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
+_VOWELS = frozenset("aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def _foreign_word(token: str) -> bool:
+    if len(token) < 3 or not token[0].isupper() or not token.isalpha():
+        return False
+    low = token.lower()
+    if any(c in "fjwz" for c in low):
+        return True
+    rest = low[next((len(i) for i in _INITIALS if low.startswith(i)), 0):]
+    if not rest or rest[0] not in _VOWELS:
+        return True
+    tail = rest.rstrip("".join(_VOWELS))
+    return tail != "" and tail not in _FINALS and tail.lstrip("".join(_VOWELS)) not in _FINALS
+
+
+def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
+    """Whether the clause names a Vietnamese side: a province or city (capitalised), an organ, or a
+    Vietnamese name ("Nguyễn Xuân Phúc", "Đặng Thị Ngọc Thịnh") that is not part of a foreign name."""
+    return (
+        _home_hit(folded, start, end, home, places, True) >= 0
+        or _vietnamese_name(folded, start, end, places) >= 0
+        or _bare_title(folded, start, end)
+    )
+
+
+# Our leaders are often named by title alone ("Thủ tướng cho rằng", "chuyến thăm Hoa Kỳ của Thủ
+# tướng"); a foreign one has his country or name after the title ("Thủ tướng Nhật Bản", "Thủ tướng Abe").
+_BARE_TITLES = (" thủ tướng ", " phó thủ tướng ", " tổng bí thư ", " chủ tịch quốc hội ", " thủ tướng chính phủ ")
+
+
+def _opens_clause(folded: FoldedText, position: int) -> bool:
+    """Whether the token at ``position`` opens a clause or follows a comma ("Tại …, đoàn đã …")."""
+    return position == folded.clause_bounds(position)[0] or folded.lower.endswith(" , ", 0, position)
+
+
+def _bare_title(folded: FoldedText, start: int, end: int) -> bool:
+    lower, cased = folded.lower, folded.cased
+    for title in _BARE_TITLES:
+        position = lower.find(title, max(0, start - 1), end + 1)
+        while position != -1:
+            following = cased[position + len(title) : position + len(title) + 1]
+            if not following.isupper() and not following.isdigit():
+                return True
+            position = lower.find(title, position + 1, end + 1)
+    return False
+
+
+def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place], implicit: bool = False) -> int:
+    """Folded start of the last Vietnamese province, place or organ in [start, end), or -1;
+    ``implicit``: also an unnamed delegation ("Đoàn đã …")."""
+    cased = folded.cased
+    foreign = {(p.start, p.end) for p in places}
+    masked = [(hit.start, hit.end) for hit in home if hit.payload == NOT_HOME]
+    last = -1
+    for hit in home:
+        if hit.payload == IMPLICIT and not (implicit and _opens_clause(folded, hit.start)):
+            continue
+        if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME:
+            if hit.payload in ("organ", IMPLICIT) or cased[hit.start].isupper():  # a place or a province
+                if not any(s <= hit.start and hit.end <= e for s, e in foreign) and not any(
+                    s <= hit.start and hit.end <= e and (s, e) != (hit.start, hit.end) for s, e in masked
+                ):
+                    last = max(last, hit.start)
+    return last
+    return _vietnamese_name(folded, start, end, places) >= 0
+
+
+def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Place]) -> int:
+    """Folded start of the last Vietnamese personal name in [start, end), or -1. A name is a common
+    Vietnamese surname (or a "Thị"/"Văn" middle name) followed by a capitalised syllable, and no part
+    of a foreign name ("Hà Lan" is a country; "Nga" after "Phương" is a given name)."""
+    place_ends = {p.end for p in places}
+    place_starts = {p.start for p in places}
+    tokens = list(folded.tokens_from(start, end + 1))
+    last = -1
+    for i, (position, token) in enumerate(tokens[:-1]):
+        if token in _SURNAMES or (i and token in _MIDDLE and tokens[i - 1][1][:1].isupper()):
+            following = tokens[i + 1][1]
+            if (
+                following[:1].isupper() and following not in _SURNAMES and (position - 1) not in place_ends
+                and position not in place_starts
+            ):
+                last = position
+    return last
+
+
+def _opens_with_noun(folded: FoldedText, hit: Hit) -> bool:
+    """"Cuộc hội đàm đã được ghi hình …", "Buổi tiếp diễn ra …": the meeting already reported."""
+    start = folded.clause_bounds(hit.start)[0]
+    return hit.start - start in (5, 6) and folded.lower.startswith(("cuộc ", "buổi "), start)
+
+
 def _next_word(folded: FoldedText, end: int) -> str:
     after = folded.lower.find(" ", end + 1)
     return folded.lower[end + 1 : after] if after != -1 else ""
 
 
-def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place]):
+def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None = None):
     """(direction, partner mentions) for one verb in its clause, or None when it is no foreign visit."""
     verb = trigger.payload
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
-    markers = _STAY_MARKERS if verb == "delegation" else _MARKERS
+    markers = _STAY_MARKERS if verb == "delegation" else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
+    arriving = verb == "arrive"
+    if verb in ("lead", "arrive"):
+        verb = "move"
     where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers)
-    if where is None and verb in ("meet", "move", "delegation"):
-        # "Tại bang California, đoàn đã làm việc với …": the place opens the clause.
+    if arriving and where is None:
+        return None
+    if where is None and verb in ("meet", "move", "delegation", "receive", "courtesy"):
+        # "Tại bang California, đoàn đã làm việc với …", "Chiều 12/5, tại Đại lễ đường Nhân dân ở thủ đô
+        # Bắc Kinh, Chủ tịch nước đã hội kiến …": the place is said before the verb.
         clause_start = folded.clause_bounds(trigger.start)[0]
-        if folded.lower.startswith(("tại ", "ở "), clause_start):
-            where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+        where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+        if where == FOREIGN and verb in ("receive", "courtesy"):
+            # "Tại Bắc Kinh, Chủ tịch Trung Quốc đón tiếp …": received abroad, our side is the guest.
+            return OUTBOUND, _run([p for p in places if p.start >= at])
+    if verb == "credentials":
+        # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
+        ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
+        return (OUTBOUND, after or before) if ours else (INBOUND, before or after)
+    if verb == "receive" and where == FOREIGN and not _word_before_marker(folded, at)[:1].isupper():
+        # "Lễ đón … diễn ra trọng thị tại Nhà khách Quốc gia Akasaka … Tokyo": received abroad. (Not
+        # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.)
+        return OUTBOUND, _run([p for p in places if p.start >= at])
     if verb == "receive":
+        guest_end = min(after[0].start, trigger.end + 40) if after else 0
+        guest_ours = home is not None and (
+            _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1)
+        )
+        if after and where != DOMESTIC and guest_ours and not _HOST_AFTER.match(folded.lower, trigger.end + 1):
+            # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
+            return OUTBOUND, after
         if after:
-            return INBOUND, after
-        return (OUTBOUND if _passive(folded, trigger, before) else INBOUND), before
+            return INBOUND, _run(after)
+        # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
+        # "Tổng thống Mỹ chào đón Thủ tướng tại …": the title in the verb, bare, is ours.
+        if _HOST_AFTER.match(folded.lower, trigger.end + 1):
+            # "cảm ơn sự đón tiếp nồng hậu của lãnh đạo Việt Nam": the host follows "của".
+            hosted = home is not None and not _home_side(folded, trigger.end + 1, clause_end, home, [])
+        else:
+            hosted = _passive(folded, trigger, before) or (
+                home is not None
+                and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1))
+            )
+        return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
-        abroad = [p for p in places if p.start >= at] or after
+        abroad = _run([p for p in places if p.start >= at]) or _run(after)
         return (OUTBOUND, abroad) if abroad else None
+    if verb == "visit" and where == DOMESTIC and before and folded.lower.startswith(("việt nam ", "nước ta "), at):
+        return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam"
     if verb in ("attend", "visit"):
         return None
     if where == DOMESTIC:
         if verb in ("meet", "delegation"):
             guests = [p for p in after if p.start < at] or before
-        else:
-            guests = before
+        else:  # "X sang thăm Việt Nam"; "chuyến thăm chính thức Việt Nam của Thủ tướng Nhật Bản"
+            guests = before or [p for p in after if p.start > at]
         return (INBOUND, guests) if guests else None
     if verb == "delegation":
         return None
     if verb == "meet":
-        return UNKNOWN, after or before
+        # whom one meets is named right after the verb ("hội đàm với Bộ trưởng Ngoại giao Bồ Đào Nha"), not
+        # somewhere later ("Làm việc với cơ quan chức năng, lái xe … khai mua gỗ ở Lào")
+        met = [p for p in after if p.start - trigger.end <= _MEET_REACH]
+        return (UNKNOWN, _run(met) or before) if met or before else None
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
-    # "move" with no place said: the travellers are before the verb, or the hosts after it.
+    if home is not None and folded.lower.startswith("của ", trigger.end + 1):
+        # "chuyến thăm của Chủ tịch nước …": who follows "của" travels.
+        if _home_side(folded, trigger.end + 1, trigger.end + 45, home, places):
+            return (OUTBOUND, _run(after) or before) if (after or before) else None
+        if after and after[0].start < trigger.end + 45:
+            return INBOUND, _run(after)
+    # "move" with no place said: the travellers are before the verb, or the hosts after it. When our
+    # side is named nearer the verb than the partner ("Nhận lời mời của Chủ tịch Trung Quốc, Chủ tịch
+    # nước Trần Đại Quang sẽ thăm cấp Nhà nước"), our side travels.
+    if before and home is not None:
+        clause_start = folded.clause_bounds(trigger.start)[0]
+        ours = max(
+            _home_hit(folded, clause_start, trigger.start, home, places),
+            _vietnamese_name(folded, clause_start, trigger.start, places),
+        )
+        if ours > before[-1].start:
+            return OUTBOUND, after or before
     return (INBOUND, before) if before else (OUTBOUND, after)
+
+
+_OUR_ENVOY = (" đại sứ việt nam ", " đại sứ nước ta ", " đại sứ đặc mệnh toàn quyền việt nam ")
+
+
+def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...]) -> bool:
+    window = folded.lower[max(0, start - 1) : end + 1]
+    return any(phrase in window for phrase in phrases)
+
+
+# "sự đón tiếp (nồng hậu) của …": who follows "của" is the host, not the guest.
+_HOST_AFTER = re.compile(r"(?:[^ ]+ ){0,3}của ")
+_MEET_REACH = 90  # folded characters from a meeting verb to the partner it names
+_RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
+
+
+def _word_before_marker(folded: FoldedText, at: int) -> str:
+    """The word before the marker ("tại") that precedes folded offset ``at``."""
+    cased = folded.cased
+    marker = cased.rfind(" ", 0, at - 1)
+    return cased[cased.rfind(" ", 0, marker) + 1 : marker]
+
+
+def _run(mentions: list[Place]) -> list[Place]:
+    """The first mention and those listed right after it; a country named further on is only
+    mentioned ("chuyến thăm Nhật Bản của Thủ tướng diễn ra sau chuyến công du Mỹ")."""
+    run = mentions[:1]
+    for mention in mentions[1:]:
+        if mention.start - run[-1].end > _RUN_GAP:
+            break
+        run.append(mention)
+    return run
 
 
 def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
@@ -198,8 +514,11 @@ def _destination(folded: FoldedText, position: int, stop: int, places: list[Plac
     for steps, (start, token) in enumerate(folded.tokens_from(position, stop)):
         if steps > _MAX_SCAN:
             break
-        if (immediate and steps == 0) or token.lower() in markers:
-            target = start if (immediate and steps == 0) else start + len(token) + 1
+        # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
+        targets = ([start] if immediate and steps == 0 else []) + (
+            [start + len(token) + 1] if token.lower() in markers else []
+        )
+        for target in targets:
             kind = _place_kind(folded, target, stop, starts)
             if kind:
                 return kind, target
@@ -221,12 +540,12 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) 
             for _, (start, token) in zip(range(8), tokens):
                 if start in starts:
                     return FOREIGN
-                if not (token[0].isupper() or token in "()"):
+                if not (token[0].isupper() or token in "()" or token in _NAME_LINKS):
                     break
             return DOMESTIC
         if low in _HOME:
             return DOMESTIC
-        if low == "bạn" or (low == "ngoài" and skipped):  # "nước bạn", "ở nước ngoài"
+        if low == "bạn" or (low in ("ngoài", "này", "chủ") and skipped):  # "nước bạn", "ở nước ngoài", "nước này"
             return FOREIGN
         return DOMESTIC if skipped else None
     return DOMESTIC if skipped else None

@@ -1,4 +1,5 @@
-"""The directive registry: every code ever seen, with its first article and its mentions."""
+"""The directive registry: every document ever seen, by (code, scope), with its first article and
+its mentions. Scope: "VN" for national issuers, the province for local ones, "?" when unknown."""
 
 from __future__ import annotations
 
@@ -8,17 +9,24 @@ from sqlalchemy.orm import Session
 from storage.models import Directive, DirectiveMention
 from storage.types import utcnow
 
-
-def known_codes(session: Session) -> set[str]:
-    return set(session.scalars(select(Directive.code)))
+NATIONAL = "VN"
 
 
-def record_mention(session: Session, article_id: int, code: str, fields: dict, sentence: str | None) -> tuple[Directive, bool]:
-    """Store that ``article_id`` mentions ``code``; returns (directive, first sighting)."""
-    directive = session.scalar(select(Directive).where(Directive.code == code))
+def known_codes(session: Session) -> set[tuple[str, str]]:
+    """The (code, scope) keys of every document in the registry."""
+    return set(session.execute(select(Directive.code, Directive.scope)).tuples())
+
+
+def record_mention(
+    session: Session, article_id: int, code: str, scope: str, fields: dict, sentence: str | None
+) -> tuple[Directive, bool]:
+    """Store that ``article_id`` mentions document (``code``, ``scope``); returns (directive, first sighting)."""
+    directive = session.scalar(select(Directive).where(Directive.code == code, Directive.scope == scope))
     created = directive is None
     if created:
-        directive = Directive(code=code, first_article_id=article_id, first_seen_at=utcnow(), mentions=0, **fields)
+        directive = Directive(
+            code=code, scope=scope, first_article_id=article_id, first_seen_at=utcnow(), mentions=0, **fields
+        )
         session.add(directive)
         session.flush()
     exists = session.scalar(
@@ -30,6 +38,11 @@ def record_mention(session: Session, article_id: int, code: str, fields: dict, s
     return directive, created
 
 
-def mention_count(session: Session, code: str) -> int:
-    directive = session.scalar(select(Directive).where(Directive.code == code))
+def mention_count(session: Session, code: str, scope: str = NATIONAL) -> int:
+    directive = session.scalar(select(Directive).where(Directive.code == code, Directive.scope == scope))
     return directive.mentions if directive else 0
+
+
+def documents(session: Session, code: str) -> list[Directive]:
+    """Every document numbered ``code``, one per scope, in order of first sighting."""
+    return list(session.scalars(select(Directive).where(Directive.code == code).order_by(Directive.id)))

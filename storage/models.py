@@ -124,12 +124,19 @@ class SkippedPage(Base):
 
 
 class Directive(Base):
-    """A Party or State document code, with the article that mentioned it first."""
+    """A Party or State document, with the article that mentioned it first.
+
+    Its identity is (code, scope): "VN" for a national issuer's code (one document whatever portal
+    reports it), the province for a local issuer's ("481/QĐ-UBND" of Lai Châu and of Cao Bằng are two
+    documents), "?" when no one could tell which province (kept apart, never merged into a province's).
+    """
 
     __tablename__ = "directives"
+    __table_args__ = (UniqueConstraint("code", "scope", name="uq_directives_code_scope"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    code: Mapped[str] = mapped_column(String(120), unique=True)
+    code: Mapped[str] = mapped_column(String(120))
+    scope: Mapped[str] = mapped_column(String(80), default="VN", server_default="VN")
     kind: Mapped[str | None] = mapped_column(String(60))
     number: Mapped[str | None] = mapped_column(String(30))
     year: Mapped[int | None] = mapped_column(Integer)

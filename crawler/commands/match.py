@@ -56,7 +56,7 @@ def handle(args, settings: Settings) -> int:
                 skipped += 1
                 continue
             analysis = monitor.analyse(article, known_codes=registry.known)
-            registry.observe(analysis.codes)
+            registry.observe(analysis.keys)
             print(json.dumps(analysis.as_json(), ensure_ascii=False), flush=True)
     return 1 if skipped else 0
 

@@ -72,6 +72,13 @@ class Counts:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    def count(self, predicted: bool, actual: bool) -> str | None:
+        """Count one yes/no decision; returns "tp", "fp", "fn" or None (a true negative)."""
+        outcome = ("tp" if actual else "fp") if predicted else ("fn" if actual else None)
+        if outcome:
+            setattr(self, outcome, getattr(self, outcome) + 1)
+        return outcome
+
 
 @dataclass
 class Scores:
@@ -117,13 +124,128 @@ def evaluate(monitor: Monitor, articles: list[Labelled]) -> Scores:
                 f"{article.id}: false visit {visit.direction} {visit.partners} in {visit.clause!r}"
             )
 
-        predicted = analysis.topic.label == FOREIGN_AFFAIRS
-        if predicted and article.topic:
-            scores.topic.tp += 1
-        elif predicted:
-            scores.topic.fp += 1
+        outcome = scores.topic.count(analysis.topic.label == FOREIGN_AFFAIRS, article.topic)
+        if outcome == "fp":
             scores.errors.append(f"{article.id}: topic wrongly foreign affairs ({analysis.topic.score:.1f})")
-        elif article.topic:
-            scores.topic.fn += 1
+        elif outcome == "fn":
             scores.errors.append(f"{article.id}: topic missed ({analysis.topic.score:.1f})")
+    return scores
+
+
+# The real-sentence set: sentences from real articles (``../shared/corpus/baomoi-2017.jsonl.xz``),
+# labelled by hand by someone who had not seen the detectors. Each sentence says which codes it
+# holds (canonical form and kind), whether it reports a foreign visit, with which partners and in
+# which direction. Scored per sentence, on the sentence as written and on its NFD form.
+REAL = FIXTURES / "real" / "sentences.yaml"
+NO_DIRECTION = frozenset({None, "", "none", "unknown"})
+
+
+@dataclass
+class RealSentence:
+    id: str
+    text: str
+    codes: dict[str, str | None]  # canonical code -> kind
+    visit: bool
+    partners: list[str]
+    direction: str | None
+
+
+def load_sentences(path: Path = REAL) -> list[RealSentence]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data.get("sentences", []) if isinstance(data, dict) else (data or [])
+    sentences = []
+    for index, item in enumerate(items):
+        codes: dict[str, str | None] = {}
+        for code in item.get("codes") or []:
+            if isinstance(code, str):
+                codes[canonical(code)] = None
+            else:
+                codes[canonical(str(code["code"]))] = code.get("kind")
+        sentences.append(
+            RealSentence(
+                id=str(item.get("id", index)),
+                text=str(item["text"]),
+                codes=codes,
+                visit=bool(item.get("visit")),
+                partners=[canonical(p) for p in item.get("partners") or []],
+                direction=item.get("direction"),
+            )
+        )
+    return sentences
+
+
+@dataclass
+class RealScores:
+    codes: Counts = field(default_factory=Counts)
+    kinds_right: int = 0  # among true-positive codes
+    visits: Counts = field(default_factory=Counts)
+    partners_right: int = 0  # among true visits found
+    direction_right: int = 0  # among true visits found
+    errors: list[str] = field(default_factory=list)
+    # (sentence id, codes, visit partners and directions) as found, to compare NFC with NFD.
+    outputs: list[tuple] = field(default_factory=list)
+
+    def figures(self) -> dict:
+        found = self.visits.tp
+        return {
+            "codes_precision": round(self.codes.precision, 4),
+            "codes_recall": round(self.codes.recall, 4),
+            "codes": [self.codes.tp, self.codes.fp, self.codes.fn],
+            "kind_accuracy": round(self.kinds_right / self.codes.tp, 4) if self.codes.tp else 1.0,
+            "visits_precision": round(self.visits.precision, 4),
+            "visits_recall": round(self.visits.recall, 4),
+            "visits": [self.visits.tp, self.visits.fp, self.visits.fn],
+            "partners_exact": round(self.partners_right / found, 4) if found else 1.0,
+            "direction": round(self.direction_right / found, 4) if found else 1.0,
+        }
+
+
+def _direction_of(visits) -> str | None:
+    for visit in visits:
+        if visit.direction not in NO_DIRECTION:
+            return visit.direction
+    return "unknown" if visits else None
+
+
+def score_sentences(monitor: Monitor, sentences: list[RealSentence], form: str = "NFC") -> RealScores:
+    """``form``: "NFC" scores each sentence as written, "NFD" its decomposed form."""
+    import unicodedata
+
+    scores = RealScores()
+    for sentence in sentences:
+        text = unicodedata.normalize(form, sentence.text)
+        analysis = monitor.analyse(text)
+        kinds = {d.code: d.kind for d in analysis.directives}
+        found, expected = set(kinds), set(sentence.codes)
+        scores.codes.tp += len(found & expected)
+        scores.codes.fp += len(found - expected)
+        scores.codes.fn += len(expected - found)
+        for code in sorted(found & expected):
+            want = sentence.codes[code]
+            if want is None or canonical(want).lower() == kinds[code].lower():
+                scores.kinds_right += 1
+            else:
+                scores.errors.append(f"{sentence.id}: kind of {code} {kinds[code]!r}, labelled {want!r}")
+        scores.errors += [f"{sentence.id}: false code {c}" for c in sorted(found - expected)]
+        scores.errors += [f"{sentence.id}: missed code {c}" for c in sorted(expected - found)]
+
+        visits = analysis.visits
+        partners = sorted({p for v in visits for p in v.partners})
+        direction = _direction_of(visits)
+        scores.outputs.append((sentence.id, sorted(kinds.items()), partners, direction))
+        outcome = scores.visits.count(bool(visits), sentence.visit)
+        if outcome == "tp":
+            if set(partners) == set(sentence.partners):
+                scores.partners_right += 1
+            else:
+                scores.errors.append(f"{sentence.id}: partners {partners}, labelled {sentence.partners}")
+            want = sentence.direction if sentence.direction not in NO_DIRECTION else "unknown"
+            if direction == want:
+                scores.direction_right += 1
+            else:
+                scores.errors.append(f"{sentence.id}: direction {direction}, labelled {want}")
+        elif outcome == "fp":
+            scores.errors.append(f"{sentence.id}: false visit {partners} in {visits[0].clause!r}")
+        elif outcome == "fn":
+            scores.errors.append(f"{sentence.id}: missed visit {sentence.partners}")
     return scores

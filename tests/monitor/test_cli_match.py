@@ -28,6 +28,7 @@ def test_one_json_line_per_input_in_order_with_first_sighting_across_inputs(caps
         "date": "2011-07-06",
         "sentence": first["directives"][0]["sentence"],
         "mentions": 3,
+        "scope": "VN",
     }
     assert first["directives"][0]["sentence"].startswith("Từ năm 2011 đến nay")
     assert [(v["partners"], v["direction"]) for v in first["visits"]] == [(["Đức", "Phần Lan"], "inbound")]
@@ -115,3 +116,21 @@ def test_a_record_whose_fields_are_not_text_is_reported_and_the_rest_go_on(capsy
     assert len(lines) == 3 and "Traceback" not in err
     assert lines[0] == f"portalwatch match: {path}: record 2 (https://a.vn/2): field 'text' is int, not text; record skipped"
     assert "record 3" in lines[1] and "'title' is list" in lines[1] and "record 4" in lines[2] and "'lead' is dict" in lines[2]
+
+
+def test_a_local_code_is_new_once_per_province_and_a_national_code_once(capsys, tmp_path):
+    """Issue 12: 481/QĐ-UBND of Lai Châu and of Cao Bằng are two documents; 04-CT/TW is one."""
+    inputs = []
+    for name, province in (("lai-chau", "Lai Châu"), ("cao-bang", "Cao Bằng"), ("lai-chau-2", "Lai Châu")):
+        path = tmp_path / f"{name}.json"
+        text = "Thực hiện Quyết định số 481/QĐ-UBND và Chỉ thị 04-CT/TW, tỉnh triển khai."
+        path.write_text(json.dumps({"text": text, "province": province}, ensure_ascii=False), encoding="utf-8")
+        inputs.append(str(path))
+    code, lines, _ = run(capsys, *inputs)
+    assert code == 0
+    assert [[(d["code"], d["scope"]) for d in line["directives"]] for line in lines] == [
+        [("481/QĐ-UBND", "Lai Châu"), ("04-CT/TW", "VN")],
+        [("481/QĐ-UBND", "Cao Bằng"), ("04-CT/TW", "VN")],
+        [("481/QĐ-UBND", "Lai Châu"), ("04-CT/TW", "VN")],
+    ]
+    assert [line["new_codes"] for line in lines] == [["481/QĐ-UBND", "04-CT/TW"], ["481/QĐ-UBND"], []]

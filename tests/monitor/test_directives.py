@@ -126,6 +126,7 @@ def test_as_json_has_the_cli_fields():
         "date": "2011-07-06",
         "sentence": "Chỉ thị số 04-CT/TW ngày 06/7/2011.",
         "mentions": 1,
+        "scope": "",
     }
 
 
@@ -136,3 +137,78 @@ SEEDS = [a for a in load_articles() if a.id.startswith("seed-")]
 @pytest.mark.parametrize("article", SEEDS, ids=[a.id for a in SEEDS])
 def test_every_seed_code_in_every_spelling(article, spelling):
     assert codes(SPELLINGS[spelling](article.text)) == article.directives
+
+
+@pytest.mark.parametrize(
+    "text, code, kind",
+    [
+        ("Công văn số 123/UBND-NC", "123/UBND-NC", "Công văn"),
+        ("văn bản số 6068/VPCP-KTTH", "6068/VPCP-KTTH", "Công văn"),
+        ("Công văn 2411/BTTTT-CBC", "2411/BTTTT-CBC", "Công văn"),
+        ("Công văn số 152/TTg-CN", "152/TTg-CN", "Công văn"),
+        ("Công văn 2916/C67-P9", "2916/C67-P9", "Công văn"),
+        ("Công văn 2000/BTC – TTr", "2000/BTC-TTr", "Công văn"),
+        ("Công văn số 4171-CV/VPTW", "4171-CV/VPTW", "Công văn"),
+        ("Chỉ thị 05-CT/TƯ", "05-CT/TW", "Chỉ thị"),
+        ("Quy định 217-QĐ/T.Ư", "217-QĐ/TW", "Quy định"),
+        ("Chỉ thị 04 - CT/T W", "04-CT/TW", "Chỉ thị"),
+        ("Quyết định 476-QĐNS/TW", "476-QĐNS/TW", "Quyết định"),
+        ("Nghị quyết 19-2017/NQ-CP", "19/2017/NQ-CP", "Nghị quyết"),
+        ("Chỉ thị 04\u2011CT/TW", "04-CT/TW", "Chỉ thị"),
+        ("Chỉ thị 04\u2212CT/TW", "04-CT/TW", "Chỉ thị"),
+        ("Quyết định 481\uff0fQĐ-UBND", "481/QĐ-UBND", "Quyết định"),
+        ("Nghị định 67/CP", "67/CP", "Nghị định"),
+        ("Báo cáo số 05/BC-BCA-C81", "05/BC-BCA-C81", "Báo cáo"),
+        ("Công điện số 17/CĐ-TW", "17/CĐ-TW", "Công điện"),
+        ("Thông tư liên tịch số 05/2013/TTLT-BCA-BQP-BYT-TANDTC-VKSNDTC", "05/2013/TTLT-BCA-BQP-BYT-TANDTC-VKSNDTC", "Thông tư liên tịch"),
+        # the kind is the nearest document word; a state-shaped Party code is the Party's
+        ("Các nội dung được quy định tại Quyết định số 1665/QĐ-BCT", "1665/QĐ-BCT", "Quyết định"),
+        ("hình thức kỷ luật theo Quy định số 181-QĐ/TW", "181-QĐ/TW", "Quy định"),
+        ("Phiếu chuyển số 480/PC-BTT ngày 9/9/2016", "480/PC-BTT", "Phiếu chuyển"),
+        ("giấy chứng nhận nuôi nhốt (GCN) số 1148/CCKL-BTTN", "1148/CCKL-BTTN", "Giấy chứng nhận"),
+        ("Nghị quyết 19- 2017/NQ-CP", "19/2017/NQ-CP", "Nghị quyết"),
+        ("Bộ Chính trị đã có Nghị quyết số 13/NQ-TW", "13-NQ/TW", "Nghị quyết"),
+        ("Công điện số 17/CĐ-TW", "17/CĐ-TW", "Công điện"),
+    ],
+)
+def test_official_letters_party_centre_spellings_and_unknown_types(text, code, kind):
+    """Issue 12: number/issuer-unit codes, "TƯ" for TW, QĐNS, NUMBER-YEAR, odd dashes and slashes, kinds."""
+    [found] = directives(f"Thực hiện {text} của cấp trên.")
+    assert (found.code, found.kind) == (code, kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quyết định số 768/QĐ- ban hành ngày 5/3",  # a lower-case word after the dash is no issuer
+        "đối chiếu QCVN 10-MT:2015/BTNMT - Quy chuẩn",  # a standard's year, not a code
+        "mùa 2020/2021, tỷ lệ 1/TP, số 3/Theo-X, 24/7-CT",
+        "số 12/CP và 45/LĐLĐ không có tên văn bản trước",  # a bare issuer needs a document word
+    ],
+)
+def test_no_false_codes_of_the_new_shapes(text):
+    assert codes(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, portal_province, scope",
+    [
+        ("UBND tỉnh Cao Bằng ban hành Quyết định số 481/QĐ-UBND về hợp tác.", None, "Cao Bằng"),
+        ("Thực hiện Quyết định số 481/QĐ-UBND ngày 5/3/2024 của UBND tỉnh Lai Châu, huyện triển khai.", "Cao Bằng", "Lai Châu"),
+        ("Thực hiện Quyết định số 481/QĐ-UBND, huyện triển khai.", "Thừa Thiên Huế", "Huế"),
+        ("Thực hiện Quyết định số 481/QĐ-UBND về hỗ trợ người dân Hà Giang.", None, "?"),
+        ("Kế hoạch 36-KH/TU và Công văn 331/UBND-TH, Công văn 2210/SGDĐT-KTKĐCLGD.", "Lai Châu", "Lai Châu"),
+        ("Chỉ thị 04-CT/TW, Quyết định 41/2013/QĐ-TTg, Công văn 6068/VPCP-KTTH, 12-HD/BTGTW.", "Lai Châu", "VN"),
+    ],
+)
+def test_scope_national_by_issuer_local_by_the_province_named_or_the_portal(text, portal_province, scope):
+    from monitor.analysis import ArticleInput, Monitor
+
+    found = Monitor().analyse(ArticleInput(text, province=portal_province)).directives
+    assert found and {d.scope for d in found} == {scope}
+    assert all(d.key == (d.code, scope) for d in found)
+
+
+@pytest.mark.parametrize("text, found", [("theo NĐ155/CP nhưng", [("155/CP", "Nghị định")]), ("số CT5/TW, xe QD12/AB", [])])
+def test_press_short_form_with_the_type_glued_to_the_number(text, found):
+    assert [(d.code, d.kind) for d in directives(text)] == found

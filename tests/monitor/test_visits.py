@@ -40,6 +40,22 @@ def visits(text: str) -> list[tuple[list[str], str]]:
             [(["Lào"], "outbound")],
         ),
         ("Thủ tướng có chuyến thăm chính thức Cộng hòa Pháp.", [(["Pháp"], "outbound")]),
+        # issue 12: "(đã) có buổi làm việc với" is the usual first report
+        ("Sáng 5/6, Chủ tịch UBND tỉnh đã có buổi làm việc với Tổng Lãnh sự Nhật Bản tại Đà Nẵng.", [(["Nhật Bản"], "inbound")]),
+        ("Phó Chủ tịch UBND tỉnh có các buổi hội đàm với lãnh đạo tỉnh Champasak (Lào).", [(["Lào"], "unknown")]),
+        # short forms as destination, organs of a foreign state
+        ("Thủ tướng Nguyễn Xuân Phúc sẽ thăm chính thức Mỹ từ ngày 29 đến 31/5.", [(["Hoa Kỳ"], "outbound")]),
+        ("Chủ tịch nước Trần Đại Quang hội kiến Chủ tịch Duma Quốc gia Nga.", [(["Liên bang Nga"], "unknown")]),
+        ("Bộ trưởng Ngoại giao Phạm Bình Minh hội đàm với Ngoại trưởng Sudan.", [(["Sudan"], "unknown")]),
+        # credentials, "dẫn đầu đoàn … sang"
+        ("Đại sứ Haiti trình Quốc thư lên Chủ tịch nước Trần Đại Quang.", [(["Haiti"], "inbound")]),
+        ("Bí thư Tỉnh ủy dẫn đầu đoàn công tác của tỉnh sang tỉnh Hủa Phăn.", [(["Lào"], "outbound")]),
+        # who hosts whom
+        ("Nhận lời mời của Chủ tịch Trung Quốc Tập Cận Bình, Chủ tịch nước Trần Đại Quang sẽ thăm cấp Nhà nước Trung Quốc.",
+         [(["Trung Quốc"], "outbound")]),
+        ("Đón Chủ tịch nước Trần Đại Quang tại sân bay có Phó Thủ tướng Bê-la-rút.", [(["Belarus"], "outbound")]),
+        ("Trong khuôn khổ chuyến thăm, Chủ tịch Quốc hội Lào đã đến chào xã giao Tổng Bí thư Nguyễn Phú Trọng.",
+         [(["Lào"], "inbound")]),
     ],
 )
 def test_visits_partners_and_direction(text, expected):
@@ -62,6 +78,18 @@ def test_visits_partners_and_direction(text, expected):
         "Đoàn đại biểu TP.HCM dâng hoa tại nghĩa trang Bà Rịa - Vũng Tàu.",
         "Tại buổi hội đàm, hai bên bàn về hợp tác với các tỉnh Bắc Lào.",
         "Chủ tịch tỉnh thăm và làm việc tại huyện Trùng Khánh.",
+        # a visit needs a Vietnamese side
+        "Ngoại trưởng Canada Chrystia Freeland đang có chuyến thăm chính thức Mỹ trong hai ngày 7 và 8/2.",
+        "Tổng thống Mỹ Donald Trump thăm chính thức Israel vào tuần tới.",
+        "Thủ tướng Shinzo Abe có cuộc hội đàm với Tổng thống Donald Trump trong chuyến thăm chính thức đến Mỹ.",
+        # invitations, background, visits in general, draws, sport
+        "Tổng thống Milos Zeman đã trân trọng mời Chủ tịch nước Trần Đại Quang sang thăm Cộng hòa Séc.",
+        "Chuyến thăm Hoa Kỳ năm 2015 của Tổng Bí thư Nguyễn Phú Trọng là dấu mốc quan trọng.",
+        "Thông qua các chuyến thăm, lãnh đạo hai nước Việt Nam và Trung Quốc nhất trí tăng cường tin cậy.",
+        "Theo kết quả bốc thăm, U23 Việt Nam gặp Thái Lan ở trận mở màn.",
+        "Nổi bật là chuyến thăm chính thức Trung Quốc của Tổng Bí thư Nguyễn Phú Trọng (1/2017).",
+        "Than Quảng Ninh sẽ tiếp đón đối thủ đến từ Myanmar là Yadanarbon FC.",
+        "Đại sứ Nguyễn Phương Nga, Trưởng phái đoàn thường trực của Việt Nam tại Liên hợp quốc cho biết như vậy.",
     ],
 )
 def test_not_foreign_visits(text):
@@ -108,3 +136,42 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
     assert [(sorted(v.partners), v.direction) for v in found] == expected
     for visit, label in zip(found, article.visits):
         assert SPELLINGS[spelling](label["clause"]) in visit.clause or label["clause"] in visit.clause
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the place said before the verb; the partner list at the destination only
+        ("Chiều 12/5, tại Đại lễ đường Nhân dân ở thủ đô Bắc Kinh, Chủ tịch nước Trần Đại Quang đã hội kiến Chủ tịch "
+         "Chính hiệp Trung Quốc.", [(["Trung Quốc"], "outbound")]),
+        ("Chuyến thăm Nhật Bản của Thủ tướng Nguyễn Xuân Phúc diễn ra sau chuyến công du dài ngày tới Mỹ của ông.",
+         [(["Nhật Bản"], "outbound")]),
+        # a clause with its subject unsaid is ours in an article that names our side, not in one that never does
+        ("Đoàn đại biểu tỉnh Lai Châu lên đường.\nĐoàn đã làm việc với Tỉnh trưởng tỉnh Phông Sa Lỳ.", [(["Lào"], "unknown")]),
+        ("Thế giới tuần qua.\nDự kiến phái đoàn tới Sapporo ở Hokkaido qua Trung Quốc.", []),
+        # a visit abroad says more than the talks held there; who follows "chuyến thăm của" travels
+        ("Thủ tướng Nguyễn Xuân Phúc là lãnh đạo đầu tiên thăm Hoa Kỳ và hội đàm với Tổng thống Donald Trump.",
+         [(["Hoa Kỳ"], "outbound")]),
+        ("Bộ trưởng Kinh tế Liên bang Nga nhấn mạnh các văn kiện ký trong chuyến thăm của Chủ tịch nước Trần Đại Quang.",
+         [(["Liên bang Nga"], "outbound")]),
+        ("Tổng thống Mỹ chào đón Thủ tướng tại Phòng Bầu Dục lúc 3h30 chiều 31/5.", [(["Hoa Kỳ"], "outbound")]),
+        ("Lễ đón chính thức Thủ tướng Nguyễn Xuân Phúc đã diễn ra trọng thị tại thủ đô Tokyo của Nhật Bản.",
+         [(["Nhật Bản"], "outbound")]),
+        ("Chiều 7-2, tại trụ sở Trung ương Đảng, Tổng Bí thư Nguyễn Phú Trọng đã tiếp Ủy viên Bộ Chính trị, Thủ tướng "
+         "Lào Thongloun Sisoulith.", [(["Lào"], "inbound")]),
+        ("Tàu chiến HMAS Ballarat của Hải quân Australia sẽ thăm Việt Nam từ ngày 4 – 8/6.", [(["Australia"], "inbound")]),
+        ("Sáng nay (30/6) theo giờ địa phương, tại trụ sở Duma quốc gia Nga, Chủ tịch nước Trần Đại Quang đã hội kiến "
+         "Chủ tịch Duma.", [(["Liên bang Nga"], "outbound")]),
+        ("Chủ tịch Quốc hội Cuba cảm ơn sự đón tiếp nồng hậu của lãnh đạo và nhân dân Việt Nam.", [(["Cuba"], "inbound")]),
+        ("Tổng thống Mỹ đón Thủ tướng tại Phòng Bầu Dục, hai bên bàn về quan hệ Việt - Mỹ.", [(["Hoa Kỳ"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc gặp song phương Thủ tướng Nhật Bản bên lề Hội nghị.", [(["Nhật Bản"], "unknown")]),
+        ("Đại sứ Hoa Kỳ Ted Osius đến chào Bộ trưởng Tô Lâm.", [(["Hoa Kỳ"], "inbound")]),
+        ("Chủ tịch nước Trần Đại Quang đã lên đường sang Trung Quốc.", [(["Trung Quốc"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc đã tới thủ đô Washington.", [(["Hoa Kỳ"], "outbound")]),
+        ("Hàng hóa của tỉnh đã tới tay người tiêu dùng.", []),
+        # an invitation passed on is no visit
+        ("Thủ tướng Nguyễn Xuân Phúc đã chuyển lời mời thăm chính thức Việt Nam tới Chủ tịch Thượng viện Hà Lan.", []),
+    ],
+)
+def test_who_hosts_and_who_is_only_mentioned(text, expected):
+    assert visits(text) == expected

@@ -1,0 +1,42 @@
+"""The real-sentence scorer (``make eval``) and the one property the real set must always keep."""
+
+from pathlib import Path
+
+from monitor.analysis import Monitor
+from tests.monitor.labelled import REAL, load_sentences, score_sentences
+
+SMALL = """
+sentences:
+  - id: a
+    text: "UBND tỉnh Gia Lai cũng đã có Công văn số 1823/UBND-NC nêu rõ trách nhiệm."
+    codes: [{code: "1823/UBND-NC", kind: Công văn}]
+    visit: false
+  - id: b
+    text: "Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản tại Việt Nam."
+    codes: []
+    visit: true
+    partners: [Nhật Bản]
+    direction: inbound
+  - id: c
+    text: "Tổng thống Mỹ Donald Trump thăm chính thức Israel."
+    codes: []
+    visit: false
+"""
+
+
+def test_scorer_counts_codes_kinds_visits_partners_and_direction(tmp_path: Path):
+    path = tmp_path / "s.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    scores = score_sentences(Monitor(), load_sentences(path))
+    assert scores.figures() == {
+        "codes_precision": 1.0, "codes_recall": 1.0, "codes": [1, 0, 0], "kind_accuracy": 1.0,
+        "visits_precision": 1.0, "visits_recall": 1.0, "visits": [1, 0, 0], "partners_exact": 1.0, "direction": 1.0,
+    }
+    assert scores.errors == []
+
+
+def test_real_sentences_give_the_same_output_in_nfc_and_nfd():
+    sentences = load_sentences(REAL)
+    assert len(sentences) >= 300
+    monitor = Monitor()
+    assert score_sentences(monitor, sentences, "NFC").outputs == score_sentences(monitor, sentences, "NFD").outputs
