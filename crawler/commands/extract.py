@@ -1,5 +1,7 @@
 """``portalwatch extract``: run the article extractor on saved pages or live URLs, one JSON object per input.
 
+PDF/DOC/DOCX/ODT files give the document's text and metadata instead (crawler/documents/files.py).
+
 For checking a portal by hand: what the crawl would store for this page, or why it would skip it.
 """
 
@@ -14,6 +16,7 @@ from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.documents.files import document_record, is_document
 from crawler.config import Settings
 from crawler.errors import UserError
 from crawler.extract import extract
@@ -41,6 +44,11 @@ def handle(args, settings: Settings) -> int:
     portal = _portal(args.portal, settings) if args.portal else None
     status = 0
     for item in args.inputs:
+        if not _is_url(item) and item != "-" and is_document(Path(item)):
+            record, ok = document_record(Path(item))
+            print(json.dumps(record, ensure_ascii=False, indent=2 if args.pretty else None))
+            status = status if ok else 1
+            continue
         try:
             body, url, encoding = _read(item, args.url, settings)
         except (OSError, urllib.error.URLError, ValueError) as exc:
