@@ -9,7 +9,7 @@ from scrapy.http import TextResponse
 from crawler.encoding import canonical_codec, choose_encoding
 from crawler.state import CrawlState, Validators
 
-_CONDITIONAL = ("listing", "feed")
+_CONDITIONAL = ("listing", "feed", "register")
 
 
 class ListingValidatorsMiddleware:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydoc import locate
 
 from crawler.config import Settings
+from spiders.documents import DocumentsMixin
 from spiders.portal import PortalSpider
 from spiders.registry_loader import load_registry
 from spiders.schema import PortalConfig
@@ -17,7 +18,8 @@ def spider_class(portal: PortalConfig) -> type[PortalSpider]:
         if not (isinstance(located, type) and issubclass(located, PortalSpider)):
             raise ValueError(f"portal {portal.id}: spider {portal.spider!r} is not a PortalSpider subclass")
         base = located
-    return type(f"Spider_{portal.id.replace('-', '_')}", (base,), {"name": portal.id, "portal": portal})
+    # Every portal reads document registers and attachments (spiders/documents.py).
+    return type(f"Spider_{portal.id.replace('-', '_')}", (DocumentsMixin, base), {"name": portal.id, "portal": portal})
 
 
 class RegistrySpiderLoader:

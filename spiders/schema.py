@@ -43,6 +43,8 @@ class PortalConfig(BaseModel):
     name: str = Field(min_length=1)
     start_urls: list[HttpUrl] = Field(default_factory=list)
     feeds: list[HttpUrl] = Field(default_factory=list)
+    # Official-document registers ("Văn bản", "Công báo"): rows are documents (spiders/documents.py).
+    documents: list[HttpUrl] = Field(default_factory=list)
     province: str | None = None
     kind: PortalKind | None = None
     interval_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
@@ -91,6 +93,6 @@ class PortalConfig(BaseModel):
 
     @model_validator(mode="after")
     def _has_entry_points(self) -> "PortalConfig":
-        if not self.start_urls and not self.feeds:
-            raise ValueError("needs at least one of start_urls or feeds")
+        if not self.start_urls and not self.feeds and not self.documents:
+            raise ValueError("needs at least one of start_urls or feeds, or documents (register pages)")
         return self

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields as dataclass_fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Directive, DocumentFile, DocumentSighting
+from storage.models import Article, Directive, DocumentFile, DocumentSighting
 from storage.types import utcnow
 
 
@@ -92,10 +92,6 @@ def known_document_codes(session: Session, portal_id: str, codes: Iterable[str])
     return set(rows)
 
 
-def file_by_url(session: Session, url: str) -> DocumentFile | None:
-    return session.scalar(select(DocumentFile).where(DocumentFile.url == url).order_by(DocumentFile.id).limit(1))
-
-
 def known_file_urls(session: Session, urls: Iterable[str]) -> set[str]:
     wanted = set(urls)
     if not wanted:
@@ -106,14 +102,21 @@ def known_file_urls(session: Session, urls: Iterable[str]) -> set[str]:
 def record_file(
     session: Session, details: FileFields, *, portal_id: str | None, directive_id: int | None = None, article_id: int | None = None
 ) -> tuple[DocumentFile, bool]:
-    """Store one fetched file; the same content (sha256) met again is the existing row, linked to what was missing."""
+    """Store one fetched file. The same content (sha256) under another URL is a copy row pointing at the first
+    (``duplicate_of``, no text), so its URL is known and its bytes are not extracted again."""
     existing = None
     if details.sha256:
         existing = session.scalar(select(DocumentFile).where(DocumentFile.sha256 == details.sha256))
     if existing is not None:
-        existing.directive_id = existing.directive_id or directive_id
-        existing.article_id = existing.article_id or article_id
-        return existing, False
+        if existing.url == details.url:
+            existing.directive_id = existing.directive_id or directive_id
+            existing.article_id = existing.article_id or article_id
+            return existing, False
+        copy = DocumentFile(url=details.url, duplicate_of=existing.id, size=details.size, media_type=existing.media_type,
+                            portal_id=portal_id, directive_id=directive_id, article_id=article_id, warnings=[], fetched_at=utcnow())
+        session.add(copy)
+        session.flush()
+        return copy, False
     values = {field.name: getattr(details, field.name) for field in dataclass_fields(FileFields)}
     values["warnings"] = list(details.warnings)
     row = DocumentFile(**values, portal_id=portal_id, directive_id=directive_id, article_id=article_id, fetched_at=utcnow())
@@ -159,3 +162,29 @@ def list_documents(session: Session, portal_id: str | None = None, limit: int = 
         for row in session.scalars(select(DocumentFile).where(DocumentFile.directive_id.in_(ids)).order_by(DocumentFile.id)):
             files.setdefault(row.directive_id, []).append(row)
     return [DocumentRow(d, counts.get(d.id, 0) + (d.mentions or 0), files.get(d.id, [])) for d in documents]
+
+
+def portal_document_codes(session: Session, portal_id: str) -> set[str]:
+    """Every code this portal's registers showed: rows with these codes are not new."""
+    return set(
+        session.scalars(
+            select(Directive.code).join(DocumentSighting, DocumentSighting.directive_id == Directive.id).where(DocumentSighting.portal_id == portal_id)
+        )
+    )
+
+
+def portal_file_urls(session: Session, portal_id: str) -> set[str]:
+    """Attachment URLs already fetched for this portal (successfully or not): not fetched again."""
+    return set(session.scalars(select(DocumentFile.url).where(DocumentFile.portal_id == portal_id)))
+
+
+def give_article_document_text(session: Session, canonical_url: str, text: str, own_text_below: int) -> int | None:
+    """A stub post ("Toàn văn … xem tại văn bản đính kèm") gets the attachment's text as its body.
+
+    Only when its own text is shorter than ``own_text_below``; returns the article id, if the article is stored."""
+    article = session.scalar(select(Article).where(Article.canonical_url == canonical_url))
+    if article is None:
+        return None
+    if len(article.text or "") < own_text_below and text not in (article.text or ""):
+        article.text = f"{article.text}\n\n{text}" if article.text else text
+    return article.id

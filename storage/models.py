@@ -185,6 +185,8 @@ class DocumentFile(Base):
     portal_id: Mapped[str | None] = mapped_column(ForeignKey("portals.id", ondelete="SET NULL"))
     url: Mapped[str] = mapped_column(Text, index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Another URL serving bytes already stored: a row of its own (so the URL is not fetched again), no text.
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("document_files.id", ondelete="CASCADE"))
     size: Mapped[int | None] = mapped_column(Integer)
     media_type: Mapped[str | None] = mapped_column(String(120))
     pages: Mapped[int | None] = mapped_column(Integer)

@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("portal_id", sa.String(length=100), nullable=True),
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=True),
+        sa.Column("duplicate_of", sa.Integer(), nullable=True),
         sa.Column("size", sa.Integer(), nullable=True),
         sa.Column("media_type", sa.String(length=120), nullable=True),
         sa.Column("pages", sa.Integer(), nullable=True),
@@ -62,6 +63,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["directive_id"], ["directives.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["portal_id"], ["portals.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["duplicate_of"], ["document_files.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("sha256"),
     )
