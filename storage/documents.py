@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields as dataclass_fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, Directive, DocumentFile, DocumentSighting
+from storage.models import Article, Directive, DirectiveMention, DocumentFile, DocumentSighting
 from storage.types import utcnow
 
 
@@ -144,11 +144,14 @@ class DocumentRow:
 
 
 def list_documents(session: Session, portal_id: str | None = None, limit: int = 50) -> list[DocumentRow]:
-    """Documents newest first (first seen), with their sighting count and files."""
+    """Documents newest first (first seen), with their sighting count (register rows, posts, news mentions) and files.
+    ``portal_id``: documents this portal's registers showed or its articles mentioned."""
     query = select(Directive).order_by(Directive.first_seen_at.desc(), Directive.id.desc()).limit(limit)
     if portal_id:
+        mentioned = select(DirectiveMention.directive_id).join(Article, Article.id == DirectiveMention.article_id).where(Article.portal_id == portal_id)
         query = query.where(
             Directive.id.in_(select(DocumentSighting.directive_id).where(DocumentSighting.portal_id == portal_id))
+            | Directive.id.in_(mentioned)
         )
     documents = list(session.scalars(query))
     ids = [d.id for d in documents]

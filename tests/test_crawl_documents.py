@@ -77,3 +77,32 @@ def test_register_rows_attachments_and_stub_post_become_documents(tmp_path: Path
         assert paths[GAZETTE.format(start=1, page=1)] == 1 and paths[GAZETTE.format(start=31, page=2)] == 0
         with transaction(open_store(sqlite_url)) as session:
             assert len(session.scalars(select(Directive)).all()) == len(documents)
+
+
+def test_documents_command_lists_newest_first_with_files(tmp_path: Path, sqlite_url, make_settings, capsys, monkeypatch):
+    import json
+
+    from crawler.cli import main
+    from storage import documents as docs
+    from storage import repositories as repo
+
+    factory = open_store(sqlite_url)
+    with transaction(factory) as session:
+        repo.sync_portal(session, repo.PortalFields("sonla-gov", "Sơn La", "Sơn La", "government", "h", True))
+        older, _ = docs.record_document(session, "sonla-gov", "37/2026/QĐ-UBND",
+                                        docs.DocumentFields(kind="Quyết định", issued_on="2026-07-13", issuer_name="UBND tỉnh"), "http://a/")
+        session.flush()
+        older.first_seen_at = older.first_seen_at.replace(year=2025)
+        newer, _ = docs.record_document(session, "sonla-gov", "199/2026/NĐ-CP", docs.DocumentFields(kind="Nghị định"), "http://a/")
+        docs.record_file(session, docs.FileFields(url="http://a/199.pdf", sha256="b" * 64, text="Nghị định 199/2026/NĐ-CP",
+                                                  text_source="ocr", ocr_confidence=94.5), portal_id="sonla-gov", directive_id=newer.id)
+    monkeypatch.setenv("PORTALWATCH_DATABASE_URL", sqlite_url)
+    assert main(["documents", "--json", "--portal", "sonla-gov"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["code"] for line in lines] == ["199/2026/NĐ-CP", "37/2026/QĐ-UBND"]
+    assert lines[0]["files"] == [{"url": "http://a/199.pdf", "media_type": None, "pages": None, "chars": 24, "source": "ocr",
+                                  "ocr_confidence": 94.5, "error": None, "copy_of": None}]
+    assert lines[1]["issued_on"] == "2026-07-13" and lines[1]["first_seen_at"].endswith("+07:00")
+    assert main(["documents", "--limit", "1"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("-           199/2026/NĐ-CP") and "ocr 24 chars" in text and "37/2026" not in text

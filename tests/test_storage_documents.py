@@ -49,12 +49,14 @@ def test_same_file_content_is_one_row_and_errors_are_kept(db_factory):
         )
         assert created
         again, created = docs.record_file(session, docs.FileFields(url="http://b/copy.pdf", sha256="a" * 64), portal_id="laichau")
-        assert not created and again.id == row.id
+        assert not created and again.duplicate_of == row.id and again.text is None and again.sha256 is None
         failed, _ = docs.record_file(session, docs.FileFields(url="http://a/login.pdf", error="an HTML page, not a document"), portal_id="sonla")
         docs.record_file(session, docs.FileFields(url="http://a/404.pdf", error="HTTP 404"), portal_id="sonla")
     with transaction(db_factory) as session:
-        assert docs.known_file_urls(session, ["http://a/1.pdf", "http://a/login.pdf", "http://x/"]) == {"http://a/1.pdf", "http://a/login.pdf"}
+        assert docs.known_file_urls(session, ["http://a/1.pdf", "http://a/login.pdf", "http://b/copy.pdf", "http://x/"]) == {
+            "http://a/1.pdf", "http://a/login.pdf", "http://b/copy.pdf"}
+        assert docs.portal_file_urls(session, "laichau") == {"http://b/copy.pdf"}
         stored = docs.file_by_sha256(session, "a" * 64)
         assert stored.warnings == ["page 3: OCR timed out (limit 15 s)"] and stored.ocr_confidence == pytest.approx(91.5)
-        assert len(session.scalars(select(DocumentFile)).all()) == 3
+        assert len(session.scalars(select(DocumentFile)).all()) == 4  # content, its copy, two failures
         assert docs.list_documents(session)[0].files[0].url == "http://a/1.pdf"
