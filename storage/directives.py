@@ -21,6 +21,10 @@ def record_mention(session: Session, article_id: int, code: str, fields: dict, s
         directive = Directive(code=code, first_article_id=article_id, first_seen_at=utcnow(), mentions=0, **fields)
         session.add(directive)
         session.flush()
+    elif directive.first_article_id is None:
+        # Known so far only from a register row or an attachment (storage/documents.py), which do not alert
+        # yet: its first article is still news.
+        directive.first_article_id, created = article_id, True
     exists = session.scalar(
         select(DirectiveMention.id).where(DirectiveMention.directive_id == directive.id, DirectiveMention.article_id == article_id)
     )

@@ -112,11 +112,51 @@ def _ten_pages_rows(source: Path) -> list[tuple[str, str, str]]:
     ]
 
 
+_CRAWL_PROBE = """
+import json, resource, sys, tempfile
+from pathlib import Path
+from crawler.cycle import crawl, prepare
+from tests.conftest import test_settings
+from tests.support.server import PortalServer
+
+big = Path(sys.argv[1]) if sys.argv[1] != "-" else None
+with tempfile.TemporaryDirectory() as scratch, PortalServer() as server:
+    rows = "<tr><td>1</td><td>25/2026/QĐ-UBND</td><td>01/02/2026</td><td><a href='/big.pdf'>Quyết định</a></td></tr>" if big else ""
+    server.add("/van-ban", "<table><tr><th>STT</th><th>Số/Ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>"
+               "<tr><td>0</td><td>1/2026/QĐ-UBND</td><td>01/01/2026</td><td>Quyết định</td></tr>" + rows + "</table>")
+    if big:
+        server.add("/big.pdf", big.read_bytes(), "application/pdf")
+    registry = Path(scratch) / "p.yaml"
+    registry.write_text(f'portals:\\n  - id: big\\n    name: Big\\n    documents: ["{server.url("/van-ban")}"]\\n')
+    settings = test_settings(f"sqlite:///{scratch}/db.sqlite", registry)
+    crawl(prepare(settings))
+print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+def _crawl_memory_row(source: Path) -> tuple[str, str, str]:
+    """Peak RSS of the crawl child (and its converters) for a register row with a ~24 MB real-text PDF."""
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        copies = max(1, (24 * 1024 * 1024) // source.stat().st_size)
+        big = work / "big.pdf"
+        subprocess.run(["pdfunite", *[str(source)] * copies, str(big)], check=True)
+        size = big.stat().st_size / (1024 * 1024)
+        peaks = {}
+        for name, arg in (("baseline", "-"), ("big", str(big))):
+            out = subprocess.run([sys.executable, "-c", _CRAWL_PROBE, arg], capture_output=True, text=True, check=True,
+                                 cwd=Path(__file__).resolve().parents[1])
+            peaks[name] = json.loads(out.stdout.strip().splitlines()[-1])["rss_kb"] / 1024
+    return ("documents: crawl child peak RSS, 1 register row + PDF",
+            f"{peaks['big']:.0f} MB with a {size:.0f} MB PDF ({copies * _pages(source)} pages)",
+            f"baseline (same register, no file) {peaks['baseline']:.0f} MB")
+
+
 def run() -> list[tuple[str, str, str]]:
     paths = [CORPUS / name for name in TEXT_PDFS]
     if not all(p.is_file() for p in paths):
         raise FileNotFoundError(f"real documents missing under {CORPUS}")
-    return [*_text_layer_rows(paths), _ocr_row(CORPUS / SCAN), *_ten_pages_rows(paths[0])]
+    return [*_text_layer_rows(paths), _ocr_row(CORPUS / SCAN), *_ten_pages_rows(paths[0]), _crawl_memory_row(paths[0])]
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from crawler.cycle import run_once
 from crawler.store import open_store
 from spiders.register_rows import parse_register
 from storage.db import transaction
-from storage.models import Article, Directive, DocumentFile, DocumentSighting
+from storage.models import Article, Directive, DirectiveMention, DocumentFile, DocumentSighting
 from tests.support.document_portal import GAZETTE, NATIONAL_ROWS, PAGES, STUB_FILE, VBPL, DocumentPortal, gazette_page1
 from tests.support.server import PortalServer
 
@@ -67,6 +67,10 @@ def test_register_rows_attachments_and_stub_post_become_documents(tmp_path: Path
             stub = session.scalar(select(Article).where(Article.title.startswith("Toàn văn Nghị định số 199/2026/NĐ-CP")))
             assert stub is not None and "199/2026/NĐ-CP" in stub.text and "Phạm vi điều chỉnh" in stub.text
             assert content[server.url(STUB_FILE)].id == scan.id  # the scan was OCR'd once
+            # the stub post is matched like any article: it mentions the register's document, first in the news
+            mentioned = session.scalars(select(DirectiveMention.directive_id).where(DirectiveMention.article_id == stub.id)).all()
+            assert documents["199/2026/NĐ-CP"].id in mentioned
+            assert session.get(Directive, documents["199/2026/NĐ-CP"].id).first_article_id == stub.id
             assert {files[server.url(STUB_FILE)].article_id, scan.article_id} & {stub.id}
 
         # second run: registers unchanged, nothing new — no attachment fetched again, paging stops at once

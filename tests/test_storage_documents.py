@@ -60,3 +60,22 @@ def test_same_file_content_is_one_row_and_errors_are_kept(db_factory):
         assert stored.warnings == ["page 3: OCR timed out (limit 15 s)"] and stored.ocr_confidence == pytest.approx(91.5)
         assert len(session.scalars(select(DocumentFile)).all()) == 4  # content, its copy, two failures
         assert docs.list_documents(session)[0].files[0].url == "http://a/1.pdf"
+
+
+def test_first_article_about_a_register_document_is_still_its_first_sighting(db_factory):
+    from datetime import datetime, timezone
+
+    from storage.directives import record_mention
+
+    with transaction(db_factory) as session:
+        _portals(session)
+        docs.record_document(session, "sonla", "37/2026/QĐ-UBND", docs.DocumentFields(kind="Quyết định"), "http://a/")
+        ids = [
+            repo.add_article(session, portal_id="sonla", url=f"http://a/{n}", canonical_url=f"http://a/{n}", title="Tin", text="…",
+                             content_hash=str(n) * 64, first_seen_at=datetime.now(timezone.utc)).id
+            for n in (1, 2)
+        ]
+        first, created = record_mention(session, ids[0], "37/2026/QĐ-UBND", {}, "Quyết định số 37/2026/QĐ-UBND …")
+        assert created and first.first_article_id == ids[0] and first.kind == "Quyết định"
+        _, created = record_mention(session, ids[1], "37/2026/QĐ-UBND", {}, None)
+        assert not created
