@@ -13,17 +13,22 @@ import hashlib
 import logging
 import re
 import threading
+from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.documents import DocumentError, DocumentText, extract_document
-from crawler.pipelines import _WithDatabase
+from crawler.pipelines import BASELINE_FRESH, _WithDatabase, content_hash
+from crawler.timefmt import VIETNAM
 from spiders.documents import AttachmentItem, RegisterRowItem
 from spiders.register_rows import DOCUMENT_TYPES, RegisterRow
+from spiders.urls import canonicalize
 from storage import documents as docs
+from storage import repositories as repo
 from storage.db import transaction
+from storage.types import utcnow
 
 log = logging.getLogger("portalwatch.documents")
 # A stored article shorter than this is a stub pointing at its attachment.
@@ -39,6 +44,37 @@ def issuer_unit(code: str) -> str | None:
     if len(pieces) >= 2:
         return pieces[1] if pieces[0] in DOCUMENT_TYPES else pieces[0]
     return re.sub(r"\d+$", "", last) or None
+
+
+def _day_first(iso: str | None) -> str | None:
+    return "/".join(reversed(iso.split("-"))) if iso else None
+
+
+def _vietnam_midnight(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso).replace(tzinfo=VIETNAM).astimezone(timezone.utc) if iso else None
+
+
+def document_post_title(row: RegisterRow) -> str:
+    head = f"{row.kind or 'Văn bản'} số {row.code}"
+    return f"{head}: {row.summary}" if row.summary else head
+
+
+def document_post_text(row: RegisterRow, page_url: str) -> str:
+    lines = [
+        ("Số/Ký hiệu", row.code), ("Loại văn bản", row.kind), ("Cơ quan ban hành", row.issuer),
+        ("Ngày ban hành", _day_first(row.issued_on)), ("Người ký", row.signer), ("Ngày có hiệu lực", _day_first(row.effective_on)),
+        ("Trích yếu", row.summary), ("Tệp đính kèm", ", ".join(row.attachments) or None), ("Sổ văn bản", page_url),
+    ]
+    return "\n".join(f"{label}: {value}" for label, value in lines if value)
+
+
+def with_heading(text: str | None, source: str | None, confidence: float | None) -> str | None:
+    """The file's text as a post shows it, headed so an alert's reader knows when it came from OCR."""
+    if not text:
+        return None
+    if source == "ocr":
+        return f"[Toàn văn tệp đính kèm — nhận dạng OCR, độ tin cậy {confidence or 0:.0f}%]\n{text}"
+    return f"[Toàn văn tệp đính kèm]\n{text}"
 
 
 def _row_fields(row: RegisterRow) -> docs.DocumentFields:
@@ -71,10 +107,29 @@ class DocumentPipeline(_WithDatabase):
             spider.known_codes = docs.portal_document_codes(session, portal.id)
             spider.known_file_urls = docs.portal_file_urls(session, portal.id)
 
+    def _add_post(self, session, item: RegisterRowItem) -> bool:
+        """A new register row becomes a post of its own (its detail page, or its file, as URL), so the monitor
+        matches it and alerts as for any article: kind, code, issuer, dates, summary, links; the attachment's
+        text is added to it when the file arrives (``_link``)."""
+        canonical = canonicalize(item.post_url)
+        if repo.article_id_by_url(session, canonical) is not None:
+            return False
+        text = document_post_text(item.row, item.page_url)
+        issued = _vietnam_midnight(item.row.issued_on)
+        fresh = issued is not None and utcnow() - issued < BASELINE_FRESH
+        repo.add_article(
+            session, portal_id=item.portal_id, crawl_run_id=self.state.run_id, url=item.post_url, canonical_url=canonical,
+            title=document_post_title(item.row), text=text, published_at=issued, published_has_time=False,
+            first_seen_at=utcnow(), content_hash=content_hash(text), baseline=self.state.first_crawl and not fresh,
+        )
+        return True
+
     async def process_item(self, item):
         if isinstance(item, RegisterRowItem):
             with transaction(self.state.factory) as session:
-                docs.record_document(session, item.portal_id, item.row.code, _row_fields(item.row), item.page_url, "register")
+                _, first = docs.record_document(session, item.portal_id, item.row.code, _row_fields(item.row), item.page_url, "register")
+                if first and item.post_url and self._add_post(session, item):
+                    self.state.new_articles += 1
             return item
         if not isinstance(item, AttachmentItem):
             return item
@@ -86,7 +141,7 @@ class DocumentPipeline(_WithDatabase):
             known = docs.file_by_sha256(session, sha256)
             if known is not None:
                 row, _ = docs.record_file(session, docs.FileFields(url=item.url, sha256=sha256, size=len(item.body)), portal_id=item.portal_id)
-                self._link(session, item, row.id, known.text)
+                self._link(session, item, row.id, with_heading(known.text, known.text_source, known.ocr_confidence))
                 return item
         outcome = await maybe_deferred_to_future(deferToThread(self._extract, item.body, sha256))
         self._store(item, sha256, *outcome)
@@ -119,7 +174,7 @@ class DocumentPipeline(_WithDatabase):
         )
         with transaction(self.state.factory) as session:
             row, _ = docs.record_file(session, fields, portal_id=item.portal_id)
-            self._link(session, item, row.id, fields.text)
+            self._link(session, item, row.id, with_heading(result.text, result.source, result.ocr_confidence) if result else None)
         if error:
             log.info("attachment %s: %s", item.url, error, extra={"portal": item.portal_id, "url": item.url})
 

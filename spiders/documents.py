@@ -18,6 +18,7 @@ from scrapy.http import TextResponse
 from spiders import links as linklib
 from spiders.attachments import attachment_links
 from spiders.register_rows import RegisterRow, parse_register
+from spiders.urls import canonicalize
 
 REGISTER, ATTACHMENT = "register", "attachment"
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -28,6 +29,12 @@ class RegisterRowItem:
     portal_id: str
     page_url: str
     row: RegisterRow
+    # The row's own address (its detail page, else its first file): the key of the post that stands for it.
+    post_url: str | None = None
+
+
+def post_url(row: RegisterRow) -> str | None:
+    return row.detail_url or (row.attachments[0] if row.attachments else None)
 
 
 @dataclass
@@ -107,9 +114,12 @@ class DocumentsMixin:
         fresh = [row for row in rows if row.code not in self.known_codes]
         for row in fresh:
             self.known_codes.add(row.code)
-            yield RegisterRowItem(portal_id=self.portal.id, page_url=response.url, row=row)
+            own = post_url(row)
+            yield RegisterRowItem(portal_id=self.portal.id, page_url=response.url, row=row, post_url=own)
             for url in row.attachments:
-                if request := self.attachment_request(url, code=row.code, hints={"register_url": response.url}):
+                request = self.attachment_request(url, code=row.code, article=canonicalize(own) if own else None,
+                                                  hints={"register_url": response.url})
+                if request:
                     yield request
         if (fresh or self.resume) and page < self.max_pages:
             following = linklib.next_page(response.selector, response.url, page) or next_register_page(response.url, page, len(rows))

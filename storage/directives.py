@@ -10,7 +10,8 @@ from storage.types import utcnow
 
 
 def known_codes(session: Session) -> set[str]:
-    return set(session.scalars(select(Directive.code)))
+    """Codes some article already reported (a document seen only in a register or file is still news)."""
+    return set(session.scalars(select(Directive.code).where(Directive.first_article_id.is_not(None))))
 
 
 def record_mention(session: Session, article_id: int, code: str, fields: dict, sentence: str | None) -> tuple[Directive, bool]:

@@ -67,10 +67,16 @@ def test_register_rows_attachments_and_stub_post_become_documents(tmp_path: Path
             stub = session.scalar(select(Article).where(Article.title.startswith("Toàn văn Nghị định số 199/2026/NĐ-CP")))
             assert stub is not None and "199/2026/NĐ-CP" in stub.text and "Phạm vi điều chỉnh" in stub.text
             assert content[server.url(STUB_FILE)].id == scan.id  # the scan was OCR'd once
-            # the stub post is matched like any article: it mentions the register's document, first in the news
+            # the stub post is matched like any article and mentions the register's document
             mentioned = session.scalars(select(DirectiveMention.directive_id).where(DirectiveMention.article_id == stub.id)).all()
             assert documents["199/2026/NĐ-CP"].id in mentioned
-            assert session.get(Directive, documents["199/2026/NĐ-CP"].id).first_article_id == stub.id
+            # each new register row is a post of its own (what the monitor matches and alerts on), with its file's text
+            post = session.get(Article, session.get(Directive, documents["199/2026/NĐ-CP"].id).first_article_id)
+            assert post.title == "Nghị định số 199/2026/NĐ-CP: quy định chính sách hỗ trợ phục vụ"
+            assert post.url.endswith("ParentUNID=" + "A" * 32)
+            assert "Ngày ban hành: 05/06/2026" in post.text and "Cơ quan ban hành: Chính phủ" in post.text
+            assert "[Toàn văn tệp đính kèm — nhận dạng OCR, độ tin cậy" in post.text and "Phạm vi điều chỉnh" in post.text
+            assert post.baseline  # the portal's first crawl: stored, not alerted
             assert {files[server.url(STUB_FILE)].article_id, scan.article_id} & {stub.id}
 
         # second run: registers unchanged, nothing new — no attachment fetched again, paging stops at once
@@ -110,3 +116,34 @@ def test_documents_command_lists_newest_first_with_files(tmp_path: Path, sqlite_
     assert main(["documents", "--limit", "1"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("-           199/2026/NĐ-CP") and "ocr 24 chars" in text and "37/2026" not in text
+
+
+def test_a_new_register_row_alerts_once_with_its_details(tmp_path: Path, sqlite_url, make_settings, unlimited_telegram):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.support.documents import DOCX
+
+    tg = unlimited_telegram
+    with PortalServer() as server:
+        portal = DocumentPortal(server)
+        portal.publish()
+        registry = tmp_path / "p.yaml"
+        registry.write_text(portal.registry_yaml(), encoding="utf-8")
+        settings = make_settings(sqlite_url, registry, telegram_bot_token=tg.token, telegram_api_url=tg.url, telegram_admin_chat_ids=[])
+        tg.push_message(111, "/start")
+        first = run_once(settings)  # baseline: registers and posts stored, nobody alerted
+        assert first.sent.sent == 0
+        replies = len(tg.sent)
+
+        today = datetime.now(timezone(timedelta(hours=7)))
+        portal.add_gazette_row(f"{today.day}/{today.month}/{today.year}", "40/2026/QĐ-UBND",
+                               "ban hành Quy chế phối hợp công tác đối ngoại trên địa bàn tỉnh Sơn La", "C" * 32, "QD so 40.2026.docx", DOCX)
+        run_once(settings)
+        alerts = [m.text for m in tg.sent[replies:] if m.chat_id == 111]
+        assert len(alerts) == 1, alerts
+        (alert,) = alerts
+        assert "40/2026/QĐ-UBND" in alert and "Quyết định" in alert
+        assert "Quy chế phối hợp công tác đối ngoại" in alert and "ParentUNID=" + "C" * 32 in alert
+
+        run_once(settings)
+        assert len(tg.sent) == replies + 1

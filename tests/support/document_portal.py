@@ -46,23 +46,23 @@ def gazette_rows(html: str) -> list[str]:
     return _ROW.findall(html)
 
 
+def gazette_row(day: str, category: str, code: str, summary: str, unid: str, name: str) -> str:
+    """A row in the real gazette markup (the first row of the real page), with other values."""
+    template = gazette_rows(gazette_page1())[0]
+    row = re.sub(r"(<td style='width: 80px; vertical-align: top'>)[^<]*", rf"\g<1>{day}", template, count=1)
+    row = re.sub(r"(<span class='doc-cate'>)[^<]*", rf"\g<1>{category}", row)
+    row = re.sub(r"(<span class='doc-notation'>)[^<]*(</span>)[^<]*", rf"\g<1>số {code}\g<2> {e(summary)}", row)
+    row = re.sub(r"[0-9A-F]{32}", unid, row)
+    row = re.sub(r"\$file/[^\"]+\"", f'$file/{name}"', row)
+    return re.sub(r">QD so [^<]+<", f">{name}<", row)
+
+
 def gazette_page2() -> str:
-    """The real row markup with other dates, codes, summaries and files."""
     page1 = gazette_page1()
-    template = gazette_rows(page1)[0]
-    rows = []
-    for day, category, code, summary, unid, name, _ in NATIONAL_ROWS:
-        row = re.sub(r"(<td style='width: 80px; vertical-align: top'>)[^<]*", rf"\g<1>{day}", template, count=1)
-        row = re.sub(r"(<span class='doc-cate'>)[^<]*", rf"\g<1>{category}", row)
-        row = re.sub(r"(<span class='doc-notation'>)[^<]*(</span>)[^<]*", rf"\g<1>số {code}\g<2> {e(summary)}", row)
-        row = re.sub(r"[0-9A-F]{32}", unid, row)
-        row = re.sub(r"\$file/[^\"]+\"", f'$file/{name}"', row)
-        row = re.sub(r">QD so [^<]+<", f">{name}<", row)
-        rows.append(row)
-    start = page1.index(gazette_rows(page1)[0])
-    end = page1.rindex(gazette_rows(page1)[-1]) + len(gazette_rows(page1)[-1])
+    rows = gazette_rows(page1)
+    start, end = page1.index(rows[0]), page1.rindex(rows[-1]) + len(rows[-1])
     heading = "<tr><th colspan='100%' class='level2-heading' cheat='2'>Chính phủ</th></tr>"
-    return page1[:start] + heading + "".join(rows) + page1[end:]
+    return page1[:start] + heading + "".join(gazette_row(*row[:6]) for row in NATIONAL_ROWS) + page1[end:]
 
 
 def _quoted(path: str) -> str:
@@ -103,6 +103,14 @@ class DocumentPortal:
         self.news.publish(make_articles(4) + [self.stub])
         server.add(self.news.family.article_path(self.stub), self.stub_page())
         server.add(STUB_FILE, SCAN.read_bytes(), "application/pdf")
+
+    def add_gazette_row(self, day: str, code: str, summary: str, unid: str, name: str, source: Path) -> None:
+        """A new decision at the top of the gazette's first page, with its file."""
+        page1 = gazette_page1()
+        first = gazette_rows(page1)[0]
+        row = gazette_row(day, "Quyết định của UBND tỉnh", code, summary, unid, name)
+        self.server.add(GAZETTE.format(start=1, page=1), page1.replace(first, row + first, 1))
+        self.server.add(_quoted(f"/congbao.nsf/{unid}/$file/{name}"), source.read_bytes(), "application/octet-stream")
 
     def stub_page(self) -> str:
         a = self.stub
