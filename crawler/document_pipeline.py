@@ -34,6 +34,9 @@ log = logging.getLogger("portalwatch.documents")
 # A stored article shorter than this is a stub pointing at its attachment.
 STUB_TEXT_CHARS = 600
 _ONE_AT_A_TIME = threading.Semaphore(1)
+OCR_HEADING = "[Toàn văn tệp đính kèm — nhận dạng OCR"
+# Added to the title of a post whose text came from OCR, so the alert says so.
+OCR_NOTE = "văn bản nhận dạng OCR"
 
 
 def issuer_unit(code: str) -> str | None:
@@ -55,7 +58,12 @@ def _vietnam_midnight(iso: str | None) -> datetime | None:
 
 
 def document_post_title(row: RegisterRow) -> str:
+    """"Quyết định số 40/2026/QĐ-UBND của UBND tỉnh ngày 01/12/2026: ban hành …" — what an alert's snippet shows."""
     head = f"{row.kind or 'Văn bản'} số {row.code}"
+    if row.issuer:
+        head += f" của {row.issuer}"
+    if row.issued_on:
+        head += f" ngày {_day_first(row.issued_on)}"
     return f"{head}: {row.summary}" if row.summary else head
 
 
@@ -73,7 +81,7 @@ def with_heading(text: str | None, source: str | None, confidence: float | None)
     if not text:
         return None
     if source == "ocr":
-        return f"[Toàn văn tệp đính kèm — nhận dạng OCR, độ tin cậy {confidence or 0:.0f}%]\n{text}"
+        return f"{OCR_HEADING}, độ tin cậy {confidence or 0:.0f}%]\n{text}"
     return f"[Toàn văn tệp đính kèm]\n{text}"
 
 
@@ -185,5 +193,6 @@ class DocumentPipeline(_WithDatabase):
             document = docs.find_document(session, item.code)
             directive_id = document.id if document else None
         if item.article_canonical and text:
-            article_id = docs.give_article_document_text(session, item.article_canonical, text, STUB_TEXT_CHARS)
+            note = OCR_NOTE if text.startswith(OCR_HEADING) else None
+            article_id = docs.give_article_document_text(session, item.article_canonical, text, STUB_TEXT_CHARS, note)
         docs.link_file(session, file_id, directive_id=directive_id, article_id=article_id)

@@ -181,7 +181,9 @@ def portal_file_urls(session: Session, portal_id: str) -> set[str]:
     return set(session.scalars(select(DocumentFile.url).where(DocumentFile.portal_id == portal_id)))
 
 
-def give_article_document_text(session: Session, canonical_url: str, text: str, own_text_below: int) -> int | None:
+def give_article_document_text(
+    session: Session, canonical_url: str, text: str, own_text_below: int, title_note: str | None = None
+) -> int | None:
     """A stub post ("Toàn văn … xem tại văn bản đính kèm") gets the attachment's text as its body.
 
     Only when its own text is shorter than ``own_text_below``; returns the article id, if the article is stored."""
@@ -190,4 +192,6 @@ def give_article_document_text(session: Session, canonical_url: str, text: str, 
         return None
     if len(article.text or "") < own_text_below and text not in (article.text or ""):
         article.text = f"{article.text}\n\n{text}" if article.text else text
+        if title_note and title_note not in article.title:
+            article.title = f"{article.title} ({title_note})"
     return article.id

@@ -72,7 +72,8 @@ def test_register_rows_attachments_and_stub_post_become_documents(tmp_path: Path
             assert documents["199/2026/NĐ-CP"].id in mentioned
             # each new register row is a post of its own (what the monitor matches and alerts on), with its file's text
             post = session.get(Article, session.get(Directive, documents["199/2026/NĐ-CP"].id).first_article_id)
-            assert post.title == "Nghị định số 199/2026/NĐ-CP: quy định chính sách hỗ trợ phục vụ"
+            assert post.title == ("Nghị định số 199/2026/NĐ-CP của Chính phủ ngày 05/06/2026: quy định chính sách hỗ trợ phục vụ"
+                                  " (văn bản nhận dạng OCR)")
             assert post.url.endswith("ParentUNID=" + "A" * 32)
             assert "Ngày ban hành: 05/06/2026" in post.text and "Cơ quan ban hành: Chính phủ" in post.text
             assert "[Toàn văn tệp đính kèm — nhận dạng OCR, độ tin cậy" in post.text and "Phạm vi điều chỉnh" in post.text
@@ -142,7 +143,7 @@ def test_a_new_register_row_alerts_once_with_its_details(tmp_path: Path, sqlite_
         alerts = [m.text for m in tg.sent[replies:] if m.chat_id == 111]
         assert len(alerts) == 1, alerts
         (alert,) = alerts
-        assert "40/2026/QĐ-UBND" in alert and "Quyết định" in alert
+        assert "Quyết định số <b>40/2026/QĐ-UBND</b> của UBND tỉnh ngày " + today.strftime("%d/%m/%Y") in alert
         assert "Quy chế phối hợp công tác đối ngoại" in alert and "ParentUNID=" + "C" * 32 in alert
 
         run_once(settings)
