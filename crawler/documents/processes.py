@@ -1,8 +1,8 @@
 """Run a converter (pdftotext, pdftoppm, tesseract, antiword, catdoc) with a hard time limit.
 
-Each tool runs in its own process group and the whole group is killed when its time is up, so no
-converter outlives its limit (Tesseract and pdftoppm may start helpers; a plain ``kill`` of the parent
-would leave them running).
+Each tool runs under coreutils ``timeout -s KILL``, which enforces the limit by itself: even when the
+crawl child that started it is killed (the batch runner's hard timeout), the converter dies on time.
+It also runs in its own process group, killed as a whole when our own wait gives up.
 """
 
 from __future__ import annotations
@@ -10,6 +10,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+
+
+# timeout(1) exits 128 + 9 when it had to SIGKILL the command, or dies of the same SIGKILL it sends its group.
+_KILLED_BY_TIMEOUT = (137, -9)
+_GRACE = 2.0
 
 
 class ToolTimeout(Exception):
@@ -29,7 +34,7 @@ def run_tool(args: list[str], *, timeout: float, stdin: bytes | None = None, env
         raise ToolTimeout(f"{args[0]}: no time left")
     full_env = {**os.environ, "LC_ALL": "C.UTF-8", **(env or {})}
     process = subprocess.Popen(
-        args,
+        ["timeout", "-s", "KILL", f"{timeout:.2f}", *args],
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -37,7 +42,7 @@ def run_tool(args: list[str], *, timeout: float, stdin: bytes | None = None, env
         start_new_session=True,
     )
     try:
-        out, err = process.communicate(stdin, timeout=timeout)
+        out, err = process.communicate(stdin, timeout=timeout + _GRACE)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         process.communicate()
@@ -46,6 +51,8 @@ def run_tool(args: list[str], *, timeout: float, stdin: bytes | None = None, env
         _kill_group(process)
         process.communicate()
         raise
+    if process.returncode in _KILLED_BY_TIMEOUT:
+        raise ToolTimeout(f"{args[0]}: timed out after {timeout:.0f} s")
     if process.returncode != 0:
         raise ToolFailed(os.path.basename(args[0]), process.returncode, err.decode("utf-8", "replace"))
     return out

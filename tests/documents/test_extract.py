@@ -174,3 +174,35 @@ def test_extract_command_prints_document_json(capsys, tmp_path):
     assert "14/2017/AL" in document["text"] and document["chars"] == len(document["text"])
     assert refused == {"input": str(html_doc), "error": "an HTML page, not a document (login, error or redirect page?)"}
     assert os.environ.get("OMP_THREAD_LIMIT") is None  # Tesseract's limit is set for its process only
+
+
+def _running(marker: str) -> bool:
+    """A ``sleep <marker>`` process exists (not the script that names it)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "cmdline").read_bytes().split(b"\0")[:2] == [b"sleep", marker.encode()]:
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def test_a_converter_dies_at_its_limit_even_when_its_parent_is_killed():
+    import signal
+    import subprocess
+    import sys
+
+    marker = f"31.{os.getpid()}{int(time.time())}"  # a sleep standing in for a stuck Tesseract
+    script = ("from crawler.documents.processes import run_tool\n"
+              f"run_tool(['sleep', '{marker}'], timeout=1.0)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2])
+    deadline = time.monotonic() + 10
+    while not _running(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _running(marker)
+    parent.send_signal(signal.SIGKILL)  # the crawl child killed by the batch runner's hard timeout
+    parent.wait()
+    while _running(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(marker)
