@@ -14,7 +14,7 @@ from crawler.cli import main
 from crawler.documents import DocumentError, Limits, extract_document, extract_document_file
 from crawler.documents.ocr import ocr_pdf
 from monitor.directives import find_codes
-from tests.support.documents import DOC, DOCX, FIXTURES, LAW_PDF, SCAN, TEXT_PDF, docx_with, long_page, text_pdf, zip_bomb_docx
+from tests.support.documents import DOC, DOCX, FIXTURES, LAW_PDF, SCAN, TEXT_PDF, docx_with, long_page, odt_with, text_pdf, zip_bomb_docx
 
 
 def _codes(text: str) -> set[str]:
@@ -54,6 +54,12 @@ def test_docx_with_tables_in_document_order():
     assert real.text.startswith("Án lệ số 14/2017/AL") and "299/QĐ-CA" in _codes(real.text)
     made = extract_document(docx_with(["Danh mục văn bản"], [["Số/Ký hiệu", "Trích yếu"], ["481/QĐ-UBND", "Về việc ban hành kế hoạch"]]))
     assert made.text.splitlines() == ["Danh mục văn bản", "Số/Ký hiệu | Trích yếu", "481/QĐ-UBND | Về việc ban hành kế hoạch"]
+
+
+def test_odt_paragraphs_and_table_cells():
+    result = extract_document(odt_with(["Kế hoạch số 12/KH-UBND", "Về công tác đối ngoại năm 2026"], [["STT", "Nội dung"], ["1", "Đón đoàn Lào"]]))
+    assert (result.source, result.media_type) == ("odt", "application/vnd.oasis.opendocument.text")
+    assert result.text.splitlines() == ["Kế hoạch số 12/KH-UBND", "Về công tác đối ngoại năm 2026", "STT", "Nội dung", "1", "Đón đoàn Lào"]
 
 
 def test_legacy_doc_is_read_and_normalised():

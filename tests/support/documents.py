@@ -76,3 +76,25 @@ def docx_with(paragraphs: list[str], table: list[list[str]] | None = None) -> by
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def odt_with(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    """A minimal OpenDocument text file: its mimetype first and stored, content.xml with paragraphs and a table."""
+    from xml.sax.saxutils import escape
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"')
+    body = "".join(f"<text:p>{escape(p)}</text:p>" for p in paragraphs)
+    if table:
+        rows = "".join(
+            "<table:table-row>" + "".join(f"<table:table-cell><text:p>{escape(c)}</text:p></table:table-cell>" for c in row)
+            + "</table:table-row>" for row in table
+        )
+        body += f"<table:table>{rows}</table:table>"
+    content = f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:text>{body}</office:text></office:body></office:document-content>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
