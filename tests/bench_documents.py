@@ -28,13 +28,18 @@ import json, resource, sys, time, tracemalloc
 from pathlib import Path
 from crawler.documents import extract_document
 data = Path(sys.argv[1]).read_bytes()
+def cpu():
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 tracemalloc.start()
+before = cpu()
 start = time.perf_counter()
 result = extract_document(data)
 elapsed = time.perf_counter() - start
+used = cpu() - before
 peak = tracemalloc.get_traced_memory()[1]
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": elapsed, "python_peak": peak, "child_rss_kb": child, "pages": result.pages}))
+print(json.dumps({"seconds": elapsed, "cpu": used, "python_peak": peak, "child_rss_kb": child, "pages": result.pages}))
 """
 
 
@@ -104,10 +109,11 @@ def _ten_pages_rows(source: Path) -> list[tuple[str, str, str]]:
                                  cwd=Path(__file__).resolve().parents[1])
             probes.append(json.loads(out.stdout))
     seconds = statistics.median(p["seconds"] for p in probes)
+    cpu = statistics.median(p["cpu"] for p in probes)
     child = max(p["child_rss_kb"] for p in probes) / 1024
     python = max(p["python_peak"] for p in probes) / (1024 * 1024)
     return [
-        ("documents: 10-page text PDF time", f"{seconds:.3f} s", "<= 0.2 s"),
+        ("documents: 10-page text PDF time", f"{seconds:.3f} s wall, {cpu:.3f} CPU-s", f"<= 0.2 s; load average {os.getloadavg()[0]:.1f}"),
         ("documents: 10-page text PDF memory", f"pdftotext peak RSS {child:.1f} MB, Python peak {python:.1f} MB", "<= 50 MB"),
     ]
 
