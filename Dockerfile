@@ -35,6 +35,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 # A fixed uid so bind-mounted data folders can be chowned to it on the host. Its home is the working
 # directory, created bare (no skeleton dotfiles).
+# Document text (crawler/documents/): pdftotext/pdftoppm, Tesseract with Vietnamese data, antiword and
+# catdoc for legacy .doc. The same list as the Makefile's DOCUMENT_PACKAGES.
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       poppler-utils tesseract-ocr tesseract-ocr-vie antiword catdoc \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin portalwatch \
     && python -m venv /opt/venv
 # Dependencies first (the networked, slow part), so a warm rebuild downloads nothing. setuptools and

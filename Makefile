@@ -4,9 +4,13 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run once test bench eval clean
+.PHONY: install run once test bench eval clean document-tools
 # The status-page test drives Debian's Chromium (Playwright's own browser download is not reachable).
 CHROMIUM := /usr/bin/chromium
+# Document text (crawler/documents/): poppler's pdftotext/pdftoppm, Tesseract with Vietnamese data,
+# antiword and catdoc for legacy .doc. One stamp file stands for the set; apt-installed when missing.
+DOCUMENT_TOOLS := /usr/share/tesseract-ocr/5/tessdata/vie.traineddata
+DOCUMENT_PACKAGES := poppler-utils tesseract-ocr tesseract-ocr-vie antiword catdoc
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,23 +20,30 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(DOCUMENT_TOOLS)
 	$(BIN)/portalwatch run
 
-once: $(STAMP)
+once: $(STAMP) $(DOCUMENT_TOOLS)
 	$(BIN)/portalwatch run --once
 
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-test: $(STAMP) $(CHROMIUM)
+$(DOCUMENT_TOOLS):
+	@for tool in pdftotext pdftoppm tesseract antiword catdoc; do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ] || [ ! -f $@ ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DOCUMENT_PACKAGES) >/dev/null; fi
+
+document-tools: $(DOCUMENT_TOOLS)
+
+test: $(STAMP) $(CHROMIUM) $(DOCUMENT_TOOLS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/portalwatch eval
 	$(BIN)/python -m tests.eval_monitor
 
-bench: $(STAMP)
+bench: $(STAMP) $(DOCUMENT_TOOLS)
 	$(BIN)/python -m tests.bench
 
 clean:

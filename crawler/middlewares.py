@@ -11,7 +11,7 @@ from crawler.encoding import canonical, choose_codec, header_charset
 from crawler.state import CrawlState, Validators
 from spiders.fetch_policy import FetchPolicy, RefusedRequest, address_kind, literal_kind
 
-_CONDITIONAL = ("listing", "feed")
+_CONDITIONAL = ("listing", "feed", "register")
 
 
 class FetchPolicyMiddleware:

@@ -80,6 +80,9 @@ class ExtractionPipeline:
         hints = item.hints
         result = extract(item.body, url=item.url, portal=portal, encoding=item.encoding, budget=self.budget,
                          context=crawl_context(hints))
+        if result.rejected and _stub_with_attachment(result, item):
+            # "Toàn văn … xem tại văn bản đính kèm": kept; the file's text becomes its body (crawler/document_pipeline.py).
+            result.rejected, result.text = None, result.title
         if result.rejected:
             return ProcessedPage(item, extraction=result, reject=f"not an article: {result.rejected}")
         if not result.title:
@@ -90,6 +93,10 @@ class ExtractionPipeline:
         if not result.title:
             return ProcessedPage(item, extraction=result, reject="not an article: no title")
         return ProcessedPage(item, extraction=result, content_hash=content_hash(f"{result.lead or ''}\n{result.text}"))
+
+
+def _stub_with_attachment(result: Extraction, item: FetchedPage) -> bool:
+    return result.rejected.startswith("too-short") and bool(item.hints.get("attachments")) and bool(result.title)
 
 
 class _WithDatabase:

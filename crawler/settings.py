@@ -62,6 +62,7 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
             "crawler.pipelines.ExtractionPipeline": 100,
             "crawler.pipelines.DeduplicationPipeline": 200,
             "crawler.pipelines.StoragePipeline": 300,
+            "crawler.document_pipeline.DocumentPipeline": 400,
         },
         "EXTENSIONS": {"crawler.extensions.CrawlRunRecorder": 100},
         # The seen-state lives in the database; JOBDIR would skip listing pages forever.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crawler.config import Settings
+from spiders.documents import DocumentsMixin
 from spiders.portal import PortalSpider
 from spiders.registry_loader import RegistryError, load_registry, spider_base
 from spiders.schema import PortalConfig
@@ -10,7 +11,8 @@ from spiders.schema import PortalConfig
 
 def spider_class(portal: PortalConfig) -> type[PortalSpider]:
     base = spider_base(portal.spider) if portal.spider else PortalSpider
-    return type(f"Spider_{portal.id.replace('-', '_')}", (base,), {"name": portal.id, "portal": portal})
+    # Every portal reads document registers and attachments (spiders/documents.py).
+    return type(f"Spider_{portal.id.replace('-', '_')}", (DocumentsMixin, base), {"name": portal.id, "portal": portal})
 
 
 class RegistrySpiderLoader:

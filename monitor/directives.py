@@ -296,6 +296,17 @@ def _date_before(folded: FoldedText, start: int) -> date | None:
     return _valid_date(last.group("d"), last.group("m"), last.group("y"))
 
 
+def code_scope(code: str, province: str | None) -> str:
+    """The scope of a canonical ``code`` met where no sentence names a province (a register row, an
+    attachment): NATIONAL for the centre's issuers, else the portal's ``province``, else AMBIGUOUS."""
+    found = find_codes(code)
+    if not found or not is_local(found[0][4]):
+        return NATIONAL
+    from monitor.places import province_name
+
+    return province_name(province) if province else AMBIGUOUS
+
+
 def scope_directives(directives: list[Directive], folded: FoldedText, provinces, portal_province: str | None) -> None:
     """Give each directive its scope. ``provinces``: (folded start, canonical province) of the
     province names in the text; a local code takes the province named beside it in its sentence

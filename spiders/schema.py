@@ -68,6 +68,8 @@ class PortalConfig(BaseModel):
     feeds: list[HttpUrl] = Field(default_factory=list)
     # Hosts besides those of start_urls/feeds that article links may lead to ("*.example.vn" for subdomains).
     allowed_hosts: list[Annotated[str, AfterValidator(_check_host)]] = Field(default_factory=list)
+    # Official-document registers ("Văn bản", "Công báo"): rows are documents (spiders/documents.py).
+    documents: list[HttpUrl] = Field(default_factory=list)
     province: str | None = None
     kind: PortalKind | None = None
     # A fixed poll interval; without it the polling policy learns the portal's rhythm.
@@ -99,6 +101,6 @@ class PortalConfig(BaseModel):
 
     @model_validator(mode="after")
     def _has_entry_points(self) -> "PortalConfig":
-        if not self.start_urls and not self.feeds:
-            raise ValueError("needs at least one of start_urls or feeds")
+        if not self.start_urls and not self.feeds and not self.documents:
+            raise ValueError("needs at least one of start_urls or feeds, or documents (register pages)")
         return self

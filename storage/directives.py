@@ -13,8 +13,9 @@ NATIONAL = "VN"
 
 
 def known_codes(session: Session) -> set[tuple[str, str]]:
-    """The (code, scope) keys of every document in the registry."""
-    return set(session.execute(select(Directive.code, Directive.scope)).tuples())
+    """The (code, scope) keys of documents some article already reported (a document seen only in a
+    register or a file is still news when an article first reports it)."""
+    return set(session.execute(select(Directive.code, Directive.scope).where(Directive.first_article_id.is_not(None))).tuples())
 
 
 def record_mention(
@@ -29,6 +30,10 @@ def record_mention(
         )
         session.add(directive)
         session.flush()
+    elif directive.first_article_id is None:
+        # Known so far only from a register row or an attachment (storage/documents.py), which do not alert
+        # yet: its first article is still news.
+        directive.first_article_id, created = article_id, True
     exists = session.scalar(
         select(DirectiveMention.id).where(DirectiveMention.directive_id == directive.id, DirectiveMention.article_id == article_id)
     )

@@ -145,6 +145,13 @@ class Directive(Base):
     first_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     mentions: Mapped[int] = mapped_column(Integer, default=0)
+    # What a document register row or the document's own first page says (migration 0006).
+    summary: Mapped[str | None] = mapped_column(Text)  # trích yếu
+    issuer_name: Mapped[str | None] = mapped_column(Text)  # "UBND tỉnh Sơn La", as the register writes it
+    signer: Mapped[str | None] = mapped_column(Text)
+    effective_on: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    register_url: Mapped[str | None] = mapped_column(Text)
+    first_portal_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class DirectiveMention(Base):
@@ -155,6 +162,49 @@ class DirectiveMention(Base):
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id", ondelete="CASCADE"), index=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     sentence: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentSighting(Base):
+    """Where a document was met outside news text: a register row or a post carrying its file."""
+
+    __tablename__ = "document_sightings"
+    __table_args__ = (UniqueConstraint("directive_id", "portal_id", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id", ondelete="CASCADE"), index=True)
+    portal_id: Mapped[str] = mapped_column(ForeignKey("portals.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # register | attachment
+    page_url: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DocumentFile(Base):
+    """One attachment, once per content (sha256): its extracted text, never the binary.
+
+    A failed fetch or extraction is a row too (``error``, no text), so it is not fetched again every cycle.
+    """
+
+    __tablename__ = "document_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    directive_id: Mapped[int | None] = mapped_column(ForeignKey("directives.id", ondelete="SET NULL"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    portal_id: Mapped[str | None] = mapped_column(ForeignKey("portals.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(Text, index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Another URL serving bytes already stored: a row of its own (so the URL is not fetched again), no text.
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("document_files.id", ondelete="CASCADE"))
+    size: Mapped[int | None] = mapped_column(Integer)
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    pages: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    text_source: Mapped[str | None] = mapped_column(String(20))  # text-layer | docx | odt | doc | ocr
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
+    legacy_encoding: Mapped[str | None] = mapped_column(String(10))
+    signature: Mapped[str | None] = mapped_column(Text)
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Match(Base):

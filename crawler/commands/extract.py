@@ -1,5 +1,7 @@
 """``portalwatch extract``: run the article extractor on saved pages or live URLs, one JSON object per input.
 
+PDF/DOC/DOCX/ODT files give the document's text and metadata instead (crawler/documents/files.py).
+
 For checking a portal by hand: what the crawl would store for this page, or why it would skip it.
 URLs are fetched by the crawl's own Scrapy path in a child (robots.txt, TLS settings, fetch policy,
 charset repair, the extraction pipeline), so the answer is the crawler's, not a lookalike's.
@@ -13,6 +15,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.documents.files import document_record, is_document
 from crawler.config import Settings
 from crawler.errors import UserError
 from crawler.extract import extract
@@ -41,6 +44,11 @@ def handle(args, settings: Settings) -> int:
     fetched = _fetch([item for item in args.inputs if _is_url(item)], portal, args.encoding, settings)
     status = 0
     for item in args.inputs:
+        if not _is_url(item) and item != "-" and is_document(Path(item)):
+            record, ok = document_record(Path(item))
+            print(json.dumps(record, ensure_ascii=False, indent=2 if args.pretty else None))
+            status = status if ok else 1
+            continue
         if _is_url(item):
             record = fetched[item]
         else:

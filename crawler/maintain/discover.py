@@ -1,4 +1,4 @@
-"""What a portal's page offers a crawl: feeds, sitemaps, and the sections worth watching.
+"""What a portal's page offers a crawl: feeds, sitemaps, the sections worth watching, document registers.
 
 Pure functions over fetched text; the fetching happens in the probe spider. Section links are
 ranked by the words Vietnamese portals use for foreign-affairs and news categories, in the link's
@@ -68,6 +68,31 @@ def section_links(selector: Selector, base_url: str, limit: int = 6) -> list[dic
             found[key] = {"url": url, "text": text, "score": score, "order": order}
     ranked = sorted(found.values(), key=lambda s: (-s["score"], s["order"]))
     return [{k: v for k, v in s.items() if k != "order"} for s in ranked[:limit]]
+
+
+# Labels of document registers on Vietnamese portals (folded: no tone marks), and their usual slugs.
+_REGISTER_LABEL = re.compile(r"^(he thong |co so du lieu |tra cuu )?(van ban|cong bao)\b")
+_REGISTER_SLUG = re.compile(r"(van-ban|vanban|congbao|cong-bao)")
+
+
+def register_links(selector: Selector, base_url: str, limit: int = 3) -> list[dict]:
+    """Same-site links named like a document register ("Văn bản", "Văn bản chỉ đạo điều hành", "Công báo"),
+    in page order. The probe then fetches them and keeps those that show document rows."""
+    host = host_of(base_url)
+    found: dict[str, dict] = {}
+    for anchor in selector.css("a[href]"):
+        href = (anchor.attrib.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = urljoin(base_url, href)
+        if host_of(url) != host:
+            continue
+        text = unicodedata.normalize("NFC", " ".join(" ".join(anchor.css("::text").getall()).split()))
+        if len(text.split()) > 8:
+            continue  # a headline mentioning a document, not a register
+        if _REGISTER_LABEL.match(fold(text)) or (not text and _REGISTER_SLUG.search(urlsplit(url).path.lower())):
+            found.setdefault(canonicalize(url), {"url": url, "text": text})
+    return list(found.values())[:limit]
 
 
 def advertised_feeds(selector: Selector, base_url: str) -> list[str]:

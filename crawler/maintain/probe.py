@@ -18,6 +18,7 @@ from spiders import links as linklib
 from spiders.feeds import parse_feed
 from spiders.fetch_policy import FetchPolicy
 from spiders.portal import describe_failure
+from spiders.register_rows import parse_register
 
 SAMPLE = 5
 
@@ -65,7 +66,7 @@ class DiscoverSpider(scrapy.Spider):
         self.url, self.max_sections = url, sections
         # Any public host (feeds and sitemaps may live elsewhere); an internal address only for this page's own host.
         self.fetch_policy = FetchPolicy.for_pages([url])
-        self.result: dict = {"page": None, "feeds": [], "sitemaps": [], "sections": []}
+        self.result: dict = {"page": None, "feeds": [], "sitemaps": [], "sections": [], "registers": []}
         self._asked: set[str] = set()
         self._advertised: set[str] = set()
 
@@ -108,6 +109,9 @@ class DiscoverSpider(scrapy.Spider):
             requests.append(self._once(urljoin(response.url, path), callback=self.parse_sitemap))
         for section in self.result["sections"][: self.max_sections]:
             requests.append(self._once(section["url"], callback=self.parse_section, meta={"section": section}))
+        self.result["registers"] = discover.register_links(selector, response.url)
+        for register in self.result["registers"]:
+            requests.append(self._once(register["url"], callback=self.parse_register_candidate, meta={"register": register}))
         yield from (r for r in requests if r is not None)
 
     def parse_robots(self, response):
@@ -136,6 +140,13 @@ class DiscoverSpider(scrapy.Spider):
             for url in discover.advertised_feeds(response.selector, response.url)[:6]:
                 if request := self._once(url, callback=self.parse_feed_candidate, meta={"pw_depth": 1}):
                     yield request
+
+    def parse_register_candidate(self, response):
+        """A register link is proposed only when its page shows document rows (spiders/register_rows.py)."""
+        rows = parse_register(response.text, response.url) if isinstance(response, TextResponse) else []
+        for known in self.result["registers"]:
+            if known["url"] == response.meta["register"]["url"]:
+                known.update({"rows": len(rows), "example": rows[0].code if rows else None})
 
     def parse_section(self, response):
         section = dict(response.meta["section"])

@@ -78,6 +78,7 @@ def propose(
         "kind": discover.kind_of(name, url),
         "start_urls": start_urls,
         "feeds": feeds,
+        "documents": [r["url"] for r in found.get("registers", []) if r.get("rows")][:2],
         "verified": f"portal add {date.today():%Y-%m-%d}: not yet checked",
         "notes": "; ".join(notes) or None,
     }

@@ -19,7 +19,7 @@ from spiders.schema import PortalConfig
 
 ADDED_FILE = "added.yaml"
 _FIELD_ORDER = (
-    "id", "name", "province", "kind", "start_urls", "feeds", "spider", "enabled", "interval_minutes", "max_pages",
+    "id", "name", "province", "kind", "start_urls", "feeds", "documents", "spider", "enabled", "interval_minutes", "max_pages",
     "encoding", "article_url_pattern", "selectors", "boilerplate", "verified", "notes",
 )
 _PLAIN = re.compile(r"^[\wÀ-ỹ][\wÀ-ỹ .,()/-]*$")

@@ -65,6 +65,9 @@ def render_discovery(found: dict) -> str:
         lines.append(f"feed {feed['url']}  {feed['entries']} entries")
     for sitemap in found["sitemaps"]:
         lines.append(f"sitemap {sitemap}")
+    for register in found.get("registers", []):
+        rows = f"{register['rows']} document rows (e.g. {register['example']})" if register.get("rows") else "no document rows"
+        lines.append(f"register {register['url']}  “{register['text']}”  {rows}")
     if not (found["sections"] or found["feeds"] or found["sitemaps"]):
         lines.append("no sections, feeds or sitemaps found")
     return "\n".join(lines)

@@ -26,14 +26,15 @@ def _registry(tmp_path: Path) -> Path:
 
 def test_extract_prints_one_json_object_per_input(capsys):
     pages = [FIXTURES / "wordpress" / "baoquocte.html", FIXTURES / "bad" / "document.pdf"]
-    assert main(["extract", *map(str, pages)]) == 0
+    # The PDF goes to the document extractor (tests/documents); this one has no text at all.
+    assert main(["extract", *map(str, pages)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     article, pdf = (json.loads(line) for line in lines)
     assert all(key in article for key in REQUIRED)
     assert article["title"] == "5 phương hướng để đẩy mạnh công tác đối ngoại địa phương"
     assert article["published_at"] == "2021-12-14T10:45:33+07:00"
-    assert pdf["rejected"].startswith("pdf:") and pdf["text"] is None
+    assert "no text" in pdf["error"] and "text" not in pdf
 
 
 def test_extract_url_option_names_the_page(tmp_path, monkeypatch, capsys):
