@@ -11,6 +11,9 @@ from sqlalchemy import create_engine, text
 
 from crawler.config import Settings
 
+# Guards that the run leaves the host as it was unless a test is marked `container` (tests/support/host.py).
+pytest_plugins = ["tests.support.host"]
+
 # Set by .ci/run so the PostgreSQL half of the suite runs in CI instead of skipping.
 POSTGRES_URL = os.environ.get("PORTALWATCH_TEST_POSTGRES_URL")
 
