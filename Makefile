@@ -25,8 +25,11 @@ once: $(STAMP)
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
+# Most tests wait on servers, crawl children and daemons, so four workers (pytest-xdist) keep two
+# cores busy; the container tests stay together on one worker (one image build, tests/conftest.py).
+PYTEST_WORKERS ?= 4
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/portalwatch eval

@@ -56,8 +56,11 @@ def test_a_not_container_run_of_the_container_folder_installs_nothing(tmp_path):
 
 
 def test_a_fixture_that_installs_is_refused_to_a_test_without_the_marker(tmp_path):
+    log = tmp_path / "calls.log"
+    podman = fake_package_managers(tmp_path / "bin", log) / "podman"
     (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    container: installs\n")
-    (tmp_path / "conftest.py").write_text(textwrap.dedent("""
+    (tmp_path / "conftest.py").write_text(textwrap.dedent(f"""
+        import subprocess
         import pytest
         from tests.support.host import installs
 
@@ -66,24 +69,29 @@ def test_a_fixture_that_installs_is_refused_to_a_test_without_the_marker(tmp_pat
         @pytest.fixture(scope="session")
         @installs("podman")
         def engine():
-            return "podman"
+            subprocess.run(["{podman}", "build"])
+            yield "podman"
+            subprocess.run(["{podman}", "untag"])  # after the session's last test, whichever it is
 
         @pytest.fixture
         def image(engine):
             return engine + " image"
     """))
-    (tmp_path / "test_uses.py").write_text(textwrap.dedent("""
+    (tmp_path / "test_uses.py").write_text(textwrap.dedent(f"""
+        import subprocess
         import pytest
+        from tests.support.host import HostChangeRefused
 
         @pytest.mark.container
         def test_marked(image):
-            assert image
+            subprocess.run(["{podman}", "run", image])
 
         def test_unmarked(image):
             assert image
 
-        def test_plain():
-            pass
+        def test_plain_last():
+            with pytest.raises(HostChangeRefused):
+                subprocess.run(["{podman}", "rmi"])
     """))
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
 
@@ -95,5 +103,7 @@ def test_a_fixture_that_installs_is_refused_to_a_test_without_the_marker(tmp_pat
     assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.stdout + refused.stderr
     assert "test_uses.py::test_unmarked: fixture 'engine' installs podman" in refused.stderr
     assert "test_marked" not in refused.stderr
-    allowed = run("-m", "container or not container", "-k", "not unmarked")
+    assert not log.exists()
+    allowed = run("-k", "not unmarked")
     assert allowed.returncode == 0 and "2 passed" in allowed.stdout, allowed.stdout + allowed.stderr
+    assert log.read_text().split("\n") == ["podman build", "podman run podman image", "podman untag", ""]

@@ -12,6 +12,9 @@ machine. Two guards, loaded by ``tests/conftest.py``:
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import inspect
 import os
 import shlex
 import sys
@@ -32,13 +35,48 @@ class HostChangeRefused(RuntimeError):
 
 
 def installs(*what: str):
-    """Declares a fixture that changes the host (``@pytest.fixture`` above it): container tests only."""
+    """Declares a fixture that changes the host (``@pytest.fixture`` above it): container tests only.
+
+    Its setup and teardown may run the programs below whichever test they happen in: a session
+    fixture is torn down after the session's last test, which need not be a container test.
+    """
 
     def declare(func):
-        func.installs = what
-        return func
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def fixture(*args, **kwargs):
+                steps = func(*args, **kwargs)
+                with _permitted():
+                    value = next(steps)
+                yield value
+                with _permitted():
+                    next(steps, None)
+
+        else:
+
+            @functools.wraps(func)
+            def fixture(*args, **kwargs):
+                with _permitted():
+                    return func(*args, **kwargs)
+
+        fixture.installs = what
+        return fixture
 
     return declare
+
+
+_permits = 0
+
+
+@contextlib.contextmanager
+def _permitted():
+    global _permits
+    _permits += 1
+    try:
+        yield
+    finally:
+        _permits -= 1
 
 
 def host_changing(argv: list[str]) -> bool:
@@ -87,7 +125,7 @@ _current: tuple[str, bool] | None = None
 
 
 def _audit(event: str, args: tuple) -> None:
-    if event not in _EVENTS or (_current is not None and _current[1]):
+    if event not in _EVENTS or _permits or (_current is not None and _current[1]):
         return
     argv = _argv(event, args)
     if host_changing(argv):
