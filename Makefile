@@ -36,8 +36,11 @@ $(DOCUMENT_TOOLS):
 
 document-tools: $(DOCUMENT_TOOLS)
 
+# Most tests wait on servers, crawl children and daemons, so four workers (pytest-xdist) keep two
+# cores busy; the container tests stay together on one worker (one image build, tests/conftest.py).
+PYTEST_WORKERS ?= 4
 test: $(STAMP) $(CHROMIUM) $(DOCUMENT_TOOLS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/portalwatch eval

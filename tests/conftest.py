@@ -11,6 +11,9 @@ from sqlalchemy import create_engine, text
 
 from crawler.config import Settings
 
+# Guards that the run leaves the host as it was unless a test is marked `container` (tests/support/host.py).
+pytest_plugins = ["tests.support.host"]
+
 # Set by .ci/run so the PostgreSQL half of the suite runs in CI instead of skipping.
 POSTGRES_URL = os.environ.get("PORTALWATCH_TEST_POSTGRES_URL")
 
@@ -96,6 +99,67 @@ def unlimited_telegram():
 
     with FakeTelegramServer(limits=Limits(enabled=False)) as server:
         yield server
+
+
+# Started first, so a parallel run (`make test`, pytest-xdist) does not end waiting on one of them:
+# the modules whose tests run containers, the daemon, a browser or many crawls (tens of seconds
+# each). Every other test keeps its collection order.
+LONG_RUNNING = (
+    "tests/container/test_container.py",
+    "tests/test_portal_health.py",
+    "tests/test_daemon.py",
+    "tests/test_crawl_faults.py",
+    "tests/maintain/test_end_to_end.py",
+    "tests/test_end_to_end.py",
+    "tests/test_crawl_incremental.py",
+    "tests/maintain/test_custom_spiders.py",
+    "tests/test_crawl_crash.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: n for n, path in enumerate(LONG_RUNNING)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n N`: tests are handed out one by one as workers free up, except tests/container/, which
+    one worker runs in a row (one image build, one session's podman tag)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ContainerTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/container/" if nodeid.startswith("tests/container/") else nodeid
+
+    return ContainerTestsTogether(config, log)
+
+
+def pytest_sessionfinish(session):
+    # Under xdist the container timings are taken in a worker; the controller prints them.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests.container.conftest import TIMINGS
+
+        workeroutput["container_timings"] = dict(TIMINGS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.container.conftest import TIMINGS
+
+    TIMINGS.update(getattr(node, "workeroutput", {}).get("container_timings", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.container.conftest import TIMINGS
+
+    if TIMINGS:
+        terminalreporter.section("container timings")
+        for key, value in TIMINGS.items():
+            terminalreporter.write_line(f"{key}: {value}")
 
 
 def pytest_configure(config):

@@ -1,7 +1,7 @@
 """Fixtures for the container tests: the built image, a throw-away PostgreSQL database, timings.
 
 The image is built once per session from the repository's own Dockerfile. Timings (build, stop)
-are printed in the terminal summary so CI logs show what the container tests cost.
+are printed in the terminal summary (tests/conftest.py) so CI logs show what the container tests cost.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import uuid
 import pytest
 
 from tests.container import podman
+from tests.support.host import installs
 
 # The machine's PostgreSQL (trust auth); .ci/run exports the same URL.
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -27,14 +28,8 @@ def pytest_configure(config):
     )
 
 
-def pytest_terminal_summary(terminalreporter):
-    if TIMINGS:
-        terminalreporter.section("container timings")
-        for key, value in TIMINGS.items():
-            terminalreporter.write_line(f"{key}: {value}")
-
-
 @pytest.fixture(scope="session")
+@installs("podman", "runc", "debootstrap", "a Debian base image", "the portalwatch image")
 def image(tmp_path_factory):
     """The image id of a fresh build of the working tree (layers cached by podman between runs)."""
     started = time.monotonic()

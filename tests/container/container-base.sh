@@ -1,5 +1,6 @@
 #!/bin/bash
 # Copy of ../shared/tools/container-base.sh (the project's shared tools), kept here so the container tests run in a bare clone.
+# One change: docker-compose is not installed here; tests/container/test_compose.py installs it (without docker.io).
 # Builds a local base image for container tests on a machine with no image registry:
 # Debian bookworm (python3 3.11, venv, ca-certificates) bootstrapped from Debian's packages,
 # imported into podman as localhost/portalwatch-base:bookworm. Idempotent; about a minute the first time.
@@ -16,7 +17,7 @@ IMAGE=localhost/portalwatch-base:bookworm
 if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq podman runc debootstrap docker-compose >/dev/null
+  apt-get install -y -qq podman runc debootstrap >/dev/null
 fi
 mkdir -p /etc/containers
 grep -q default_ulimits /etc/containers/containers.conf 2>/dev/null ||

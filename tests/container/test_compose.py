@@ -1,8 +1,9 @@
 """docker-compose.yml validated by docker-compose itself (``config``), with .env.example as the .env.
 
 Fast (no podman, no engine: ``config`` only parses, interpolates and validates). docker-compose is
-installed from Debian when missing and we are root with apt (container-base.sh installs it too);
-on a machine where it cannot be installed the test is skipped with the reason.
+installed from Debian when missing and we are root with apt (without its recommended docker.io:
+``config`` needs no engine), so these tests carry the ``container`` marker; on a machine where it
+cannot be installed they are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ import pytest
 import yaml
 
 from tests.container.podman import build_lock
+from tests.support.host import installs
 
+# Installs docker-compose when missing: not part of a `-m "not container"` run.
+pytestmark = pytest.mark.container
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(scope="session")
+@installs("docker-compose")
 def docker_compose() -> str:
     found = shutil.which("docker-compose")
     if found:
@@ -29,7 +35,7 @@ def docker_compose() -> str:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     # The container tests' lock: their container-base.sh may be running apt-get in another session.
     with build_lock(900):
-        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "docker-compose"]):
+        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "docker-compose"]):
             try:
                 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL)
             except subprocess.TimeoutExpired:
@@ -44,7 +50,7 @@ PASSWORD = "p@ss:w/rd%#?"
 
 
 @pytest.fixture
-def project(tmp_path) -> Path:
+def project(tmp_path, docker_compose) -> Path:
     """The compose file next to .env.example copied as .env, as the README's setup does."""
     shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
@@ -60,7 +66,7 @@ def compose_config(project: Path, env: dict[str, str] | None = None) -> subproce
     # Only PATH/HOME from our environment: a stray POSTGRES_PASSWORD would hide a missing one.
     base = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
     return subprocess.run(
-        [docker_compose(), "--project-directory", str(project), "-f", str(project / "docker-compose.yml"), "config"],
+        [shutil.which("docker-compose"), "--project-directory", str(project), "-f", str(project / "docker-compose.yml"), "config"],
         capture_output=True, text=True, timeout=120, cwd=project, env={**base, **(env or {})}, stdin=subprocess.DEVNULL,
     )
 
