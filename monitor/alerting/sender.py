@@ -53,22 +53,24 @@ class TelegramDelivery:
     async def send(self, chat_id: int, view: outbox.AlertView) -> int | None:
         message_id = None
         for part in render_parts(message_of(view)):
-            await self.pacer.acquire(chat_id)
-            sent = await self.bot.send_message(chat_id, part, parse_mode="HTML", disable_web_page_preview=True)
+            sent = await self._send(chat_id, part, parse_mode="HTML")
             message_id = message_id or sent.message_id
         return message_id
 
     async def send_notice(self, chat_id: int, text: str) -> int | None:
-        await self.pacer.acquire(chat_id)
-        return (await self.bot.send_message(chat_id, text[:4000], disable_web_page_preview=True)).message_id
+        return (await self._send(chat_id, text[:4000])).message_id
 
     async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None:
         message_id = None
         for part in split_message(html_text):
-            await self.pacer.acquire(chat_id)
-            sent = await self.bot.send_message(chat_id, part, parse_mode="HTML", disable_web_page_preview=True)
+            sent = await self._send(chat_id, part, parse_mode="HTML")
             message_id = message_id or sent.message_id
         return message_id
+
+    async def _send(self, chat_id: int, text: str, **options):
+        return await self.pacer.send(
+            chat_id, lambda: self.bot.send_message(chat_id, text, disable_web_page_preview=True, **options)
+        )
 
 
 class ConsoleDelivery:
