@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     autothrottle: bool = True
     obey_robots: bool = True
 
+    # Subscribers' keywords (bot /subscribe, `subscribers add --keyword`): most per chat, longest.
+    max_keywords_per_chat: int = Field(default=200, ge=1)
+    max_keyword_chars: int = Field(default=100, ge=1, le=200)
+
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
     )

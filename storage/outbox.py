@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Alert, Article, Portal, Subscriber
+from storage.models import Alert, Article, Notice, Portal, Subscriber
 from storage.types import utcnow
 
 # Reports of one event by several portals within this window make one message.
@@ -59,6 +59,13 @@ def queue_alert(
     session.add(alert)
     session.flush()
     return alert
+
+
+def queue_notice(session: Session, chat_ids: list[int], text: str, now: datetime | None = None) -> None:
+    """A message for each admin chat, delivered by the sender like an alert."""
+    now = now or utcnow()
+    for chat_id in chat_ids:
+        session.add(Notice(chat_id=chat_id, text=text, status="pending", attempts=0, created_at=now))
 
 
 def reset_in_flight(session: Session) -> int:

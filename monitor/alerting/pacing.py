@@ -181,6 +181,18 @@ class Pacer:
         self._chat_granted = {c: t for c, t in self._chat_granted.items() if t > now - self.group_interval}
 
 
+_PACERS: dict[str, Pacer] = {}
+
+
+def pacer_for(token: str) -> Pacer:
+    """The pacer of one bot. Telegram's limits are per bot, so alerts, notices, digests and the bot's
+    replies to commands all draw on the same one."""
+    pacer = _PACERS.get(token)
+    if pacer is None:
+        pacer = _PACERS[token] = Pacer()
+    return pacer
+
+
 def backoff_delay(attempt: int, *, base: float = 1.0, cap: float = 300.0,
                   rand: Callable[[], float] = random.random) -> float:
     """Exponential backoff with jitter, so senders that failed together do not retry together.

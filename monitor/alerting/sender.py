@@ -18,7 +18,7 @@ from typing import Protocol
 
 from monitor.alerting.format import Alert as Message
 from monitor.alerting.format import Reason, Source, render_parts, render_text, split_message
-from monitor.alerting.pacing import Pacer, backoff_delay
+from monitor.alerting.pacing import Pacer, backoff_delay, pacer_for
 from monitor.alerting.telegram_errors import Action, classify
 from storage import outbox, subscribers
 from storage.db import transaction
@@ -44,11 +44,12 @@ def message_of(view: outbox.AlertView) -> Message:
 
 
 class TelegramDelivery:
-    """HTML messages through python-telegram-bot; a long alert goes out as several messages."""
+    """HTML messages through python-telegram-bot; a long alert goes out as several messages.
+    Paced by the bot's own pacer (shared with its command replies) unless given one."""
 
     def __init__(self, bot, pacer: Pacer | None = None):
         self.bot = bot
-        self.pacer = pacer or Pacer()
+        self.pacer = pacer or pacer_for(bot.token)
 
     async def send(self, chat_id: int, view: outbox.AlertView) -> int | None:
         message_id = None
