@@ -20,7 +20,7 @@ from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
-from monitor.alerting.format import kind_label, vn_time
+from monitor.alerting.format import reason_label, vn_time
 from monitor.alerting.htmlsplit import split_message
 from monitor.alerting.pacing import pacer_for
 from monitor.alerting.telegram_errors import Action, classify
@@ -274,7 +274,7 @@ def latest(session, subscriber, update: Update) -> str:
         return "Chưa có bài nào được gửi cho bạn."
     lines = ["<b>Bài gần đây</b>"]
     for alert, article in rows:
-        kinds = ", ".join(dict.fromkeys(kind_label(r.get("kind", "keyword")) for r in alert.reasons))
+        kinds = ", ".join(dict.fromkeys(reason_label(r) for r in alert.reasons))
         when = _vn(article.published_at) if article.published_at else "không rõ"
         lines.append(f'• <a href="{html.escape(article.url, quote=True)}">{e(article.title)}</a> ({when}; {e(kinds)})')
     return "\n".join(lines)

@@ -120,10 +120,12 @@ def event_key(match: RuleMatch, article: Article) -> str | None:
     return None
 
 
-def reason_of(match: RuleMatch) -> dict:
+def reason_of(match: RuleMatch, directives=()) -> dict:
+    """A match as the alert stores it; a document match also carries the kinds of its documents
+    (``directives``: the article's, as detected) so the alert is headed "Quyết định mới", not a guess."""
     kind = KIND_OF.get(match.kind, EventKind.KEYWORD)
     detail = "; ".join(match.reasons) if match.reasons else ", ".join(match.terms)
-    return {
+    reason = {
         "kind": kind.value,
         "rule": match.rule,
         "detail": detail,
@@ -131,6 +133,11 @@ def reason_of(match: RuleMatch) -> dict:
         "snippet": match.snippet.text,
         "spans": [list(span) for span in match.snippet.highlights],
     }
+    if kind == EventKind.DIRECTIVE:
+        codes = set(match.terms)
+        reason["doc_kinds"] = list(dict.fromkeys(d.kind for d in directives if d.code in codes and d.kind))
+        reason["new"] = match.kind == "new-directive"
+    return reason
 
 
 def match_pending(factory, cache: MonitorCache, limit: int | None = None) -> MatchStats:
@@ -193,7 +200,7 @@ def _match_one(factory, monitor: Monitor, known: set[str], provinces: dict, arti
                 stats.matches += 1
             if article.baseline:
                 continue
-            entry = (reason_of(match), event_key(match, article))
+            entry = (reason_of(match, analysis.directives), event_key(match, article))
             if match.subscriber is None:
                 if defaults is None:
                     defaults = list(

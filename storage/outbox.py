@@ -108,6 +108,7 @@ class AlertView:
     published_at: datetime | None
     reasons: list[dict]
     sources: list[tuple[str, str]]  # (portal name, url), the first one the alert's own article
+    first_seen_at: datetime | None = None
 
 
 def view(session: Session, alert: Alert) -> AlertView:
@@ -120,7 +121,8 @@ def view(session: Session, alert: Alert) -> AlertView:
         .where(or_(Alert.id == alert.id, Alert.merged_into == alert.id))
         .order_by(Alert.id)
     ).all()
-    return AlertView(alert.id, subscriber.chat_id, article.title, article.published_at, alert.reasons, [tuple(r) for r in rows])
+    return AlertView(alert.id, subscriber.chat_id, article.title, article.published_at, alert.reasons,
+                     [tuple(r) for r in rows], article.first_seen_at)
 
 
 def mark_sending(session: Session, alert_id: int) -> None:

@@ -66,6 +66,7 @@ class Pacer:
         # None: the margin follows no jitter (a fixed-margin pacer, e.g. as a bench baseline).
         self.max_margin = margin if max_margin is None else max(margin, max_margin)
         self._round_trips: collections.deque[tuple[float, float]] = collections.deque()  # (answered at, seconds)
+        self.worst_jitter = 0.0  # the widest round-trip spread seen so far (for logs and tests)
         self._per_second = max(1, math.floor(global_rate + 1e-9))
         # The windows the releases are held to: Telegram's, widened by the margin.
         self.window = self._per_second / global_rate + margin
@@ -124,6 +125,7 @@ class Pacer:
         self._round_trips.append((now, now - released))
         while self._round_trips and self._round_trips[0][0] < now - JITTER_MEMORY:
             self._round_trips.popleft()
+        self.worst_jitter = max(self.worst_jitter, self.jitter())
 
     def jitter(self) -> float:
         """The spread of recent round trips: how far apart two arrivals released together may land."""

@@ -37,10 +37,12 @@ class Delivery(Protocol):
 
 def message_of(view: outbox.AlertView) -> Message:
     reasons = [
-        Reason(r.get("kind", "keyword"), r.get("snippet", ""), tuple(tuple(s) for s in r.get("spans", ())), r.get("detail", ""))
+        Reason(r.get("kind", "keyword"), r.get("snippet", ""), tuple(tuple(s) for s in r.get("spans", ())), r.get("detail", ""),
+               tuple(r.get("doc_kinds", ())), r.get("new", True))
         for r in view.reasons
     ]
-    return Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at)
+    return Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at,
+                   view.first_seen_at)
 
 
 class TelegramDelivery:
