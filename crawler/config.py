@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     http_port: int = 8080
     # 0.0.0.0 so the health check and metrics are reachable through a container's published port.
     http_host: str = "0.0.0.0"
+    # A connection must send a whole request within this many seconds, and at most this many are open.
+    http_read_timeout: float = Field(default=10.0, gt=0)
+    http_max_connections: int = Field(default=200, ge=8)
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     user_agent: str = "portalwatch/0.1 (+https://github.com/portalwatch/portalwatch; Vietnamese portal monitor)"
