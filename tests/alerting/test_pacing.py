@@ -104,15 +104,16 @@ def test_pause_arriving_during_a_wait_moves_the_send():
     assert sent == [("a", 0.0), ("c", 1 / 30), ("b", 2.5)]
 
 
-def _check_limits(sends: list[tuple[int, float]], margin: float = DEFAULT_MARGIN) -> None:
-    """No 31 sends within 1 s + margin; one chat's sends 1 s + margin apart, a group's 3 s."""
+def _check_limits(sends: list[tuple[int, float]], margin: float = DEFAULT_MARGIN, slack: float = 1e-9) -> None:
+    """No 31 sends within 1 s + margin; one chat's sends 1 s + margin apart, a group's 3 s.
+    ``slack``: for release times read just after the pacer's grant (a real clock), not at it."""
     times = sorted(t for _, t in sends)
     for i in range(len(times) - 30):
-        assert times[i + 30] - times[i] >= 1.0 + margin - 1e-9
+        assert times[i + 30] - times[i] >= 1.0 + margin - slack
     last: dict[int, float] = {}
     for chat, t in sorted(sends, key=lambda s: s[1]):
         if chat in last:
-            assert t - last[chat] >= (3.0 if chat < 0 else 1.0 + margin) - 1e-9
+            assert t - last[chat] >= (3.0 if chat < 0 else 1.0 + margin) - slack
         last[chat] = t
 
 
@@ -252,7 +253,7 @@ def _check_run(server, pacer: RecordingPacer, tries: list[dict], chats: list[int
     assert sorted(m.text for m in server.sent) == sorted({t["text"] for t in tries})
     assert len(server.sent) == len(chats)
     # What the pacer released keeps the widened windows, however late the loop woke it.
-    _check_limits([(t["chat"], t["released"]) for t in tries], pacer.margin)
+    _check_limits([(t["chat"], t["released"]) for t in tries], pacer.margin, slack=1e-3)
     # What the server accepted keeps Telegram's windows on arrival times.
     arrivals = sorted(m.at for m in server.sent)
     assert all(b - a >= 1.0 for a, b in zip(arrivals, arrivals[30:]))
