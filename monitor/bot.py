@@ -123,8 +123,12 @@ def _deactivate(factory, chat_id: int, reason: str) -> None:
 
 async def _chat_gone(update: Update, reason: str) -> None:
     chat_id = update.effective_chat.id
+    context = _CONTEXTS.get(update.get_bot().token)
+    if context is None:  # an application not made by build_application: nothing to deactivate in
+        log.warning("chat %s refused the bot's reply (%s)", chat_id, reason)
+        return
     log.warning("chat %s refused the bot's reply (%s): deactivated", chat_id, reason)
-    await asyncio.to_thread(_deactivate, _CONTEXTS[update.get_bot().token].factory, chat_id, reason)
+    await asyncio.to_thread(_deactivate, context.factory, chat_id, reason)
 
 
 def _chat_title(update: Update) -> str | None:
