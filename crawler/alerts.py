@@ -23,12 +23,11 @@ def make_bot(settings: Settings, pool_size: int = 32):
 
 
 def make_delivery(settings: Settings):
-    from monitor.alerting.pacing import Pacer
     from monitor.alerting.sender import ConsoleDelivery, TelegramDelivery
 
     if settings.telegram_bot_token is None:
         return ConsoleDelivery()
-    return TelegramDelivery(make_bot(settings), Pacer())
+    return TelegramDelivery(make_bot(settings))  # paced by the bot's pacer, shared with its replies
 
 
 def sync_console(settings: Settings, factory) -> None:
@@ -47,7 +46,8 @@ async def apply_bot_updates(settings: Settings, factory) -> int:
     from monitor.bot import build_application, process_pending_updates
 
     application = build_application(
-        settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url, factory, settings.telegram_admin_chat_ids
+        settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url, factory, settings.telegram_admin_chat_ids,
+        max_keywords=settings.max_keywords_per_chat, max_keyword_chars=settings.max_keyword_chars,
     )
     await application.initialize()
     try:

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     http_port: int = 8080
     # 0.0.0.0 so the health check and metrics are reachable through a container's published port.
     http_host: str = "0.0.0.0"
+    # A connection must send a whole request within this many seconds, and at most this many are open.
+    http_read_timeout: float = Field(default=10.0, gt=0)
+    http_max_connections: int = Field(default=200, ge=8)
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     user_agent: str = "portalwatch/0.1 (+https://github.com/portalwatch/portalwatch; Vietnamese portal monitor)"
@@ -58,6 +61,10 @@ class Settings(BaseSettings):
     download_delay: float = 1.0
     autothrottle: bool = True
     obey_robots: bool = True
+
+    # Subscribers' keywords (bot /subscribe, `subscribers add --keyword`): most per chat, longest.
+    max_keywords_per_chat: int = Field(default=200, ge=1)
+    max_keyword_chars: int = Field(default=100, ge=1, le=200)
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")

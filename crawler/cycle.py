@@ -106,7 +106,7 @@ class CycleReport:
 def match(prepared: Prepared, cache=None):
     from monitor.processing import MonitorCache, match_pending
 
-    cache = cache or MonitorCache(prepared.settings.rules)
+    cache = cache or MonitorCache(prepared.settings.rules, prepared.settings.telegram_admin_chat_ids)
     return match_pending(prepared.factory, cache)
 
 

@@ -74,7 +74,7 @@ class Daemon:
         self.pacer = Pacer(self.prepared.factory, self.settings)
         from monitor.processing import MonitorCache
 
-        self.monitor_cache = MonitorCache(self.settings.rules)
+        self.monitor_cache = MonitorCache(self.settings.rules, self.settings.telegram_admin_chat_ids)
         from crawler.http import start_server
 
         http = await start_server(self, self.settings.http_host, self.settings.http_port)
@@ -243,6 +243,7 @@ class Daemon:
         app = build_application(
             token.get_secret_value(), self.settings.telegram_api_url, self.prepared.factory,
             self.settings.telegram_admin_chat_ids, polling=True,
+            max_keywords=self.settings.max_keywords_per_chat, max_keyword_chars=self.settings.max_keyword_chars,
         )
         try:
             await app.initialize()

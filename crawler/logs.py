@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 
 from crawler.config import Settings
 
-_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+# A bot token anywhere, including inside a Bot API URL (".../bot123456789:AA…/getMe").
+_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])")
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -33,6 +34,17 @@ class _Redacting(logging.Filter):
         return True
 
 
+class TextFormatter(logging.Formatter):
+    """The text format, redacted as a whole: message, exception text and traceback, stack."""
+
+    def __init__(self, fmt: str | None = None, secrets: tuple[str, ...] = ()):
+        super().__init__(fmt)
+        self.secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets)
+
+
 class _QuietLibraries(logging.Filter):
     """Scrapy re-applies its own logger levels whenever a crawler starts; filtering at the handler
     keeps its INFO chatter (versions, stats dumps) out of our one-line-per-event log regardless."""
@@ -48,31 +60,41 @@ class _QuietLibraries(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line; every text in it (message, exception and traceback, stack, extras)
+    is redacted, since an exception's own message can carry the token (PTB's InvalidToken does)."""
+
     EXTRA = ("portal", "run_id", "batch", "event", "url", "status", "reason")
 
+    def __init__(self, secrets: tuple[str, ...] = ()):
+        super().__init__()
+        self.secrets = secrets
+
     def format(self, record: logging.LogRecord) -> str:
+        clean = lambda value: redact(value, self.secrets) if isinstance(value, str) else value  # noqa: E731
         data = {
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": clean(record.getMessage()),
         }
         for key in self.EXTRA:
             if hasattr(record, key):
-                data[key] = getattr(record, key)
+                data[key] = clean(getattr(record, key))
         if record.exc_info:
-            data["exc"] = self.formatException(record.exc_info)
+            data["exc"] = clean(self.formatException(record.exc_info))
+        if record.stack_info:
+            data["stack"] = clean(self.formatStack(record.stack_info))
         return json.dumps(data, ensure_ascii=False)
 
 
 def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    secrets = (settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else "",)
     if settings.log_format == "json":
-        handler.setFormatter(JsonFormatter())
+        handler.setFormatter(JsonFormatter(secrets))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    handler.addFilter(_Redacting((secret,)))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    handler.addFilter(_Redacting(secrets))
     handler.addFilter(_QuietLibraries(logging.getLevelName(settings.log_level.upper())))
     root = logging.getLogger()
     root.handlers[:] = [handler]

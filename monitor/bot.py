@@ -1,7 +1,10 @@
 """The subscriber bot (python-telegram-bot 22): Vietnamese commands that write subscribers and rules.
 
 Handlers only touch the database; alerts are queued by matching and sent by the sender, so a slow
-Telegram never stalls a crawl and a command takes effect at the next match.
+Telegram never stalls a crawl and a command takes effect at the next match. Replies are sent
+through the bot's pacer (the alerts' own), cut into parts that fit a message; a reply refused with
+403 (the user blocked the bot, the bot left the group) deactivates the chat at once, so no alert is
+ever tried on it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
-from monitor.alerting.format import kind_label, vn_time
+from monitor.alerting.format import reason_label, vn_time
+from monitor.alerting.htmlsplit import split_message
+from monitor.alerting.pacing import pacer_for
+from monitor.alerting.telegram_errors import Action, classify
+from monitor.keywords import MAX_KEYWORD_CHARS, MAX_KEYWORDS_PER_CHAT, add_keywords
 from storage import outbox, repositories as repo, subscribers
 from storage.db import transaction
 from storage.models import Portal
@@ -66,9 +73,16 @@ def e(text: object) -> str:
 class BotContext:
     """What handlers need, kept in ``application.bot_data['pw']``."""
 
-    def __init__(self, factory, admin_chat_ids: list[int]):
+    def __init__(self, factory, admin_chat_ids: list[int], max_keywords: int = MAX_KEYWORDS_PER_CHAT,
+                 max_keyword_chars: int = MAX_KEYWORD_CHARS):
         self.factory = factory
         self.admins = set(admin_chat_ids)
+        self.max_keywords = max_keywords
+        self.max_keyword_chars = max_keyword_chars
+
+
+# Each bot's context by token, for code that has an update but no handler context (_reply).
+_CONTEXTS: dict[str, BotContext] = {}
 
 
 def _ctx(context: ContextTypes.DEFAULT_TYPE) -> BotContext:
@@ -85,10 +99,46 @@ async def _in_transaction(context: ContextTypes.DEFAULT_TYPE, work):
             return work(session)
 
     return await asyncio.to_thread(run)
+REPLY_ATTEMPTS = 3
 
 
 async def _reply(update: Update, text: str) -> None:
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+    """Send ``text`` in as many messages as it needs, paced like alerts; a 403 deactivates the chat."""
+    message, chat_id = update.effective_message, update.effective_chat.id
+    pacer = pacer_for(message.get_bot().token)
+    for part in split_message(text):
+        for attempt in range(REPLY_ATTEMPTS):
+            try:
+                await pacer.send(chat_id, lambda part=part: message.reply_text(
+                    part, parse_mode=ParseMode.HTML, disable_web_page_preview=True))
+                break
+            except Exception as exc:
+                decision = classify(exc)
+                if decision.action == Action.RETRY_AFTER and attempt + 1 < REPLY_ATTEMPTS:
+                    pacer.pause(decision.seconds or 1.0, chat_id)
+                    continue
+                if decision.action == Action.DEACTIVATE:
+                    await _chat_gone(update, decision.reason)
+                    return
+                raise
+
+
+def _deactivate(factory, chat_id: int, reason: str) -> None:
+    with transaction(factory) as session:
+        subscriber = subscribers.get_subscriber(session, chat_id)
+        if subscriber is not None:
+            subscribers.deactivate(session, chat_id, reason)
+            outbox.drop_pending(session, subscriber.id, reason)
+
+
+async def _chat_gone(update: Update, reason: str) -> None:
+    chat_id = update.effective_chat.id
+    context = _CONTEXTS.get(update.get_bot().token)
+    if context is None:  # an application not made by build_application: nothing to deactivate in
+        log.warning("chat %s refused the bot's reply (%s)", chat_id, reason)
+        return
+    log.warning("chat %s refused the bot's reply (%s): deactivated", chat_id, reason)
+    await asyncio.to_thread(_deactivate, context.factory, chat_id, reason)
 
 
 def _chat_title(update: Update) -> str | None:
@@ -147,23 +197,48 @@ def registered(body):
     return handler
 
 
-@registered
-def subscribe(session, subscriber, update: Update) -> str:
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    limits = _ctx(context)
+
+    @registered
+    def body(session, subscriber, update: Update) -> str:
+        return _subscribe(session, subscriber, update, limits.max_keywords, limits.max_keyword_chars)
+
+    await body(update, context)
+
+
+SHOWN = 10  # keywords named one by one in a /subscribe reply; the rest are counted
+
+
+def _short(keyword: str, width: int = 60) -> str:
+    return keyword if len(keyword) <= width else keyword[:width] + "…"
+
+
+def _names(keywords: list[str]) -> str:
+    shown = ", ".join(f"<b>{e(_short(k))}</b>" for k in keywords[: 5 * SHOWN])
+    return shown + (f" và {len(keywords) - 5 * SHOWN} từ khóa khác" if len(keywords) > 5 * SHOWN else "")
+
+
+def _subscribe(session, subscriber, update: Update, max_keywords: int, max_chars: int) -> str:
     keywords = parse_keywords(_args_text(update))
     if not keywords:
         return 'Cú pháp: /subscribe &lt;từ khóa …&gt;, ví dụ: /subscribe Lào "đoàn công tác"'
-    existing = {r.name.casefold() for r in subscribers.rules_of(session, subscriber)}
-    added = []
-    for keyword in keywords:
-        term = keyword.lstrip("~").strip()
-        if not term or len(term) > 200 or keyword.casefold() in existing:
-            continue
-        subscribers.add_rule(session, subscriber, keyword, any_terms=[term], accent_insensitive=keyword.startswith("~"))
-        existing.add(keyword.casefold())
-        added.append(keyword)
-    if not added:
-        return "Các từ khóa này đã có trong danh sách của bạn."
-    return "Đã theo dõi: " + ", ".join(f"<b>{e(k)}</b>" for k in added)
+    result = add_keywords(session, subscriber, keywords, max_keywords=max_keywords, max_chars=max_chars)
+    lines = []
+    if result.added:
+        lines.append("Đã theo dõi: " + _names(result.added))
+    if result.already:
+        lines.append("Đã có trong danh sách: " + _names(result.already))
+    for error in result.rejected[:SHOWN]:
+        lines.append(f"Không nhận «{e(_short(error.keyword))}»: {e(error.vi)}.")
+    if len(result.rejected) > SHOWN:
+        lines.append(f"… và {len(result.rejected) - SHOWN} từ khóa khác không hợp lệ.")
+    if result.over_cap:
+        lines.append(
+            f"Chưa thêm {len(result.over_cap)} từ khóa: mỗi cuộc trò chuyện theo dõi tối đa {max_keywords} từ khóa. "
+            "Bỏ bớt bằng /unsubscribe rồi thử lại."
+        )
+    return "\n".join(lines)
 
 
 @registered
@@ -216,7 +291,7 @@ def latest(session, subscriber, update: Update) -> str:
         return "Chưa có bài nào được gửi cho bạn."
     lines = ["<b>Bài gần đây</b>"]
     for alert, article in rows:
-        kinds = ", ".join(dict.fromkeys(kind_label(r.get("kind", "keyword")) for r in alert.reasons))
+        kinds = ", ".join(dict.fromkeys(reason_label(r) for r in alert.reasons))
         when = _vn(article.published_at) if article.published_at else "không rõ"
         lines.append(f'• <a href="{html.escape(article.url, quote=True)}">{e(article.title)}</a> ({when}; {e(kinds)})')
     return "\n".join(lines)
@@ -336,13 +411,14 @@ HANDLERS = {
 }
 
 
-def build_application(token: str, api_url: str, factory, admin_chat_ids: list[int], polling: bool = False) -> Application:
+def build_application(token: str, api_url: str, factory, admin_chat_ids: list[int], polling: bool = False,
+                      max_keywords: int = MAX_KEYWORDS_PER_CHAT, max_keyword_chars: int = MAX_KEYWORD_CHARS) -> Application:
     builder = ApplicationBuilder().token(token).base_url(f"{api_url.rstrip('/')}/bot")
     builder = builder.base_file_url(f"{api_url.rstrip('/')}/file/bot")
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    application.bot_data["pw"] = BotContext(factory, admin_chat_ids)
+    application.bot_data["pw"] = _CONTEXTS[token] = BotContext(factory, admin_chat_ids, max_keywords, max_keyword_chars)
     for name, handler in HANDLERS.items():
         application.add_handler(CommandHandler(name, handler))
     application.add_error_handler(_on_error)

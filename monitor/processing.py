@@ -57,19 +57,57 @@ def subscriber_rule(rule) -> Rule:
 
 
 class MonitorCache:
-    """Compiling many subscriber terms takes a moment: rebuild only when the rules change."""
+    """Compiling many subscriber terms takes a moment: rebuild only when the rules change.
 
-    def __init__(self, rules_path: Path | None):
+    A stored rule the matcher cannot use (one written past the door, or by an older version)
+    disables that rule alone: it is logged and the admins are told once (notices), and every
+    other rule still matches. One subscriber's keyword never stops the matching pass.
+    """
+
+    def __init__(self, rules_path: Path | None, admin_chat_ids: list[int] | tuple[int, ...] = ()):
         self.global_rules = rules_from_setting(rules_path)
+        self.admin_chat_ids = list(admin_chat_ids)
+        self.disabled: dict[int, str] = {}  # stored rule id -> why
         self._key: str | None = None
         self._monitor: Monitor | None = None
 
     def get(self, session) -> Monitor:
-        rules = self.global_rules + [subscriber_rule(r) for r in subscribers.all_rules(session)]
+        rules = list(self.global_rules)
+        for stored in subscribers.all_rules(session):
+            try:
+                rules.append(subscriber_rule(stored))
+            except ValueError as exc:  # pydantic's ValidationError is one
+                self._disable(session, stored, str(exc).replace("\n", " "))
         key = hashlib.sha256(json.dumps([r.model_dump(mode="json") for r in rules], sort_keys=True).encode()).hexdigest()
         if key != self._key:
-            self._monitor, self._key = Monitor(rules), key
+            self._monitor, self._key = self._build(session, rules), key
         return self._monitor
+
+    def _build(self, session, rules: list[Rule]) -> Monitor:
+        try:
+            return Monitor(rules)
+        except Exception:
+            log.exception("matcher could not be built from %d rules: finding the rule that breaks it", len(rules))
+        usable = list(self.global_rules)
+        for rule in rules[len(self.global_rules):]:
+            try:
+                Monitor([rule])
+            except Exception as exc:
+                self._disable(session, rule, f"{type(exc).__name__}: {exc}")
+                continue
+            usable.append(rule)
+        return Monitor(usable)
+
+    def _disable(self, session, rule, reason: str) -> None:
+        rule_id = int(str(rule.id).removeprefix("sub-"))
+        if rule_id in self.disabled:
+            return
+        self.disabled[rule_id] = reason
+        name = rule.name or ""
+        log.error("keyword rule %s (%r) disabled: %s", rule_id, name[:80], reason[:300])
+        text = (f"⚠️ Từ khóa #{rule_id} «{name[:80]}» không dùng được nên đã bị bỏ qua khi đối chiếu "
+                f"(các từ khóa khác vẫn hoạt động): {reason[:300]}")
+        outbox.queue_notice(session, self.admin_chat_ids, text)
 
 
 def event_key(match: RuleMatch, article: Article, scopes: dict[str, str] | None = None) -> str | None:
@@ -84,10 +122,12 @@ def event_key(match: RuleMatch, article: Article, scopes: dict[str, str] | None 
     return None
 
 
-def reason_of(match: RuleMatch) -> dict:
+def reason_of(match: RuleMatch, directives=()) -> dict:
+    """A match as the alert stores it; a document match also carries the kinds of its documents
+    (``directives``: the article's, as detected) so the alert is headed "Quyết định mới", not a guess."""
     kind = KIND_OF.get(match.kind, EventKind.KEYWORD)
     detail = "; ".join(match.reasons) if match.reasons else ", ".join(match.terms)
-    return {
+    reason = {
         "kind": kind.value,
         "rule": match.rule,
         "detail": detail,
@@ -95,6 +135,11 @@ def reason_of(match: RuleMatch) -> dict:
         "snippet": match.snippet.text,
         "spans": [list(span) for span in match.snippet.highlights],
     }
+    if kind == EventKind.DIRECTIVE:
+        codes = set(match.terms)
+        reason["doc_kinds"] = list(dict.fromkeys(d.kind for d in directives if d.code in codes and d.kind))
+        reason["new"] = match.kind == "new-directive"
+    return reason
 
 
 def match_pending(factory, cache: MonitorCache, limit: int | None = None) -> MatchStats:
@@ -159,7 +204,7 @@ def _match_one(factory, monitor: Monitor, known: set, provinces: dict, article_i
                 stats.matches += 1
             if article.baseline:
                 continue
-            entry = (reason_of(match), event_key(match, article, {d.code: d.scope for d in analysis.directives}))
+            entry = (reason_of(match, analysis.directives), event_key(match, article, {d.code: d.scope for d in analysis.directives}))
             if match.subscriber is None:
                 if defaults is None:
                     defaults = list(

@@ -39,16 +39,24 @@ class RulesError(ValueError):
     """A rules file or rule that cannot be used; the message names the file, the rule and the field."""
 
 
+class TermError(ValueError):
+    """A term the matcher cannot use; ``vi`` says why to a subscriber, in Vietnamese."""
+
+    def __init__(self, message: str, vi: str):
+        super().__init__(message)
+        self.vi = vi
+
+
 def _term(value: str) -> str:
     if not isinstance(value, str):
-        raise ValueError("a term is a string")
+        raise TermError("a term is a string", "từ khóa phải là chữ")
     value = " ".join(canonical(value).split())
     if len(value) > MAX_TERM_CHARS:
-        raise ValueError(f"term longer than {MAX_TERM_CHARS} characters")
+        raise TermError(f"term longer than {MAX_TERM_CHARS} characters", f"dài quá {MAX_TERM_CHARS} ký tự")
     if not fold_term(value):
-        raise ValueError(f"term {value!r} has no letters or digits")
+        raise TermError(f"term {value!r} has no letters or digits", "không có chữ cái hay chữ số nào")
     if len(tokens(value)) > MAX_TERM_TOKENS:
-        raise ValueError(f"term has more than {MAX_TERM_TOKENS} words")
+        raise TermError(f"term has more than {MAX_TERM_TOKENS} words", f"dài quá {MAX_TERM_TOKENS} từ")
     return value
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Alert, Article, Portal, Subscriber
+from storage.models import Alert, Article, Notice, Portal, Subscriber
 from storage.types import utcnow
 
 # Reports of one event by several portals within this window make one message.
@@ -61,6 +61,13 @@ def queue_alert(
     return alert
 
 
+def queue_notice(session: Session, chat_ids: list[int], text: str, now: datetime | None = None) -> None:
+    """A message for each admin chat, delivered by the sender like an alert."""
+    now = now or utcnow()
+    for chat_id in chat_ids:
+        session.add(Notice(chat_id=chat_id, text=text, status="pending", attempts=0, created_at=now))
+
+
 def reset_in_flight(session: Session) -> int:
     """Alerts left 'sending' by a crash go back to 'pending' (the one in-flight message may repeat)."""
     result = session.execute(update(Alert).where(Alert.status == "sending").values(status="pending"))
@@ -101,6 +108,7 @@ class AlertView:
     published_at: datetime | None
     reasons: list[dict]
     sources: list[tuple[str, str]]  # (portal name, url), the first one the alert's own article
+    first_seen_at: datetime | None = None
 
 
 def view(session: Session, alert: Alert) -> AlertView:
@@ -113,7 +121,8 @@ def view(session: Session, alert: Alert) -> AlertView:
         .where(or_(Alert.id == alert.id, Alert.merged_into == alert.id))
         .order_by(Alert.id)
     ).all()
-    return AlertView(alert.id, subscriber.chat_id, article.title, article.published_at, alert.reasons, [tuple(r) for r in rows])
+    return AlertView(alert.id, subscriber.chat_id, article.title, article.published_at, alert.reasons,
+                     [tuple(r) for r in rows], article.first_seen_at)
 
 
 def mark_sending(session: Session, alert_id: int) -> None:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import sys
+
 from crawler.config import Settings
 from crawler.errors import UserError
 from crawler.store import open_store
 from crawler.timefmt import short_vn
+from monitor.keywords import add_keywords
 from storage import outbox, subscribers
 from storage.db import transaction
 from storage.types import utcnow
@@ -26,13 +29,16 @@ def handle(args, settings: Settings) -> int:
     with transaction(factory) as session:
         if args.action == "add":
             subscriber, created = subscribers.register(session, args.chat_id)
-            existing = {r.name.casefold() for r in subscribers.rules_of(session, subscriber)}
-            for keyword in args.keyword:
-                term = keyword.lstrip("~").strip()
-                if term and keyword.casefold() not in existing:
-                    subscribers.add_rule(session, subscriber, keyword, any_terms=[term], accent_insensitive=keyword.startswith("~"))
-            print(f"{'added' if created else 'updated'} chat {args.chat_id}")
-            return 0
+            result = add_keywords(session, subscriber, args.keyword, max_keywords=settings.max_keywords_per_chat,
+                                  max_chars=settings.max_keyword_chars)
+            for error in result.rejected:
+                print(f"portalwatch: {error}", file=sys.stderr)
+            if result.over_cap:
+                print(f"portalwatch: {len(result.over_cap)} keywords not added: chat {args.chat_id} has the most allowed "
+                      f"({settings.max_keywords_per_chat}, PORTALWATCH_MAX_KEYWORDS_PER_CHAT)", file=sys.stderr)
+            print(f"{'added' if created else 'updated'} chat {args.chat_id}"
+                  + (f"; keywords added: {', '.join(result.added)}" if result.added else ""))
+            return 2 if result.rejected or result.over_cap else 0
         if args.action == "remove":
             subscriber = subscribers.get_subscriber(session, args.chat_id)
             if subscriber is None:

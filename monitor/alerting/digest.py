@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import datetime, time, timedelta
 
-from monitor.alerting.format import VN_TZ, kind_label, vn_time
+from monitor.alerting.format import LATE_LABEL, VN_TZ, is_late, reason_label, vn_time
 from storage import outbox
 from storage.models import Subscriber
 
@@ -33,8 +33,10 @@ def render_digest(views: list[outbox.AlertView], now: datetime) -> tuple[str, st
     html_lines = [f"🗞 <b>Bản tổng hợp ngày {day}</b> — {len(views)} bài"]
     text_lines = [f"Bản tổng hợp ngày {day} — {len(views)} bài"]
     for n, view in enumerate(views, start=1):
-        kinds = ", ".join(dict.fromkeys(kind_label(r.get("kind", "keyword")) for r in view.reasons))
+        kinds = ", ".join(dict.fromkeys(reason_label(r) for r in view.reasons))
         when = vn_time(view.published_at) if view.published_at else "không rõ"
+        if is_late(view.published_at, view.first_seen_at):
+            when += f" ({LATE_LABEL})"
         portals = ", ".join(dict.fromkeys(name for name, _ in view.sources))
         url = view.sources[0][1] if view.sources else ""
         html_lines.append(

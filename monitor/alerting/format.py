@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,7 +31,8 @@ class EventKind(enum.StrEnum):
 
 
 KIND_LABELS = {
-    EventKind.DIRECTIVE: "Chỉ thị mới",
+    # A document of unknown kind; a known one is headed by its kind ("Quyết định mới"): reason_label.
+    EventKind.DIRECTIVE: "Văn bản mới",
     EventKind.FOREIGN_VISIT: "Đoàn nước ngoài",
     EventKind.KEYWORD: "Từ khóa",
 }
@@ -49,6 +50,9 @@ class Reason:
     snippet: str = ""
     spans: Sequence[tuple[int, int]] = ()
     detail: str = ""
+    # For documents: their kinds ("Quyết định", "Nghị quyết"…) and whether the article sights them first.
+    doc_kinds: Sequence[str] = ()
+    new: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,29 @@ class Source:
     url: str
 
 
+# An article first found this long after its publication date is old news found late (a portal's
+# archive reached on a later crawl): said so, with its real date, not shown as breaking news.
+LATE_AFTER = dt.timedelta(days=7)
+
+
+def is_late(published_at: dt.datetime | None, found_at: dt.datetime | None) -> bool:
+    return published_at is not None and found_at is not None and found_at - published_at > LATE_AFTER
+
+
 @dataclass(frozen=True)
 class Alert:
-    """One event; ``sources`` lists every portal that reported it, the first being the original."""
+    """One event; ``sources`` lists every portal that reported it, the first being the original.
+    ``found_at``: when the article was first seen (for ``late``)."""
 
     title: str
     reasons: Sequence[Reason]
     sources: Sequence[Source]
     published_at: dt.datetime | None = None
+    found_at: dt.datetime | None = None
+
+    @property
+    def late(self) -> bool:
+        return is_late(self.published_at, self.found_at)
 
 
 def kind_label(kind: EventKind | str) -> str:
@@ -72,6 +91,18 @@ def kind_label(kind: EventKind | str) -> str:
         return KIND_LABELS[EventKind(kind)]
     except ValueError:
         return str(kind)
+
+
+def reason_label(reason: Reason | Mapping) -> str:
+    """The heading of one reason: a document's own kind ("Quyết định mới", "Nghị quyết mới"…; "Văn bản
+    mới" when unknown or mixed), else the event kind's label. Takes a Reason or a stored reason dict."""
+    get = reason.get if isinstance(reason, Mapping) else lambda key, default=None: getattr(reason, key, default)
+    kind = get("kind", EventKind.KEYWORD)
+    if kind != EventKind.DIRECTIVE:
+        return kind_label(kind)
+    kinds = list(dict.fromkeys(k for k in get("doc_kinds", ()) or () if k))
+    base = kinds[0] if len(kinds) == 1 else "Văn bản"
+    return f"{base} mới" if get("new", True) else base
 
 
 def vn_time(moment: dt.datetime) -> str:
@@ -122,8 +153,12 @@ def _segments(reason: Reason, max_chars: int) -> list[tuple[str, bool]]:
     return pieces
 
 
+LATE_LABEL = "phát hiện muộn"
+
+
 def _labels(alert: Alert) -> str:
-    return " · ".join(dict.fromkeys(kind_label(r.kind) for r in alert.reasons)) or "Cảnh báo"
+    labels = " · ".join(dict.fromkeys(reason_label(r) for r in alert.reasons)) or "Cảnh báo"
+    return f"{labels} ({LATE_LABEL})" if alert.late else labels
 
 
 def _portals(alert: Alert) -> list[str]:
@@ -143,7 +178,12 @@ def _title(alert: Alert) -> str:
 
 
 def _when(alert: Alert) -> str:
-    return f"{vn_time(alert.published_at)} (giờ Việt Nam)" if alert.published_at else "không rõ"
+    if not alert.published_at:
+        return "không rõ"
+    when = f"{vn_time(alert.published_at)} (giờ Việt Nam)"
+    if alert.late:
+        when += f" — {LATE_LABEL}: bài cũ, mới thấy lần đầu lúc {vn_time(alert.found_at)}"
+    return when
 
 
 def _esc(text: str) -> str:
@@ -179,7 +219,7 @@ def render_html(alert: Alert, *, max_snippet: int = 400) -> str:
     ]
     for reason in alert.reasons:
         detail = f" — {_esc(_squash(reason.detail).strip())}" if reason.detail.strip() else ""
-        lines += ["", f"▪️ <b>{_esc(kind_label(reason.kind))}</b>{detail}"]
+        lines += ["", f"▪️ <b>{_esc(reason_label(reason))}</b>{detail}"]
         snippet = _snippet(reason, max_snippet, ("<b>", "</b>"), _esc)
         if snippet:
             lines.append(f"<blockquote>{snippet}</blockquote>")
@@ -196,7 +236,7 @@ def render_text(alert: Alert, *, max_snippet: int = 400) -> str:
     ]
     for reason in alert.reasons:
         detail = f" — {_squash(reason.detail).strip()}" if reason.detail.strip() else ""
-        lines.append(f"- {kind_label(reason.kind)}{detail}")
+        lines.append(f"- {reason_label(reason)}{detail}")
         snippet = _snippet(reason, max_snippet, ("«", "»"))
         if snippet:
             lines.append(f"  “{snippet}”")
@@ -210,6 +250,6 @@ def render_parts(alert: Alert, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 
 __all__ = [
-    "Alert", "EventKind", "KIND_LABELS", "Reason", "Source", "VN_TZ", "kind_label", "render_html",
+    "Alert", "EventKind", "KIND_LABELS", "LATE_LABEL", "is_late", "Reason", "Source", "VN_TZ", "kind_label", "reason_label", "render_html",
     "render_parts", "render_text", "spans_from_markers", "split_message", "vn_time",
 ]

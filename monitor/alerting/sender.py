@@ -18,7 +18,7 @@ from typing import Protocol
 
 from monitor.alerting.format import Alert as Message
 from monitor.alerting.format import Reason, Source, render_parts, render_text, split_message
-from monitor.alerting.pacing import Pacer, backoff_delay
+from monitor.alerting.pacing import Pacer, backoff_delay, pacer_for
 from monitor.alerting.telegram_errors import Action, classify
 from storage import outbox, subscribers
 from storage.db import transaction
@@ -37,38 +37,43 @@ class Delivery(Protocol):
 
 def message_of(view: outbox.AlertView) -> Message:
     reasons = [
-        Reason(r.get("kind", "keyword"), r.get("snippet", ""), tuple(tuple(s) for s in r.get("spans", ())), r.get("detail", ""))
+        Reason(r.get("kind", "keyword"), r.get("snippet", ""), tuple(tuple(s) for s in r.get("spans", ())), r.get("detail", ""),
+               tuple(r.get("doc_kinds", ())), r.get("new", True))
         for r in view.reasons
     ]
-    return Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at)
+    return Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at,
+                   view.first_seen_at)
 
 
 class TelegramDelivery:
-    """HTML messages through python-telegram-bot; a long alert goes out as several messages."""
+    """HTML messages through python-telegram-bot; a long alert goes out as several messages.
+    Paced by the bot's own pacer (shared with its command replies) unless given one."""
 
     def __init__(self, bot, pacer: Pacer | None = None):
         self.bot = bot
-        self.pacer = pacer or Pacer()
+        self.pacer = pacer or pacer_for(bot.token)
 
     async def send(self, chat_id: int, view: outbox.AlertView) -> int | None:
         message_id = None
         for part in render_parts(message_of(view)):
-            await self.pacer.acquire(chat_id)
-            sent = await self.bot.send_message(chat_id, part, parse_mode="HTML", disable_web_page_preview=True)
+            sent = await self._send(chat_id, part, parse_mode="HTML")
             message_id = message_id or sent.message_id
         return message_id
 
     async def send_notice(self, chat_id: int, text: str) -> int | None:
-        await self.pacer.acquire(chat_id)
-        return (await self.bot.send_message(chat_id, text[:4000], disable_web_page_preview=True)).message_id
+        return (await self._send(chat_id, text[:4000])).message_id
 
     async def send_digest(self, chat_id: int, html_text: str, plain: str) -> int | None:
         message_id = None
         for part in split_message(html_text):
-            await self.pacer.acquire(chat_id)
-            sent = await self.bot.send_message(chat_id, part, parse_mode="HTML", disable_web_page_preview=True)
+            sent = await self._send(chat_id, part, parse_mode="HTML")
             message_id = message_id or sent.message_id
         return message_id
+
+    async def _send(self, chat_id: int, text: str, **options):
+        return await self.pacer.send(
+            chat_id, lambda: self.bot.send_message(chat_id, text, disable_web_page_preview=True, **options)
+        )
 
 
 class ConsoleDelivery:

@@ -54,30 +54,51 @@ def test_json_body_is_accepted_like_a_form():
         assert server.sent[0].chat_id == 5
 
 
-def test_same_chat_twice_in_a_second_gets_retry_after(fake_telegram):
+@pytest.fixture
+def frozen_telegram():
+    """Every request arrives at the same instant, however slow the machine: limit checks are exact."""
+    with FakeTelegramServer(clock=lambda: 1000.0) as server:
+        yield server
+
+
+def test_same_chat_twice_in_a_second_gets_retry_after(frozen_telegram):
     async def scenario():
-        async with fake_telegram.bot() as bot:
+        async with frozen_telegram.bot() as bot:
             await bot.send_message(1, "một")
             await bot.send_message(1, "hai")
 
     with pytest.raises(RetryAfter) as caught:
         asyncio.run(scenario())
-    assert retry_after_seconds(caught.value) == 1 and fake_telegram.count_429 == 1
-    assert len(fake_telegram.sent) == 1
+    assert retry_after_seconds(caught.value) == 1 and frozen_telegram.count_429 == 1
+    assert len(frozen_telegram.sent) == 1
 
 
-def test_more_than_thirty_chats_in_a_second_gets_retry_after(fake_telegram):
+def test_more_than_thirty_chats_in_a_second_gets_retry_after(frozen_telegram):
     async def scenario():
-        async with fake_telegram.bot(pool_size=31) as bot:
+        async with frozen_telegram.bot(pool_size=31) as bot:
             return await asyncio.gather(*(bot.send_message(c, "x") for c in range(1, 32)), return_exceptions=True)
 
     results = asyncio.run(scenario())
     assert sum(isinstance(r, RetryAfter) for r in results) == 1
-    assert fake_telegram.count_429 == 1 and len(fake_telegram.sent) == 30
+    assert frozen_telegram.count_429 == 1 and len(frozen_telegram.sent) == 30
+    assert [a.status for a in frozen_telegram.attempts].count(429) == 1
+
+
+def test_limiter_counts_arrivals_strictly_in_any_sliding_window():
+    from tests.fakes.telegram_limits import RateLimiter
+
+    limiter = RateLimiter(Limits())
+    assert all(limiter.check(chat, chat * 0.032) == 0 for chat in range(30))  # 30 within 0.93 s
+    assert limiter.check(100, 0.97) > 0  # the 31st within one second of the first: refused
+    assert limiter.check(100, 1.0) == 0  # a full second after the first: the window has moved on
+    # Arrivals may be checked out of order: a window that holds an earlier arrival counts too.
+    late = RateLimiter(Limits())
+    assert late.check(1, 5.0) == 0 and late.check(1, 4.2) > 0  # 0.8 s apart, same chat
+    assert late.check(2, 4.2) == 0
 
 
 def test_group_limit_per_minute():
-    with FakeTelegramServer(limits=Limits(per_chat_interval=0.0, group_per_minute=3)) as server:
+    with FakeTelegramServer(limits=Limits(per_chat_interval=0.0, group_per_minute=3), clock=lambda: 1000.0) as server:
         async def scenario():
             async with server.bot() as bot:
                 for _ in range(3):

@@ -22,7 +22,7 @@ MATCH = (SNIPPET.index("Chỉ thị"), SNIPPET.index(" về"))
 def _alert(**changes) -> Alert:
     fields = dict(
         title="UBND tỉnh ban hành Chỉ thị số 12/CT-UBND về phòng, chống thiên tai",
-        reasons=[Reason(EventKind.DIRECTIVE, SNIPPET, [MATCH], 'số hiệu "12/CT-UBND"')],
+        reasons=[Reason(EventKind.DIRECTIVE, SNIPPET, [MATCH], 'số hiệu "12/CT-UBND"', doc_kinds=("Chỉ thị",))],
         sources=[Source("Cổng TTĐT tỉnh Quảng Ninh", "https://quangninh.gov.vn/tin/12-ct?id=5&lang=vi")],
         published_at=dt.datetime(2025, 3, 14, 2, 30, tzinfo=UTC),
     )
@@ -54,6 +54,33 @@ def test_times_are_shown_in_vietnam_time(moment, shown):
 def test_naive_times_are_refused_rather_than_guessed():
     with pytest.raises(ValueError, match="naive"):
         vn_time(dt.datetime(2025, 1, 1, 8, 0))
+
+
+@pytest.mark.parametrize(("kinds", "new", "heading"), [
+    (("Quyết định",), True, "Quyết định mới"),
+    (("Nghị quyết",), True, "Nghị quyết mới"),
+    (("Kế hoạch",), True, "Kế hoạch mới"),
+    ((), True, "Văn bản mới"),  # kind unknown (e.g. an alert stored before kinds were kept)
+    (("Quyết định", "Kế hoạch"), True, "Văn bản mới"),
+    (("Quyết định",), False, "Quyết định"),  # a mention of a known document
+])
+def test_a_document_alert_is_headed_by_the_documents_kind(kinds, new, heading):
+    alert = _alert(reasons=[Reason(EventKind.DIRECTIVE, SNIPPET, [MATCH], "x", doc_kinds=kinds, new=new)])
+    assert visible_text(render_html(alert)).splitlines()[0] == f"🔔 {heading}"
+    assert render_text(alert).startswith(f"[{heading}] ")
+
+
+def test_a_quyet_dinh_from_matching_is_not_headed_chi_thi():
+    from monitor.analysis import Monitor
+    from monitor.processing import reason_of
+    from monitor.rules import bundled_rules
+    from monitor.alerting.sender import message_of
+    from storage.outbox import AlertView
+
+    analysis = Monitor(bundled_rules()).analyse("UBND tỉnh ban hành Quyết định số 2718/QĐ-UBND về việc phê duyệt kế hoạch.")
+    reasons = [reason_of(m, analysis.directives) for m in analysis.rules]
+    view = AlertView(1, 5, "Quyết định 2718/QĐ-UBND", None, reasons, [("Cổng", "https://x.vn/qd")])
+    assert visible_text(render_html(message_of(view))).splitlines()[0] == "🔔 Quyết định mới"
 
 
 def test_unknown_publication_time_is_said_so():

@@ -6,8 +6,10 @@ Application polling are what the tests exercise. The server runs its own event l
 background thread, which lets sync tests, ``asyncio.run`` tests and benches share one
 implementation, and keeps the client's loop from being slowed by the server's work.
 
-Rate limits follow Telegram's published numbers (≈1 message/s per chat, 30/s overall, 20/min
-per group) with a small ``tolerance`` for network jitter, and answer 429 + ``retry_after``.
+Rate limits follow Telegram's published numbers (1 message/s per chat, 30/s overall, 20/min per
+group), counted strictly on arrival times in sliding windows (``telegram_limits``), and answer
+429 + ``retry_after``. Every sendMessage is recorded with its arrival time and answer
+(``attempts``), so a test can compare what a sender released with what the server saw arrive.
 """
 
 from __future__ import annotations
@@ -39,8 +41,18 @@ class SentMessage:
     chat_id: int | str
     text: str
     parse_mode: str | None
-    at: float  # time.monotonic() when accepted
+    at: float  # time.monotonic() when the request arrived
     params: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One sendMessage as the server saw it: when it arrived and what it answered."""
+
+    chat_id: Any
+    text: str
+    at: float
+    status: int
 
 
 @dataclass
@@ -81,8 +93,10 @@ class FakeTelegramServer:
     """Use as ``with FakeTelegramServer() as server:`` or ``async with``; ``server.base_url`` goes to PTB."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, *, limits: Limits | None = None,
-                 bot_username: str = "portalwatch_test_bot") -> None:
+                 bot_username: str = "portalwatch_test_bot", clock=time.monotonic) -> None:
+        """``clock`` stamps arrivals (a frozen one makes limit tests independent of machine load)."""
         self.token = token
+        self.clock = clock
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.limits = limits or Limits()
@@ -90,6 +104,7 @@ class FakeTelegramServer:
         self.count_429 = 0
         self.count_403 = 0
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.attempts: list[Attempt] = []
         self._sent: list[SentMessage] = []
         self._updates: list[dict[str, Any]] = []
         self._blocked: dict[Any, str] = {}
@@ -263,6 +278,7 @@ class FakeTelegramServer:
         woken.set()
 
     async def _handle(self, request: web.Request) -> web.Response:
+        arrived = self.clock()  # Telegram counts arrivals: stamp before the body is read
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"].lower()
@@ -272,6 +288,11 @@ class FakeTelegramServer:
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found")
+        if handler == self._send_message:
+            response = await self._send_message(params, arrived)
+            with self._lock:
+                self.attempts.append(Attempt(params.get("chat_id"), params.get("text") or "", arrived, response.status))
+            return response
         return await handler(params)
 
     def _bot_user(self) -> dict[str, Any]:
@@ -309,7 +330,7 @@ class FakeTelegramServer:
             except TimeoutError:
                 pass
 
-    async def _send_message(self, params: dict[str, Any]) -> web.Response:
+    async def _send_message(self, params: dict[str, Any], arrived: float) -> web.Response:
         with self._lock:
             fault = self._faults.popleft() if self._faults else None
         if fault and fault.delay:
@@ -331,10 +352,10 @@ class FakeTelegramServer:
             return _error(400, "Bad Request: message text is empty")
         if telegram_length(visible) > 4096:
             return _error(400, "Bad Request: message is too long")
-        return self._deliver(chat_id, text, parse_mode, visible, params)
+        return self._deliver(chat_id, text, parse_mode, visible, params, arrived)
 
     def _deliver(self, chat_id: Any, text: str, parse_mode: str | None, visible: str,
-                 params: dict[str, Any]) -> web.Response:
+                 params: dict[str, Any], arrived: float) -> web.Response:
         with self._lock:
             if chat_id in self._blocked:
                 self.count_403 += 1
@@ -342,14 +363,13 @@ class FakeTelegramServer:
             if chat_id in self._migrated:
                 return _error(400, "Bad Request: group chat was upgraded to a supergroup chat",
                               migrate_to_chat_id=self._migrated[chat_id])
-            now = time.monotonic()
-            wait = self._rate.check(chat_id, now)
+            wait = self._rate.check(chat_id, arrived)
             if wait > 0:
                 self.count_429 += 1
                 retry_after = max(1, math.ceil(wait))
                 return _error(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
             message_id = next(self._message_ids)
-            self._sent.append(SentMessage(message_id, chat_id, text, parse_mode, now, params))
+            self._sent.append(SentMessage(message_id, chat_id, text, parse_mode, arrived, params))
             self._sent_changed.notify_all()
         chat = {"id": chat_id, "type": "private" if isinstance(chat_id, int) and chat_id > 0 else "group"}
         if chat["type"] == "group":
