@@ -18,6 +18,18 @@ from urllib.parse import urlsplit
 from monitor.alerting.telegram_errors import Action, SendAction
 
 
+def _quiet_apprise() -> None:
+    """Apprise logs raw URLs (secrets included) on errors: its log never reaches ours. Each send
+    captures it instead, and what is kept of it is scrubbed."""
+    logger = logging.getLogger("apprise")
+    logger.propagate = False
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
+_quiet_apprise()
+
+
 class AppriseFailed(Exception):
     """Apprise could not deliver; the message is its own (redacted) explanation."""
 
@@ -48,7 +60,9 @@ def check_url(url: str) -> str:
     """The URL if Apprise knows its scheme and can read it; ValueError (naming no secret) otherwise."""
     import apprise
 
-    if apprise.Apprise.instantiate(url) is None:
+    with apprise.LogCapture(level=logging.ERROR):
+        plugin = apprise.Apprise.instantiate(url)
+    if plugin is None:
         raise ValueError(f"not an Apprise URL this Apprise understands: {redact(url)}")
     return url
 

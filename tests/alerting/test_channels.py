@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import time
 
@@ -180,7 +181,8 @@ class HookServer:
         self.thread.join(5)
 
 
-def test_apprise_json_endpoint_gets_title_and_body_after_500s_and_a_timeout(factory):
+def test_apprise_json_endpoint_gets_title_and_body_after_500s_and_a_timeout(factory, caplog):
+    caplog.set_level("DEBUG")
     with HookServer() as hook:
         url = f"json://user:s3cretpass@127.0.0.1:{hook.port}/hooks/t0ken-abcdef?rto=1&cto=1"
         seed(factory, [[("apprise", url)]], count=1)
@@ -200,6 +202,9 @@ def test_apprise_json_endpoint_gets_title_and_body_after_500s_and_a_timeout(fact
         with transaction(factory) as session:
             errors = " ".join(str(e) for e in session.scalars(select(AlertDelivery.last_error)))
         assert "s3cretpass" not in errors and "t0ken-abcdef" not in errors
+        ours = " ".join(r.getMessage() for r in caplog.records if r.name.startswith("portalwatch"))
+        assert "s3cretpass" not in ours and "t0ken-abcdef" not in ours
+        assert logging.getLogger("apprise").propagate is False  # Apprise's own log (raw URLs) never reaches ours
 
 
 def test_apprise_urls_are_redacted_to_scheme_and_host():
