@@ -16,7 +16,8 @@ BUNDLED_PORTALS = Path(__file__).resolve().parent.parent / "spiders" / "registry
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PORTALWATCH_", extra="ignore", populate_by_name=True)
+    # Errors name the setting but never echo its value: SMTP URLs and database URLs carry passwords.
+    model_config = SettingsConfigDict(env_prefix="PORTALWATCH_", extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     database_url: str = "sqlite:///data/portalwatch.db"
     # The server's password on its own (compose passes POSTGRES_PASSWORD here): put into the URL

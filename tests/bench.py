@@ -6,7 +6,7 @@ import importlib
 import sys
 import traceback
 
-SECTIONS = ["tests.bench_crawl", "tests.bench_extract", "tests.bench_monitor", "tests.bench_fanout", "tests.bench_daemon", "tests.bench_links"]
+SECTIONS = ["tests.bench_crawl", "tests.bench_extract", "tests.bench_monitor", "tests.bench_fanout", "tests.bench_email", "tests.bench_daemon", "tests.bench_links"]
 
 
 def main() -> int:
