@@ -85,16 +85,38 @@ def _deliver(count: int, rate: float) -> dict:
     }
 
 
+def _raw_smtplib(count: int = 300) -> float:
+    """Messages/minute one smtplib connection takes to the same server, nothing else: the client's share."""
+    import smtplib
+
+    with SmtpServer(keep_bodies=False) as smtp:
+        channel = email_channel(smtp.url)
+        from monitor.alerting.sender import Target
+        from storage.outbox import AlertView
+
+        view = AlertView(1, None, "Chỉ thị 45-CT/TW", None, [REASON], [("Cổng TTĐT", "https://x.vn/a")])
+        message = channel.alert_message(Target(1, "a@example.vn"), view)
+        conn = smtplib.SMTP("127.0.0.1", smtp.port)
+        start = time.perf_counter()
+        for _ in range(count):
+            conn.send_message(message, "canhbao@pw.example.vn", ["a@example.vn"])
+        elapsed = time.perf_counter() - start
+        conn.quit()
+    return count / elapsed * 60
+
+
 def run(subscribers_count: int = 1000) -> list[tuple[str, str, str]]:
     paced = _deliver(subscribers_count, RATE)
     unpaced = _deliver(300, 1e9)
+    raw = _raw_smtplib()
     return [
         (f"e-mail: {subscribers_count} subscribers × 1 directive delivered", f"{paced['received']} ({paced['distinct']} distinct)", f"= {subscribers_count}"),
         ("e-mail: duplicate Message-IDs / recipients", f"{paced['dup_ids']} / {paced['dup_rcpts']}", "0 / 0"),
         ("e-mail: outbox after the run", str(paced["statuses"]), f"{{'sent': {subscribers_count}}}"),
         ("e-mail: paced rate (msgs/min)", f"{paced['rate']:.0f} in {paced['elapsed']:.1f} s", f"≤ {RATE:.0f} configured"),
         ("e-mail: process RSS after 10% → 100% (MB)", f"{paced.get('first_rss', 0):.0f} → {paced['last_rss']:.0f}", "flat (± 5 MB)"),
-        ("e-mail baseline: one unpaced smtplib connection", f"{paced and unpaced['rate']:.0f} msgs/min", f"≫ {RATE:.0f} (why stdlib smtplib is enough)"),
+        ("e-mail baseline: whole pipeline unpaced (DB + compose + SMTP)", f"{unpaced['rate']:.0f} msgs/min", f"≥ {RATE:.0f}: pacing, not the pipeline, sets the pace"),
+        ("e-mail baseline: one smtplib connection alone", f"{raw:.0f} msgs/min", "≫ any provider's limit (30–600): why stdlib smtplib is enough"),
     ]
 
 
