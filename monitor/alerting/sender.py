@@ -292,7 +292,10 @@ class Sender:
                 self.stats.deactivated += 1
                 log.warning("%s channel %s deactivated: %s", job.kind, job.channel_id, decision.reason)
                 if job.kind not in CHAT_KINDS:
-                    text = f"⚠️ Kênh {job.kind} #{job.channel_id} của người nhận đã bị tắt: {decision.reason}"
+                    from monitor.alerting.apprise_channel import redact
+
+                    who = job.address if job.kind == "email" else redact(job.address)  # Apprise URLs hold secrets
+                    text = f"⚠️ Đã tắt kênh {job.kind} {who} (#{job.channel_id}) của người nhận: {decision.reason}"
                     notices.queue_admin_notice(session, text, self.admin_chat_ids, self.admin_emails, now)
                 return False
             if decision.action == Action.BACKOFF:

@@ -212,3 +212,23 @@ def test_apprise_urls_are_redacted_to_scheme_and_host():
     assert redact(url) == "discord://webhook_id/***"
     assert redact("ntfys://ntfy.sh/private-topic") == "ntfys://ntfy.sh/***"
     assert "private-topic" not in scrub("failed sending to ntfys://ntfy.sh/private-topic (private-topic)", "ntfys://ntfy.sh/private-topic")
+
+
+def test_a_portal_going_unhealthy_is_told_to_admins_by_telegram_and_e_mail(factory):
+    from datetime import datetime, timezone
+
+    from crawler.portal_health import update_health
+    from storage.models import Portal
+
+    with transaction(factory) as session:
+        session.add(Portal(id="p1", name="Cổng P1", consecutive_failures=3, last_failure_reason="HTTP 503",
+                           last_success_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+        admin, _ = subscribers.register(session, 555, "private")
+        subscribers.add_channel(session, admin, "email", "admin@example.vn")
+    changes = update_health(factory, [555], admin_emails=["ops@example.vn"])
+    assert [c[:2] for c in changes] == [("p1", "unhealthy")]
+    with transaction(factory) as session:
+        got = sorted((n.kind, n.chat_id, n.address) for n in session.scalars(select(Notice)))
+        texts = {n.text for n in session.scalars(select(Notice))}
+    assert got == sorted([("telegram", 555, None), ("email", None, "admin@example.vn"), ("email", None, "ops@example.vn")])
+    assert len(texts) == 1 and "HTTP 503" in texts.pop()

@@ -97,7 +97,8 @@ def test_permanent_refusal_deactivates_the_address_and_tells_the_admins_by_e_mai
         assert not owner.active  # its only channel
         assert session.scalar(select(Notice.status).where(Notice.kind == "email")) == "sent"
     [notice] = smtp.to("admin@example.vn")
-    assert "550 5.1.1" in notice.message.get_body(("plain",)).get_content()
+    told = notice.message.get_body(("plain",)).get_content()
+    assert "550 5.1.1" in told and "gone@example.vn" in told
     assert "List-Unsubscribe" not in notice.message
     assert statuses(factory) == {"sent": 2, "dropped": 2}
 
