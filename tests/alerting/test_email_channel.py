@@ -146,3 +146,45 @@ def test_daily_digest_is_one_e_mail_listing_the_days_alerts(factory, smtp):
     assert all(f"https://x.vn/a{n}" in body for n in range(3))
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert statuses(factory) == {"sent": 3}
+
+
+@pytest.mark.parametrize("tls", ["starttls", "implicit"])
+def test_tls_and_login_as_the_smtp_url_says(factory, tmp_path, tls):
+    from urllib.parse import quote
+
+    from monitor.alerting.email import EmailChannel, Unsubscribe, parse_smtp_url
+    from tests.fakes.smtp_server import tls_pair
+
+    server_ctx, client_ctx = tls_pair(tmp_path)
+    with SmtpServer(tls=tls, context=server_ctx, credentials=("canhbao", "m@t:khau")) as server:
+        url = server.url.replace("m@t:khau", quote("m@t:khau", safe=""))
+        seed(factory, [[("email", "tls@example.vn")]], count=1)
+        channel = EmailChannel(parse_smtp_url(url), MAIL_FROM, per_minute=6000, timeout=5,
+                               unsubscribe=Unsubscribe(KEY, None, MAIL_FROM), tls_context=client_ctx)
+        run_sender(Sender(factory, ConsoleDelivery(), transports={"email": channel}), factory)
+        assert len(server.to("tls@example.vn")) == 1 and server.logins == ["canhbao"]
+
+
+def test_smtp_answers_map_onto_the_senders_actions():
+    """The exceptions smtplib raises for each answer (aiosmtpd stalls after a refused AUTH, so a
+    refused login is checked here rather than end to end)."""
+    import smtplib
+
+    from monitor.alerting.email import classify_smtp
+    from monitor.alerting.telegram_errors import Action
+
+    table = [
+        (smtplib.SMTPRecipientsRefused({"a@x.vn": (550, b"5.1.1 No such user")}), Action.DEACTIVATE),
+        (smtplib.SMTPRecipientsRefused({"a@x.vn": (451, b"4.7.1 Greylisted")}), Action.BACKOFF),
+        (smtplib.SMTPAuthenticationError(535, b"5.7.8 Bad credentials"), Action.HALT),
+        (smtplib.SMTPSenderRefused(553, b"5.7.1 Not our domain", "x@y.vn"), Action.HALT),
+        (smtplib.SMTPDataError(552, b"5.3.4 Message too big"), Action.GIVE_UP),
+        (smtplib.SMTPDataError(451, b"4.3.0 Try later"), Action.BACKOFF),
+        (smtplib.SMTPConnectError(421, b"Too busy"), Action.BACKOFF),
+        (smtplib.SMTPServerDisconnected("gone"), Action.BACKOFF),
+        (ConnectionRefusedError(111, "refused"), Action.BACKOFF),
+        (TimeoutError(), Action.BACKOFF),
+    ]
+    for exc, action in table:
+        assert classify_smtp(exc).action == action, exc
+    assert "535" in classify_smtp(table[2][0]).reason

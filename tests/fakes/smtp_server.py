@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import email
 import email.policy
+import ssl
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -69,15 +70,68 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def tls_pair(folder) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server context, client context trusting it) for a certificate valid for 127.0.0.1."""
+    import datetime
+    import ipaddress
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = Path(folder) / "smtp-cert.pem", Path(folder) / "smtp-key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert_path, key_path)
+    client = ssl.create_default_context(cafile=str(cert_path))
+    return server, client
+
+
 class SmtpServer:
-    def __init__(self, keep_bodies: bool = True) -> None:
+    """``tls``: None, "starttls" (offered, and required before AUTH) or "implicit" (smtps);
+    ``credentials``: (user, password) the server insists on."""
+
+    def __init__(self, keep_bodies: bool = True, tls: str | None = None, context: ssl.SSLContext | None = None,
+                 credentials: tuple[str, str] | None = None) -> None:
         self.handler = _Handler(keep_bodies)
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.tls, self.credentials, self.logins = tls, credentials, []
+        kwargs: dict = {}
+        if tls == "starttls":
+            kwargs.update(tls_context=context, require_starttls=True)
+        elif tls == "implicit":
+            kwargs.update(ssl_context=context)
+        if credentials:
+            # aiosmtpd does not count implicit TLS as TLS for AUTH; the connection is encrypted anyway.
+            kwargs.update(authenticator=self._authenticate, auth_required=True, auth_require_tls=tls == "starttls",
+                          auth_exclude_mechanism=["LOGIN"])  # aiosmtpd stalls on smtplib's AUTH LOGIN after a refusal
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        login = (auth_data.login.decode(), auth_data.password.decode())
+        self.logins.append(login[0])
+        return AuthResult(success=login == self.credentials)
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        user = f"{self.credentials[0]}:{self.credentials[1]}@" if self.credentials else ""
+        scheme = "smtps" if self.tls == "implicit" else "smtp"
+        return f"{scheme}://{user}127.0.0.1:{self.port}" + ("?starttls=1" if self.tls == "starttls" else "")
 
     @property
     def received(self) -> list[Received]:
