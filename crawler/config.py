@@ -142,7 +142,10 @@ class Settings(BaseSettings):
         data["telegram_bot_token"] = "***" if self.telegram_bot_token else None
         data["database_password"] = "***" if self.database_password else None
         data["database_url"] = safe_url(self.database_url)
-        data["smtp_url"] = safe_url(self.smtp_url.get_secret_value()) if self.smtp_url else None
+        if self.smtp_url is not None:
+            from monitor.alerting.email import parse_smtp_url
+
+            data["smtp_url"] = parse_smtp_url(self.smtp_url.get_secret_value()).redacted()
         data["secret_key"] = "***" if self.secret_key else None
         return data
 

@@ -34,6 +34,8 @@ def test_secrets_are_hidden_from_public_dict_and_survive_the_child_pipe():
     public = s.public_dict()
     assert public["smtp_url"] == "smtps://u:***@mail.example.vn:465" and public["secret_key"] == "***"
     assert "p%40ss" not in str(public) and "k3y" not in str(public)
+    unencoded = Settings(smtp_url="smtps://u:p@ss@mail.example.vn:465").public_dict()["smtp_url"]
+    assert unencoded == "smtps://u:***@mail.example.vn:465"  # an unencoded @ in the password leaks nothing either
     again = Settings.from_json(s.to_json())
     assert again.smtp_url.get_secret_value() == "smtps://u:p%40ss@mail.example.vn:465"
     assert again.secret_key.get_secret_value() == "k3y" and again.admin_emails == ["a@x.vn", "b@y.vn"]
