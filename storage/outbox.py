@@ -178,6 +178,29 @@ def settle(session: Session, alert_ids) -> None:
             mark_failed(session, alert_id, "; ".join(dict.fromkeys(r.last_error or "" for r in rows)), status=status)
 
 
+def digest_channels_done(session: Session, alert_ids: list[int]) -> set[int]:
+    """Channels that already took the digest holding these alerts (not to be sent it twice on a retry)."""
+    if not alert_ids:
+        return set()
+    rows = session.execute(
+        select(AlertDelivery.channel_id, func.count(AlertDelivery.id))
+        .where(AlertDelivery.alert_id.in_(alert_ids), AlertDelivery.status.in_(("sent", "failed")))
+        .group_by(AlertDelivery.channel_id)
+    ).all()
+    return {channel_id for channel_id, n in rows if n == len(alert_ids)}
+
+
+def record_digest(session: Session, alert_ids: list[int], channel_id: int, status: str,
+                  message_id: str | None = None, error: str | None = None) -> None:
+    """The digest holding ``alert_ids`` went to (``sent``) or was given up on (``failed``) one channel."""
+    now = utcnow()
+    session.execute(
+        AlertDelivery.__table__.insert(),
+        [{"alert_id": a, "channel_id": channel_id, "status": status, "attempts": 1, "sent_at": now if status == "sent" else None,
+          "message_id": message_id, "last_error": error[:1000] if error else None} for a in alert_ids],
+    )
+
+
 def deliveries_of(session: Session, alert_id: int) -> list[tuple[AlertDelivery, Channel]]:
     rows = session.execute(
         select(AlertDelivery, Channel).join(Channel, AlertDelivery.channel_id == Channel.id)

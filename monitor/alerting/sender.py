@@ -204,7 +204,8 @@ class Sender:
 
     async def send_digests(self) -> int:
         """Send each subscriber whose digest time has come one message per channel with everything queued.
-        The day's alerts count as sent when a channel took the digest; when none did, it is tried again."""
+        A channel that took it is recorded, so a transient failure on another retries only that one;
+        the day's alerts count as sent once no channel is left to try."""
         from monitor.alerting.digest import is_due, render_digest
 
         now, sent = utcnow(), 0
@@ -213,29 +214,39 @@ class Sender:
         for subscriber_id in due:
             with transaction(self.factory) as session:
                 alerts = outbox.digest_alerts(session, subscriber_id)
+                alert_ids = [a.id for a in alerts]
                 views = [outbox.view(session, alert) for alert in alerts]
-                channels = [(c.id, c.kind, c.address) for c in subscribers.channels_of(session, subscriber_id)]
+                done = outbox.digest_channels_done(session, alert_ids)
+                channels = [(c.id, c.kind, c.address) for c in subscribers.channels_of(session, subscriber_id) if c.id not in done]
             if views:
                 html_text, plain = render_digest(views, now)
-                delivered, message_id = 0, None
+                waiting = False
                 for channel_id, kind, address in channels:
                     transport = self._transport(kind)
-                    if transport is None:
+                    if transport is None or kind in self.halted_kinds:
                         continue
                     try:
                         result = await transport.send_digest(self._target(kind, channel_id, address), html_text, plain)
                     except Exception as exc:
-                        reason = self._classify(transport, exc).reason
-                        self.stats.errors.append(f"digest on channel {channel_id}: {reason}")
-                        log.warning("digest on %s channel %s not sent: %s", kind, channel_id, reason)
+                        decision = self._classify(transport, exc)
+                        self.stats.errors.append(f"digest on channel {channel_id}: {decision.reason}")
+                        log.warning("digest on %s channel %s not sent: %s", kind, channel_id, decision.reason)
+                        with transaction(self.factory) as session:
+                            if decision.action == Action.DEACTIVATE:
+                                subscribers.deactivate_channel(session, channel_id, decision.reason)
+                            elif decision.action == Action.GIVE_UP:
+                                outbox.record_digest(session, alert_ids, channel_id, "failed", error=decision.reason)
+                            else:
+                                waiting = True  # transient: this channel is tried again at the next pass
                         continue
-                    delivered += 1
-                    if kind == "telegram":
-                        message_id = result
-                if not delivered:
-                    continue
+                    with transaction(self.factory) as session:
+                        outbox.record_digest(session, alert_ids, channel_id, "sent", None if result is None else str(result))
                 with transaction(self.factory) as session:
-                    outbox.mark_sent(session, [a.id for a in alerts], message_id, now)
+                    tried = bool(outbox.deliveries_of(session, alert_ids[0]))
+                if waiting or not tried:
+                    continue  # a channel to retry, or none of its channels can be served yet
+                with transaction(self.factory) as session:
+                    outbox.settle(session, alert_ids)
                 sent += 1
             with transaction(self.factory) as session:
                 session.get(outbox.Subscriber, subscriber_id).last_digest_at = now

@@ -188,3 +188,40 @@ def test_smtp_answers_map_onto_the_senders_actions():
     for exc, action in table:
         assert classify_smtp(exc).action == action, exc
     assert "535" in classify_smtp(table[2][0]).reason
+
+
+def test_a_digest_failing_on_one_channel_is_retried_there_only(factory, smtp):
+    import asyncio
+    from datetime import timedelta
+
+    from monitor.alerting.apprise_channel import AppriseChannel
+    from storage import outbox
+    from storage.types import utcnow
+    from tests.support.channels import REASON, articles
+    from tests.support.daemon import free_port
+
+    dead_hook = f"json://127.0.0.1:{free_port()}/hook?cto=1&rto=1"
+    with transaction(factory) as session:
+        ids = articles(session, 2)
+        subscriber, _ = subscribers.subscribe_channel(session, "email", "em@example.vn")
+        subscribers.add_channel(session, subscriber, "apprise", dead_hook)
+        subscribers.set_digest(session, subscriber, "07:00")
+        subscriber.last_digest_at = utcnow() - timedelta(days=2)
+        for article_id in ids:
+            outbox.queue_alert(session, subscriber, article_id, [REASON])
+    sender = Sender(factory, ConsoleDelivery(), transports={"email": email_channel(smtp.url), "apprise": AppriseChannel()})
+
+    async def twice():
+        first = await sender.send_digests()
+        second = await sender.send_digests()
+        await sender.transports["email"].close()
+        return first, second
+
+    assert asyncio.run(twice()) == (0, 0)  # the hook is down: the digest waits for it…
+    assert len(smtp.to("em@example.vn")) == 1  # …but the e-mail went once, not once per pass
+    assert statuses(factory) == {"digest": 2}
+    with transaction(factory) as session:
+        channel = subscribers.get_channel(session, "apprise", dead_hook)
+        subscribers.deactivate_channel(session, channel.id, "removed by an operator")
+    assert asyncio.run(sender.send_digests()) == 1
+    assert len(smtp.to("em@example.vn")) == 1 and statuses(factory) == {"sent": 2}
