@@ -1,4 +1,5 @@
-"""Wires the bot and the sender to the settings: Telegram when a token is set, the console otherwise."""
+"""Wires the bot and the sender to the settings: Telegram when a token is set, the console otherwise;
+e-mail when an SMTP server is set; Apprise URLs always (they carry their own configuration)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,60 @@ def make_delivery(settings: Settings):
     return TelegramDelivery(make_bot(settings))  # paced by the bot's pacer, shared with its replies
 
 
+def secret_key(settings: Settings, factory) -> bytes:
+    """The key that signs e-mail links: the setting, else one generated once and kept in the database
+    (so links stay valid across restarts and the web workspace can check them)."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value().encode("utf-8")
+    import secrets
+
+    from storage import repositories
+    from storage.db import transaction
+
+    with transaction(factory) as session:
+        key = repositories.get_state(session, "secret_key")
+        if key is None:
+            key = secrets.token_urlsafe(32)
+            repositories.set_state(session, "secret_key", key)
+    return key.encode("utf-8")
+
+
+def make_transports(settings: Settings, factory) -> dict:
+    """Transports for the channels beyond Telegram: e-mail when PORTALWATCH_SMTP_URL is set, Apprise."""
+    from monitor.alerting.apprise_channel import AppriseChannel
+
+    transports: dict = {"apprise": AppriseChannel()}
+    if settings.smtp_url is not None:
+        from monitor.alerting.email import EmailChannel, Unsubscribe, parse_smtp_url
+
+        config = parse_smtp_url(settings.smtp_url.get_secret_value())
+        mail_from = settings.mail_from or f"portalwatch@{config.host}"
+        unsubscribe = Unsubscribe(secret_key(settings, factory), settings.public_url, mail_from)
+        transports["email"] = EmailChannel(
+            config, mail_from, per_minute=settings.smtp_rate, timeout=settings.smtp_timeout, unsubscribe=unsubscribe
+        )
+    return transports
+
+
+def make_sender(settings: Settings, factory):
+    from monitor.alerting.sender import Sender
+
+    return Sender(
+        factory, make_delivery(settings), transports=make_transports(settings, factory),
+        admin_chat_ids=settings.telegram_admin_chat_ids, admin_emails=settings.admin_emails,
+    )
+
+
+async def close_sender(sender) -> None:
+    bot = getattr(sender.delivery, "bot", None)
+    if bot is not None:
+        await bot.shutdown()
+    for transport in sender.transports.values():
+        close = getattr(transport, "close", None)
+        if close is not None:
+            await close()
+
+
 def sync_console(settings: Settings, factory) -> None:
     """No token, no channel: the console is the one subscriber the user did not have to add."""
     from storage import subscribers
@@ -57,17 +112,12 @@ async def apply_bot_updates(settings: Settings, factory) -> int:
 
 
 async def send_alerts(settings: Settings, factory):
-    from monitor.alerting.sender import Sender
-
-    delivery = make_delivery(settings)
-    sender = Sender(factory, delivery)
+    sender = make_sender(settings, factory)
     sender.recover()
     try:
         await sender.drain()
         await sender.send_digests()
         await sender.send_notices()
     finally:
-        bot = getattr(delivery, "bot", None)
-        if bot is not None:
-            await bot.shutdown()
+        await close_sender(sender)
     return sender.stats

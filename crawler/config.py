@@ -16,7 +16,8 @@ BUNDLED_PORTALS = Path(__file__).resolve().parent.parent / "spiders" / "registry
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PORTALWATCH_", extra="ignore", populate_by_name=True)
+    # Errors name the setting but never echo its value: SMTP URLs and database URLs carry passwords.
+    model_config = SettingsConfigDict(env_prefix="PORTALWATCH_", extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     database_url: str = "sqlite:///data/portalwatch.db"
     # The server's password on its own (compose passes POSTGRES_PASSWORD here): put into the URL
@@ -77,6 +78,42 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TELEGRAM_ADMIN_CHAT_IDS", "telegram_admin_chat_ids"),
     )
 
+    # E-mail channel: smtps://user:pass@host:465, or smtp://host:25 (STARTTLS when the server offers
+    # it; ?starttls=1 makes it required). Unset: e-mail channels wait, queued.
+    smtp_url: SecretStr | None = None
+    # The From address; defaults to portalwatch@<the SMTP host>.
+    mail_from: str | None = None
+    # Messages per minute to the SMTP server (most providers throttle or block bursts).
+    smtp_rate: float = Field(default=60.0, gt=0)
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    # Signs unsubscribe links; when unset a random key is generated once and kept in the database.
+    secret_key: SecretStr | None = None
+    # Where the web workspace is reached from outside (https://…): unsubscribe links point there.
+    public_url: str | None = None
+    # Admins reached by e-mail (portal health, bounced addresses), beside TELEGRAM_ADMIN_CHAT_IDS.
+    admin_emails: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("admin_emails", mode="before")
+    @classmethod
+    def _split_emails(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("smtp_url", "secret_key", "public_url", "mail_from", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from monitor.alerting.email import parse_smtp_url
+
+            parse_smtp_url(value.get_secret_value())  # ValueError names the problem, never the password
+        return value
+
     @field_validator("run_dir", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
@@ -115,6 +152,11 @@ class Settings(BaseSettings):
         data["telegram_bot_token"] = "***" if self.telegram_bot_token else None
         data["database_password"] = "***" if self.database_password else None
         data["database_url"] = safe_url(self.database_url)
+        if self.smtp_url is not None:
+            from monitor.alerting.email import parse_smtp_url
+
+            data["smtp_url"] = parse_smtp_url(self.smtp_url.get_secret_value()).redacted()
+        data["secret_key"] = "***" if self.secret_key else None
         return data
 
     def to_json(self) -> str:
@@ -124,6 +166,9 @@ class Settings(BaseSettings):
         data = self.model_dump(mode="json", by_alias=False)
         data["telegram_bot_token"] = self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
         data["database_password"] = self.database_password.get_secret_value() if self.database_password else None
+        for name in ("smtp_url", "secret_key"):
+            value = getattr(self, name)
+            data[name] = value.get_secret_value() if value else None
         return json.dumps(data)
 
     @classmethod

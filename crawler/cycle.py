@@ -81,7 +81,9 @@ def crawl(prepared: Prepared, portal_ids: list[str] | None = None) -> BatchResul
         log.warning("no enabled portals to crawl")
         return None
     result = run_batch(prepared.settings, prepared.factory, ids)
-    prepared.health_changes = update_health(prepared.factory, prepared.settings.telegram_admin_chat_ids, [r.portal_id for r in result.runs])
+    prepared.health_changes = update_health(
+        prepared.factory, prepared.settings.telegram_admin_chat_ids, [r.portal_id for r in result.runs], prepared.settings.admin_emails
+    )
     return result
 
 

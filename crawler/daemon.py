@@ -192,7 +192,9 @@ class Daemon:
             )
             self._schedule_next(await asyncio.to_thread(self._replan, result.runs))
             self.metrics.record_delays(await asyncio.to_thread(self._delays, result.batch_id))
-            changes = await asyncio.to_thread(update_health, self.prepared.factory, self.settings.telegram_admin_chat_ids, ids)
+            changes = await asyncio.to_thread(
+                update_health, self.prepared.factory, self.settings.telegram_admin_chat_ids, ids, self.settings.admin_emails
+            )
             for portal_id, state, reason in changes:
                 log.warning("portal %s is now %s%s", portal_id, state, f": {reason}" if reason else "", extra={"portal": portal_id})
             if changes:
@@ -270,10 +272,9 @@ class Daemon:
             log.exception("bot did not stop cleanly")
 
     def _start_sender(self) -> None:
-        from crawler.alerts import make_delivery
-        from monitor.alerting.sender import Sender
+        from crawler.alerts import make_sender
 
-        self.sender = Sender(self.prepared.factory, make_delivery(self.settings))
+        self.sender = make_sender(self.settings, self.prepared.factory)
         recovered = self.sender.recover()
         if recovered:
             log.warning("%d alerts were in flight when the last process died: sending them again", recovered)
@@ -295,12 +296,13 @@ class Daemon:
             self.send_event.clear()
 
     async def _close_delivery(self) -> None:
-        bot = getattr(self.sender.delivery, "bot", None) if self.sender else None
-        if bot is not None:
+        from crawler.alerts import close_sender
+
+        if self.sender is not None:
             try:
-                await asyncio.wait_for(bot.shutdown(), 3)
+                await asyncio.wait_for(close_sender(self.sender), 3)
             except Exception:
-                log.exception("bot client did not close cleanly")
+                log.exception("alert transports did not close cleanly")
 
     # -- health -------------------------------------------------------------------------------
 

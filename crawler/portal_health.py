@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from storage.db import transaction
-from storage.models import Article, CrawlRun, Notice, Portal, SkippedPage
+from storage.models import Article, CrawlRun, Portal, SkippedPage
+from storage.notices import queue_admin_notice
 from storage.types import utcnow
 
 FAILURES_UNHEALTHY = 3
@@ -89,8 +90,9 @@ def gather(session, portal: Portal) -> Facts:
     )
 
 
-def update_health(factory, admin_chat_ids: list[int], portal_ids: list[str] | None = None) -> list[tuple[str, str, str | None]]:
-    """Judge portals; on each change, one notice per admin chat. Returns the changes."""
+def update_health(factory, admin_chat_ids: list[int], portal_ids: list[str] | None = None,
+                  admin_emails: list[str] = ()) -> list[tuple[str, str, str | None]]:
+    """Judge portals; on each change, one notice on every channel of each admin. Returns the changes."""
     now = utcnow()
     changes = []
     with transaction(factory) as session:
@@ -112,6 +114,5 @@ def update_health(factory, admin_chat_ids: list[int], portal_ids: list[str] | No
                     if state == "unhealthy"
                     else f"✅ Cổng {portal.name} ({portal.id}) đã hoạt động bình thường trở lại."
                 )
-                for chat_id in admin_chat_ids:
-                    session.add(Notice(chat_id=chat_id, text=text, status="pending", attempts=0, created_at=now))
+                queue_admin_notice(session, text, admin_chat_ids, admin_emails, now)
     return changes

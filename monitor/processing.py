@@ -22,7 +22,7 @@ from monitor.analysis import ArticleInput, Monitor
 from monitor.matcher import RuleMatch
 from monitor.rules import Rule, rules_from_setting
 from storage import directives as registry_store
-from storage import outbox, subscribers
+from storage import notices, outbox, subscribers
 from storage.db import transaction
 from storage.models import Article, Match, Portal, Subscriber
 from storage.types import utcnow
@@ -107,7 +107,7 @@ class MonitorCache:
         log.error("keyword rule %s (%r) disabled: %s", rule_id, name[:80], reason[:300])
         text = (f"⚠️ Từ khóa #{rule_id} «{name[:80]}» không dùng được nên đã bị bỏ qua khi đối chiếu "
                 f"(các từ khóa khác vẫn hoạt động): {reason[:300]}")
-        outbox.queue_notice(session, self.admin_chat_ids, text)
+        notices.queue_admin_notice(session, text, self.admin_chat_ids)
 
 
 def event_key(match: RuleMatch, article: Article, scopes: dict[str, str] | None = None) -> str | None:

@@ -228,7 +228,9 @@ class Subscriber(Base):
     __tablename__ = "subscribers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # The Telegram chat the bot knows this subscriber by; NULL for a subscriber reached only by
+    # e-mail or Apprise. Every way of reaching the person is a row in ``channels``.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chat_type: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -240,6 +242,24 @@ class Subscriber(Base):
     deactivated_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Channel(Base):
+    """One way of reaching a subscriber: a Telegram chat, an e-mail address, an Apprise URL (or the
+    console). A subscriber has one set of rules and any number of channels; each alert goes to each."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("kind", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    # telegram | email | apprise | console
+    kind: Mapped[str] = mapped_column(String(20))
+    # The chat id as text, the e-mail address (lower case), or the Apprise URL (holds secrets: never log it).
+    address: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Rule(Base):
@@ -283,13 +303,38 @@ class Alert(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class AlertDelivery(Base):
+    """An alert on one channel. The alert's own status is the sum of these: it stays ``pending``
+    until every channel has it ``sent`` (or given up), so a failing channel never blocks another."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (UniqueConstraint("alert_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    # pending | sending | sent | failed | dropped
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Telegram's message id, or the e-mail's Message-ID.
+    message_id: Mapped[str | None] = mapped_column(String(300))
+
+
 class Notice(Base):
-    """A message to an admin chat (a portal went unhealthy or recovered), delivered like an alert."""
+    """A message to an admin (a portal went unhealthy or recovered, an address bounced), delivered
+    like an alert to one of the admin's channels."""
 
     __tablename__ = "notices"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # A Telegram admin chat; NULL when the notice goes to another kind of channel.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="telegram", server_default="telegram")
+    # The e-mail address or Apprise URL when ``kind`` is not telegram.
+    address: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     # pending | sending | sent | failed
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)

@@ -4,6 +4,10 @@ States: ``pending`` (to send) → ``sending`` (in flight) → ``sent``; ``digest
 subscriber's daily digest); ``merged`` (the same event from another portal, shown inside the first
 alert's message); ``failed`` (Telegram refused it for good, reason kept). A crash while ``sending``
 puts the row back to ``pending`` at the next start: that one message may be delivered twice.
+
+Each alert goes to each active channel of its subscriber through one ``alert_deliveries`` row per
+(alert, channel) with the same states; the alert is ``sent`` once no channel still has it to do,
+so a channel that keeps failing delays only itself.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Alert, Article, Notice, Portal, Subscriber
+from storage.models import Alert, AlertDelivery, Article, Channel, Portal, Subscriber
 from storage.types import utcnow
 
 # Reports of one event by several portals within this window make one message.
@@ -61,17 +65,148 @@ def queue_alert(
     return alert
 
 
-def queue_notice(session: Session, chat_ids: list[int], text: str, now: datetime | None = None) -> None:
-    """A message for each admin chat, delivered by the sender like an alert."""
-    now = now or utcnow()
-    for chat_id in chat_ids:
-        session.add(Notice(chat_id=chat_id, text=text, status="pending", attempts=0, created_at=now))
-
-
 def reset_in_flight(session: Session) -> int:
     """Alerts left 'sending' by a crash go back to 'pending' (the one in-flight message may repeat)."""
     result = session.execute(update(Alert).where(Alert.status == "sending").values(status="pending"))
-    return result.rowcount or 0
+    deliveries = session.execute(
+        update(AlertDelivery).where(AlertDelivery.status == "sending").values(status="pending")
+    )
+    return (result.rowcount or 0) + (deliveries.rowcount or 0)
+
+
+NO_CHANNEL = "the subscriber has no active channel"
+
+
+def prepare_deliveries(session: Session, limit: int = 2000) -> int:
+    """Pending alerts not yet fanned out get one delivery row per active channel of their subscriber.
+    Done lazily, so a channel added before the send gets the alert too; returns the rows made."""
+    alerts = session.execute(
+        select(Alert.id, Alert.subscriber_id)
+        .where(Alert.status == "pending", ~exists().where(AlertDelivery.alert_id == Alert.id))
+        .order_by(Alert.id)
+        .limit(limit)
+    ).all()
+    if not alerts:
+        return 0
+    channels: dict[int, list[int]] = {}
+    for channel_id, subscriber_id in session.execute(
+        select(Channel.id, Channel.subscriber_id).where(
+            Channel.active.is_(True), Channel.subscriber_id.in_({s for _, s in alerts})
+        ).order_by(Channel.id)
+    ):
+        channels.setdefault(subscriber_id, []).append(channel_id)
+    rows, orphans = [], []
+    for alert_id, subscriber_id in alerts:
+        if subscriber_id not in channels:
+            orphans.append(alert_id)
+        rows += [{"alert_id": alert_id, "channel_id": c, "status": "pending", "attempts": 0} for c in channels.get(subscriber_id, ())]
+    if rows:
+        session.execute(AlertDelivery.__table__.insert(), rows)
+    if orphans:
+        session.execute(update(Alert).where(Alert.id.in_(orphans)).values(status="dropped", last_error=NO_CHANNEL))
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One delivery to make: which alert, on which channel."""
+
+    delivery_id: int
+    alert_id: int
+    channel_id: int
+    kind: str
+    address: str
+
+
+def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds=()) -> list[Job]:
+    query = (
+        select(AlertDelivery.id, AlertDelivery.alert_id, Channel.id, Channel.kind, Channel.address)
+        .join(Alert, AlertDelivery.alert_id == Alert.id)
+        .join(Channel, AlertDelivery.channel_id == Channel.id)
+        .join(Subscriber, Alert.subscriber_id == Subscriber.id)
+        .where(
+            AlertDelivery.status == "pending",
+            Alert.status == "pending",
+            or_(AlertDelivery.next_attempt_at.is_(None), AlertDelivery.next_attempt_at <= now),
+            Channel.active.is_(True),
+            Subscriber.active.is_(True),
+            or_(Subscriber.muted_until.is_(None), Subscriber.muted_until <= now),
+        )
+        .order_by(AlertDelivery.id)
+        .limit(limit)
+    )
+    if skip_kinds:
+        query = query.where(Channel.kind.not_in(list(skip_kinds)))
+    return [Job(*row) for row in session.execute(query)]
+
+
+def mark_delivery_sending(session: Session, delivery_id: int) -> None:
+    session.execute(
+        update(AlertDelivery)
+        .where(AlertDelivery.id == delivery_id)
+        .values(status="sending", attempts=AlertDelivery.attempts + 1)
+    )
+
+
+def mark_delivery(session: Session, delivery_id: int, status: str, *, error: str | None = None,
+                  at: datetime | None = None, message_id: str | None = None) -> None:
+    """``sent`` (with the message id), ``pending`` again at ``at`` (a retry), ``failed`` or ``dropped``."""
+    values: dict = {"status": status, "last_error": error[:1000] if error else None}
+    if status == "sent":
+        values.update(sent_at=at or utcnow(), message_id=message_id)
+    elif status == "pending":
+        values["next_attempt_at"] = at
+    session.execute(update(AlertDelivery).where(AlertDelivery.id == delivery_id).values(**values))
+
+
+def settle(session: Session, alert_ids) -> None:
+    """An alert whose channels are all done becomes ``sent`` (any channel had it), else ``failed``/``dropped``."""
+    for alert_id in set(alert_ids):
+        rows = session.execute(
+            select(AlertDelivery.status, AlertDelivery.sent_at, AlertDelivery.message_id, AlertDelivery.last_error, Channel.kind)
+            .join(Channel, AlertDelivery.channel_id == Channel.id)
+            .where(AlertDelivery.alert_id == alert_id)
+        ).all()
+        if not rows or any(r.status in ("pending", "sending") for r in rows):
+            continue
+        sent = [r for r in rows if r.status == "sent"]
+        if sent:
+            telegram = next((r.message_id for r in sent if r.kind == "telegram" and r.message_id and r.message_id.isdigit()), None)
+            mark_sent(session, [alert_id], int(telegram) if telegram else None, max(r.sent_at for r in sent))
+        else:
+            status = "dropped" if all(r.status == "dropped" for r in rows) else "failed"
+            mark_failed(session, alert_id, "; ".join(dict.fromkeys(r.last_error or "" for r in rows)), status=status)
+
+
+def digest_channels_done(session: Session, alert_ids: list[int]) -> set[int]:
+    """Channels that already took the digest holding these alerts (not to be sent it twice on a retry)."""
+    if not alert_ids:
+        return set()
+    rows = session.execute(
+        select(AlertDelivery.channel_id, func.count(AlertDelivery.id))
+        .where(AlertDelivery.alert_id.in_(alert_ids), AlertDelivery.status.in_(("sent", "failed")))
+        .group_by(AlertDelivery.channel_id)
+    ).all()
+    return {channel_id for channel_id, n in rows if n == len(alert_ids)}
+
+
+def record_digest(session: Session, alert_ids: list[int], channel_id: int, status: str,
+                  message_id: str | None = None, error: str | None = None) -> None:
+    """The digest holding ``alert_ids`` went to (``sent``) or was given up on (``failed``) one channel."""
+    now = utcnow()
+    session.execute(
+        AlertDelivery.__table__.insert(),
+        [{"alert_id": a, "channel_id": channel_id, "status": status, "attempts": 1, "sent_at": now if status == "sent" else None,
+          "message_id": message_id, "last_error": error[:1000] if error else None} for a in alert_ids],
+    )
+
+
+def deliveries_of(session: Session, alert_id: int) -> list[tuple[AlertDelivery, Channel]]:
+    rows = session.execute(
+        select(AlertDelivery, Channel).join(Channel, AlertDelivery.channel_id == Channel.id)
+        .where(AlertDelivery.alert_id == alert_id).order_by(AlertDelivery.id)
+    ).all()
+    return [(d, c) for d, c in rows]
 
 
 def due_alerts(session: Session, now: datetime, limit: int = 200) -> list[Alert]:
@@ -109,6 +244,7 @@ class AlertView:
     reasons: list[dict]
     sources: list[tuple[str, str]]  # (portal name, url), the first one the alert's own article
     first_seen_at: datetime | None = None
+    channel_id: int | None = None  # the channel it is being sent on (e-mail's Message-ID, unsubscribe link)
 
 
 def view(session: Session, alert: Alert) -> AlertView:

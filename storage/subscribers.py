@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Rule, Subscriber
+from storage.models import AlertDelivery, Channel, Rule, Subscriber
 from storage.outbox import drop_pending
 from storage.types import utcnow
 
@@ -28,7 +28,72 @@ def register(session: Session, chat_id: int, chat_type: str | None = None, title
     subscriber.chat_type = chat_type or subscriber.chat_type
     subscriber.title = title or subscriber.title
     session.flush()
+    add_channel(session, subscriber, "console" if chat_id == CONSOLE_CHAT_ID else "telegram", str(chat_id))
     return subscriber, created
+
+
+def get_channel(session: Session, kind: str, address: str) -> Channel | None:
+    return session.scalar(select(Channel).where(Channel.kind == kind, Channel.address == address))
+
+
+def add_channel(session: Session, subscriber: Subscriber, kind: str, address: str) -> tuple[Channel, bool]:
+    """Give ``subscriber`` a channel (or reactivate the one it has); returns (channel, created)."""
+    channel = get_channel(session, kind, address)
+    created = channel is None
+    if created:
+        channel = Channel(subscriber_id=subscriber.id, kind=kind, address=address, active=True)
+        session.add(channel)
+    channel.subscriber_id, channel.active, channel.deactivated_reason = subscriber.id, True, None
+    session.flush()
+    return channel, created
+
+
+def subscribe_channel(session: Session, kind: str, address: str, title: str | None = None) -> tuple[Subscriber, bool]:
+    """The subscriber reached at (kind, address), created with the default rules if new, reactivated if not."""
+    channel = get_channel(session, kind, address)
+    subscriber = session.get(Subscriber, channel.subscriber_id) if channel is not None else None
+    created = subscriber is None
+    if created:
+        subscriber = Subscriber(chat_id=None, chat_type=kind, title=title, active=True, follows_defaults=True)
+        session.add(subscriber)
+        session.flush()
+    subscriber.active, subscriber.deactivated_reason = True, None
+    add_channel(session, subscriber, kind, address)
+    return subscriber, created
+
+
+def channels_of(session: Session, subscriber_id: int, active_only: bool = True) -> list[Channel]:
+    query = select(Channel).where(Channel.subscriber_id == subscriber_id).order_by(Channel.id)
+    if active_only:
+        query = query.where(Channel.active.is_(True))
+    return list(session.scalars(query))
+
+
+def deactivate_channel(session: Session, channel_id: int, reason: str) -> list[int]:
+    """Stop one channel; its queued deliveries are dropped. A subscriber left with no channel is
+    deactivated (its queue closed). Returns the alerts whose delivery state changed."""
+    channel = session.get(Channel, channel_id)
+    if channel is None:
+        return []
+    channel.active, channel.deactivated_reason = False, reason[:500]
+    touched = list(
+        session.scalars(
+            select(AlertDelivery.alert_id).where(
+                AlertDelivery.channel_id == channel_id, AlertDelivery.status.in_(("pending", "sending"))
+            )
+        )
+    )
+    session.execute(
+        update(AlertDelivery)
+        .where(AlertDelivery.channel_id == channel_id, AlertDelivery.status.in_(("pending", "sending")))
+        .values(status="dropped", last_error=reason[:1000])
+    )
+    if not channels_of(session, channel.subscriber_id):
+        subscriber = session.get(Subscriber, channel.subscriber_id)
+        subscriber.active, subscriber.deactivated_reason = False, reason[:500]
+        drop_pending(session, subscriber.id, reason)
+    session.flush()
+    return touched
 
 
 # Telegram never uses chat id 0: it stands for the console when no bot token is set.
@@ -46,6 +111,7 @@ def set_console(session: Session, active: bool) -> Subscriber | None:
             session.add(subscriber)
         subscriber.active, subscriber.deactivated_reason = True, None
         session.flush()
+        add_channel(session, subscriber, "console", str(CONSOLE_CHAT_ID))
     elif subscriber is not None and subscriber.active:
         subscriber.active, subscriber.deactivated_reason = False, CONSOLE_OFF
         drop_pending(session, subscriber.id, CONSOLE_OFF)
@@ -68,6 +134,11 @@ def migrate_chat(session: Session, old_chat_id: int, new_chat_id: int) -> Subscr
         old.active, old.deactivated_reason = False, f"migrated to {new_chat_id}"
         return existing
     old.chat_id = new_chat_id
+    session.execute(
+        update(Channel)
+        .where(Channel.kind == "telegram", Channel.address == str(old_chat_id))
+        .values(address=str(new_chat_id))
+    )
     session.flush()
     return old
 

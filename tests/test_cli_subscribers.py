@@ -30,3 +30,34 @@ def test_removing_an_unknown_chat_is_a_one_line_error(env, capsys):
     assert cli.main(["subscribers", "remove", "999"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "portalwatch subscribers: no subscriber with chat id 999"
+
+
+def test_e_mail_and_apprise_subscribers_added_listed_redacted_and_removed(env, capsys):
+    secret = "json://bot:hunter22@hooks.example.vn/private-token-xyz"
+    assert cli.main(["subscribers", "add", "--email", "An.Nguyen@Example.VN", "-k", "Lào", "--digest", "daily"]) == 0
+    assert cli.main(["subscribers", "add", "--apprise", secret]) == 0
+    assert cli.main(["subscribers", "add", "555", "--email", "ba@example.vn"]) == 0  # one person, two channels
+    out = capsys.readouterr().out
+    assert "added email:an.nguyen@example.vn" in out and "hunter22" not in out and "private-token" not in out
+    assert cli.main(["subscribers", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "hunter22" not in listing and "private-token-xyz" not in listing
+    assert "apprise:json://hooks.example.vn/***" in listing
+    email_line = next(l for l in listing.splitlines() if "an.nguyen@example.vn" in l)
+    assert "07:00" in email_line and "Lào" in email_line
+    assert any("telegram:555" in l and "email:ba@example.vn" in l for l in listing.splitlines())
+    assert cli.main(["subscribers", "remove", "--email", "ba@example.vn"]) == 0
+    assert cli.main(["subscribers", "list"]) == 0
+    line = next(l for l in capsys.readouterr().out.splitlines() if "telegram:555" in l)
+    assert " yes " in line and "email:ba@example.vn (off)" in line  # still reached on Telegram
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["subscribers", "add", "--email", "not-an-address"], "portalwatch subscribers: not an e-mail address: 'not-an-address'"),
+    (["subscribers", "add", "--apprise", "nosuchscheme://x/secret"], "portalwatch subscribers: not an Apprise URL this Apprise understands: nosuchscheme://x/***"),
+    (["subscribers", "add"], "portalwatch subscribers: name a Telegram chat id, --email ADDR or --apprise URL"),
+    (["subscribers", "remove", "--email", "who@example.vn"], "portalwatch subscribers: no subscriber with email:who@example.vn"),
+])
+def test_bad_channels_are_one_line_errors(env, capsys, argv, message):
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err.strip() == message

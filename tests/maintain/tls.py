@@ -7,6 +7,7 @@ certificate alone is no failure; a handshake that cannot complete is.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import ssl
 from pathlib import Path
 
@@ -25,7 +26,10 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     cert = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256())
+        .not_valid_after(now + datetime.timedelta(days=1))
+        # Valid for 127.0.0.1, so a client that trusts this certificate (the SMTP tests) verifies it.
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))

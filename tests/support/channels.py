@@ -1,0 +1,97 @@
+"""Seeding and draining for the channel tests: articles, subscribers with channels, a sender loop."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from monitor.alerting.email import EmailChannel, MailPacer, Unsubscribe, parse_smtp_url
+from storage import outbox, repositories as repo, subscribers
+from storage.db import transaction
+from storage.models import Alert
+
+VN = timezone(timedelta(hours=7))
+KEY = b"test-secret-key"
+PUBLIC_URL = "https://pw.example.vn"
+MAIL_FROM = "canhbao@pw.example.vn"
+REASON = {"kind": "foreign_visit", "snippet": "Chủ tịch tỉnh tiếp Đại sứ Nhật Bản", "spans": [[14, 31]], "detail": "Nhật Bản"}
+
+
+def articles(session, count: int) -> list[int]:
+    for pid in ("songoaivu", "baoquocte"):
+        repo.sync_portal(session, repo.PortalFields(pid, f"Cổng {pid} <&>", None, None, None, True))
+    return [
+        repo.add_article(
+            session,
+            portal_id="songoaivu" if n % 2 == 0 else "baoquocte",
+            url=f"https://x.vn/a{n}",
+            canonical_url=f"https://x.vn/a{n}",
+            title=f"Bài {n}: tiếp Đại sứ <Nhật Bản>",
+            text="…",
+            content_hash=f"{n:064d}",
+            published_at=datetime(2026, 3, 7, 9, 40, tzinfo=VN),
+            first_seen_at=datetime.now(timezone.utc),
+        ).id
+        for n in range(count)
+    ]
+
+
+def seed(factory, people: list[list[tuple[str, str]]], count: int = 2) -> list[int]:
+    """Each person is a list of (kind, address) channels; every person gets an alert per article."""
+    ids = []
+    with transaction(factory) as session:
+        article_ids = articles(session, count)
+        for channels in people:
+            kind, address = channels[0]
+            if kind == "telegram":
+                subscriber, _ = subscribers.register(session, int(address), "private")
+            else:
+                subscriber, _ = subscribers.subscribe_channel(session, kind, address)
+            for kind, address in channels[1:]:
+                subscribers.add_channel(session, subscriber, kind, address)
+            ids.append(subscriber.id)
+            for article_id in article_ids:
+                outbox.queue_alert(session, subscriber, article_id, [REASON])
+    return ids
+
+
+def email_channel(smtp_url: str, per_minute: float = 6000.0) -> EmailChannel:
+    return EmailChannel(parse_smtp_url(smtp_url), MAIL_FROM, per_minute=per_minute, timeout=5,
+                        unsubscribe=Unsubscribe(KEY, PUBLIC_URL, MAIL_FROM), pacer=MailPacer(per_minute))
+
+
+def run_sender(sender, factory, deadline: float = 30.0, until=None) -> None:
+    """Drain (and send notices) until nothing is pending or ``until()`` holds, within ``deadline`` seconds."""
+
+    async def go():
+        sender.recover()
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline
+        try:
+            while loop.time() < end:
+                await sender.drain()
+                await sender.send_notices()
+                if until is not None:
+                    if until():
+                        break
+                else:
+                    with transaction(factory) as session:
+                        if not session.scalars(select(Alert).where(Alert.status.in_(("pending", "sending")))).first():
+                            break
+                await asyncio.sleep(0.2)
+        finally:
+            for transport in sender.transports.values():
+                if hasattr(transport, "close"):
+                    await transport.close()
+            bot = getattr(sender.delivery, "bot", None)
+            if bot is not None:
+                await bot.shutdown()
+
+    asyncio.run(go())
+
+
+def statuses(factory) -> dict[str, int]:
+    with transaction(factory) as session:
+        return outbox.counts_by_status(session)
