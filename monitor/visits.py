@@ -384,7 +384,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     arriving = verb == "arrive"
     if verb in ("lead", "arrive"):
         verb = "move"
-    where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers)
+    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
+    where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers, known)
     if arriving and where is None:
         return None
     if where is None and verb in ("meet", "move", "delegation", "receive", "courtesy"):
@@ -508,24 +509,41 @@ def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
     return any(p.start > marker for p in before)
 
 
-def _destination(folded: FoldedText, position: int, stop: int, places: list[Place], immediate: bool, markers):
-    """Where the clause places the visit: (FOREIGN | DOMESTIC | None, folded offset of the place)."""
+def _destination(
+    folded: FoldedText, position: int, stop: int, places: list[Place], immediate: bool, markers,
+    known: frozenset[int] | None = None, reach: int = _MAX_SCAN,
+):
+    """Where the clause places the visit: (FOREIGN | DOMESTIC | None, folded offset of the place).
+    ``known``: folded starts of Vietnamese places and organs (``home`` hits). A capitalised name not
+    among them ("tại Nhà khách Quốc gia Akasaka", "thăm Đại sứ quán") only says domestic when no
+    foreign place follows it ("… tại thủ đô Tokyo của Nhật Bản", "… cộng đồng người Việt tại Nhật Bản")."""
     starts = {p.start for p in places}
+    unsure = None
     for steps, (start, token) in enumerate(folded.tokens_from(position, stop)):
-        if steps > _MAX_SCAN:
+        if steps > reach:
             break
+        if unsure and start in starts and folded.lower.endswith(_BEFORE_CAPITAL, 0, start):
+            return FOREIGN, start  # "…, thủ đô Tokyo", "… của Nhật Bản"
         # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
         targets = ([start] if immediate and steps == 0 else []) + (
             [start + len(token) + 1] if token.lower() in markers else []
         )
         for target in targets:
-            kind = _place_kind(folded, target, stop, starts)
-            if kind:
+            kind = _place_kind(folded, target, stop, starts, known)
+            if kind == _UNSURE:
+                if unsure is None:  # the rest of the clause may still say where that venue is
+                    unsure, reach = (DOMESTIC, target), steps + _MAX_SCAN
+            elif kind:
                 return kind, target
-    return None, -1
+    return unsure or (None, -1)
 
 
-def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) -> str | None:
+_UNSURE = "unsure"
+# Words before a foreign capital or country that place an unknown venue named just before them.
+_BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ")
+
+
+def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], known: frozenset[int] | None = None):
     skipped = False
     tokens = folded.tokens_from(position, stop)
     for start, token in tokens:
@@ -537,18 +555,22 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) 
             continue
         if token[0].isupper():
             # A capitalised name: foreign if a foreign place is part of it ("Thủ đô Viêng Chăn").
+            first = start
             for _, (start, token) in zip(range(8), tokens):
                 if start in starts:
                     return FOREIGN
                 if not (token[0].isupper() or token in "()" or token in _NAME_LINKS):
                     break
+            if known is not None and first not in known:
+                return _UNSURE
             return DOMESTIC
         if low in _HOME:
             return DOMESTIC
         if low == "bạn" or (low in ("ngoài", "này", "chủ") and skipped):  # "nước bạn", "ở nước ngoài", "nước này"
             return FOREIGN
-        return DOMESTIC if skipped else None
-    return DOMESTIC if skipped else None
+        break
+    # "tại nhà khách", "ở các thành phố lớn": a venue that names no place
+    return (DOMESTIC if known is None else _UNSURE) if skipped else None
 
 
 def _visit(folded, trigger, clause_start, clause_end, direction, mentions: list[Place]) -> Visit:

@@ -175,3 +175,25 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
 )
 def test_who_hosts_and_who_is_only_mentioned(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A venue we do not know as Vietnamese is placed by what follows it.
+        (
+            "Lễ đón chính thức Chủ tịch nước Trần Đại Quang đã diễn ra tại Nhà khách Quốc gia Akasaka "
+            "(Nhà khách Chính phủ) ở thủ đô Tokyo của Nhật Bản.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        (
+            "Phó Thủ tướng Phạm Bình Minh thăm Đại sứ quán và cộng đồng người Việt tại Lào.",
+            [(["Lào"], "outbound")],
+        ),
+        # … and stays domestic when nothing foreign follows.
+        ("Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản tại Nhà khách Tỉnh ủy.", [(["Nhật Bản"], "inbound")]),
+        ("Phó Chủ tịch tỉnh tiếp Tổng lãnh sự Lào tại Trụ sở Chính phủ.", [(["Lào"], "inbound")]),
+    ],
+)
+def test_an_unknown_venue_is_placed_by_the_rest_of_the_clause(text, expected):
+    assert visits(text) == expected
