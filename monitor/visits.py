@@ -92,6 +92,7 @@ _HOME = frozenset({"địa", "nhà", "ta", "đây", "việt", "trong"})
 # Venues: "tại trụ sở Tỉnh ủy", "tại hội trường"; which side they are on is said after them.
 _VENUES = frozenset("trụ sở hội trường văn phòng nhà khách sạn phòng".split())
 _MAX_SCAN = 24
+_ARRIVE_REACH = 1  # tokens from an arriving verb to the marker of where it arrives
 # Lower-case words inside an institution's name ("trụ sở Duma quốc gia Nga", "Đại lễ đường Nhân dân").
 _NAME_LINKS = frozenset({"quốc", "gia", "nhân", "dân", "liên", "bang", "hoàng"})
 # Datelines of a report from abroad: "theo giờ địa phương", "Theo đặc phái viên TTXVN".
@@ -110,10 +111,24 @@ _GENERIC = (" các ", " những ", " nhiều ", " mọi ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
+    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
 _MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ")
+# "Quốc kỳ Việt Nam - Nhật Bản", "nhân dân hai nước Việt Nam - Lào", "Quốc thiều Lào - Việt Nam": the
+# pair of countries names a relation, not the partner met (the folded text has no dash).
+_PAIR_CUES = ("hai nước", "quốc kỳ", "quốc thiều")
+_PAIR_BEFORE = tuple(f" {cue} việt nam " for cue in _PAIR_CUES)
+_PAIR_AFTER_CUE = tuple(f" {cue} " for cue in _PAIR_CUES)
+
+
+def _mentioned(folded: FoldedText, place: Place) -> bool:
+    lower = folded.lower
+    return lower.endswith(_MENTION_BEFORE + _PAIR_BEFORE, 0, place.start) or (
+        lower.startswith("việt nam ", place.end + 1) and lower.endswith(_PAIR_AFTER_CUE, 0, place.start)
+    )
+
+
 # "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
 # "Nhận lời mời của …, X sẽ thăm", "theo lời mời" are visits; "chuyển lời mời thăm" is not.
 _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
@@ -185,7 +200,7 @@ def detect_visits(
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
             continue
-        partners_in = [p for p in in_clause if not folded.lower.endswith(_MENTION_BEFORE, 0, p.start)]
+        partners_in = [p for p in in_clause if not _mentioned(folded, p)]
         found = _read_clause(folded, trigger, clause_end, partners_in, home) if partners_in else None
         if found is None or not found[1]:
             continue
@@ -385,7 +400,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb in ("lead", "arrive"):
         verb = "move"
     known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
-    where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers, known)
+    # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
+    # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
+    where, at = _destination(
+        folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers, known,
+        _ARRIVE_REACH if arriving else _MAX_SCAN,
+    )
     if arriving and where is None:
         return None
     if where is None and verb in ("meet", "move", "delegation", "receive", "courtesy"):

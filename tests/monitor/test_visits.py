@@ -197,3 +197,24 @@ def test_who_hosts_and_who_is_only_mentioned(text, expected):
 )
 def test_an_unknown_venue_is_placed_by_the_rest_of_the_clause(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Arriving says where right after the verb, not in what it goes on to do.
+        "Sau đó, Bộ trưởng Nguyễn Văn An đã tới thăm hỏi các hộ dân có con em đang làm việc ở Nhật Bản.",
+        "Sau kỳ nghỉ, hàng triệu người Trung Quốc lại lên đường về nơi làm việc ở các thành phố lớn.",
+        # An artist's tour is not a state visit.
+        "Ca khúc mới vừa ra mắt, nhóm nhạc sẽ lên đường sang Mỹ lưu diễn rồi trở lại Việt Nam.",
+        # A pair of countries on flags and anthems names a relation, not a partner.
+        "Quân nhạc cử Quốc thiều hai nước Việt Nam - Lào, hai nhà lãnh đạo duyệt đội danh dự tại lễ đón.",
+        "Hai Thủ tướng nghiêng mình chào Quốc kỳ Việt Nam - Nhật Bản và cùng tiến đến chào đại diện cộng đồng.",
+    ],
+)
+def test_not_a_visit_of_ours(text):
+    assert visits(text) == []
+
+
+def test_arriving_with_the_place_right_after_the_verb_is_still_a_trip():
+    assert visits("Chiều 5/7, Chủ tịch nước Trần Đại Quang đã tới thủ đô Mát-xcơ-va.") == [(["Liên bang Nga"], "outbound")]
