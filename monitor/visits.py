@@ -345,10 +345,14 @@ def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places:
     ``implicit``: also an unnamed delegation ("Đoàn đã …")."""
     cased = folded.cased
     foreign = {(p.start, p.end) for p in places}
+    # "Chủ tịch nước Lào", "Thủ tướng Chính phủ Lào", "Bộ Ngoại giao Trung Quốc": that country's organ.
+    foreign_starts = {p.start for p in places}
     masked = [(hit.start, hit.end) for hit in home if hit.payload == NOT_HOME]
     last = -1
     for hit in home:
         if hit.payload == IMPLICIT and not (implicit and _opens_clause(folded, hit.start)):
+            continue
+        if hit.payload == "organ" and hit.end + 1 in foreign_starts:
             continue
         if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME:
             if hit.payload in ("organ", IMPLICIT) or cased[hit.start].isupper():  # a place or a province
@@ -463,7 +467,9 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb == "meet":
         # whom one meets is named right after the verb ("hội đàm với Bộ trưởng Ngoại giao Bồ Đào Nha"), not
         # somewhere later ("Làm việc với cơ quan chức năng, lái xe … khai mua gỗ ở Lào")
-        met = [p for p in after if p.start - trigger.end <= _MEET_REACH]
+        # nor what the meeting was about ("làm việc với lãnh đạo tỉnh Lào Cai về … cửa khẩu với Trung Quốc")
+        topic = folded.lower.find(" về ", trigger.end, clause_end)
+        met = [p for p in after if p.start - trigger.end <= _MEET_REACH and not 0 <= topic < p.start]
         return (UNKNOWN, _run(met) or before) if met or before else None
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)

@@ -218,3 +218,21 @@ def test_not_a_visit_of_ours(text):
 
 def test_arriving_with_the_place_right_after_the_verb_is_still_a_trip():
     assert visits("Chiều 5/7, Chủ tịch nước Trần Đại Quang đã tới thủ đô Mát-xcơ-va.") == [(["Liên bang Nga"], "outbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # An organ followed by a country is that country's, not ours.
+        ("Chủ tịch nước Lào Bounnhang Vorachith đã hội đàm với Thủ tướng Campuchia Hun Sen.", []),
+        ("Thủ tướng Chính phủ Lào đã thăm chính thức Nhật Bản.", []),
+        # What a meeting is about is not whom it met.
+        ("Phó Thủ tướng đã làm việc với lãnh đạo tỉnh Lào Cai về kinh tế cửa khẩu với Trung Quốc.", []),
+        (
+            "Thứ trưởng Lê Hoài Trung đã làm việc với Đại sứ quán Trung Quốc về việc bảo hộ công dân.",
+            [(["Trung Quốc"], "unknown")],
+        ),
+    ],
+)
+def test_whose_organ_and_what_the_meeting_was_about(text, expected):
+    assert visits(text) == expected
