@@ -236,3 +236,14 @@ def test_arriving_with_the_place_right_after_the_verb_is_still_a_trip():
 )
 def test_whose_organ_and_what_the_meeting_was_about(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thứ trưởng Bộ Ngoại giao đã làm việc với Đại sứ quán Trung Quốc.", [(["Trung Quốc"], "unknown")]),
+        ("Bộ Quốc phòng Mỹ cho biết Bộ trưởng James Mattis sẽ thăm Nhật Bản.", []),
+    ],
+)
+def test_a_ministry_is_our_side_unless_a_country_follows_it(text, expected):
+    assert visits(text) == expected
