@@ -247,3 +247,17 @@ def test_whose_organ_and_what_the_meeting_was_about(text, expected):
 )
 def test_a_ministry_is_our_side_unless_a_country_follows_it(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Bộ trưởng Công an Tô Lâm tiếp Tổng Thư ký Interpol Jurgen Stock.", [(["Interpol"], "inbound")]),
+        (
+            "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh trình Quốc thư lên Tổng thống Donald Trump.",
+            [(["Hoa Kỳ"], "outbound")],
+        ),
+    ],
+)
+def test_international_organisations_and_our_post_abroad(text, expected):
+    assert visits(text) == expected
