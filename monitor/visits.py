@@ -386,7 +386,11 @@ def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Plac
 def _opens_with_noun(folded: FoldedText, hit: Hit) -> bool:
     """"Cuộc hội đàm đã được ghi hình …", "Buổi tiếp diễn ra …": the meeting already reported."""
     start = folded.clause_bounds(hit.start)[0]
-    return hit.start - start in (5, 6) and folded.lower.startswith(("cuộc ", "buổi "), start)
+    # "Cuộc hội đàm giữa Thủ tướng … và …" names its sides: the report itself.
+    return (
+        hit.start - start in (5, 6) and folded.lower.startswith(("cuộc ", "buổi "), start)
+        and not folded.lower.startswith("giữa ", hit.end + 1)
+    )
 
 
 def _next_word(folded: FoldedText, end: int) -> str:

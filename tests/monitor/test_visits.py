@@ -261,3 +261,19 @@ def test_a_ministry_is_our_side_unless_a_country_follows_it(text, expected):
 )
 def test_international_organisations_and_our_post_abroad(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thượng nghị sĩ Mỹ John McCain tới thăm Việt Nam.", [(["Hoa Kỳ"], "inbound")]),
+        ("Phó Chủ tịch Quốc hội Uông Chu Lưu tiếp Chủ tịch Hạ viện Nhật Bản.", [(["Nhật Bản"], "inbound")]),
+        (
+            "Cuộc hội đàm giữa Thủ tướng Nguyễn Xuân Phúc và Thủ tướng Shinzo Abe diễn ra tại Tokyo.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        ("Cuộc hội đàm diễn ra tại Tokyo trong không khí thân mật.", []),
+    ],
+)
+def test_senators_our_parliament_and_talks_between_named_sides(text, expected):
+    assert visits(text) == expected
