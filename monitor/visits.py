@@ -104,6 +104,7 @@ _BACK_REFERENCE = tuple(
     f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
     for noun in ("buổi", "cuộc")
 )
+_AT_CEREMONY = (" tại ", " dự ")
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc": visits in general, no one visit.
@@ -231,6 +232,8 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
             continue
+        if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
+            continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
         if hit.payload in ("meet", "courtesy", "receive") and (
             lower.endswith(_BACK_REFERENCE, 0, hit.start) or _opens_with_noun(folded, hit)
         ):
@@ -403,7 +406,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     verb = trigger.payload
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
-    markers = _STAY_MARKERS if verb == "delegation" else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
+    # Attending is placed by where it is held ("tại", "ở"), not by where something else goes ("đường bay đến Osaka").
+    markers = _STAY_MARKERS if verb in ("delegation", "attend") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
     arriving = verb == "arrive"
     if verb in ("lead", "arrive"):
         verb = "move"
@@ -433,6 +437,13 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.)
         return OUTBOUND, _run([p for p in places if p.start >= at])
     if verb == "receive":
+        given = _GIVEN_BY.match(folded.lower, trigger.end + 1)
+        if given and home is not None:
+            # "nghi thức đón tiếp mà Chính phủ Nhật Bản dành cho Thủ tướng …": the host is named
+            # between "mà"/"do" and "dành cho", the guest after it.
+            hosts = [p for p in after if p.start < given.end()]
+            if hosts and _home_side(folded, given.end(), clause_end, home, places):
+                return OUTBOUND, _run(hosts)
         guest_end = min(after[0].start, trigger.end + 40) if after else 0
         guest_ours = home is not None and (
             _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1)
@@ -505,6 +516,8 @@ def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...
     return any(phrase in window for phrase in phrases)
 
 
+# "đón tiếp mà/do <host> dành cho <guest>"
+_GIVEN_BY = re.compile(r"(?:[^ ]+ ){0,2}(?:mà|do) (?:[^ ]+ ){1,8}?dành cho ")
 # "sự đón tiếp (nồng hậu) của …": who follows "của" is the host, not the guest.
 _HOST_AFTER = re.compile(r"(?:[^ ]+ ){0,3}của ")
 _MEET_REACH = 90  # folded characters from a meeting verb to the partner it names

@@ -277,3 +277,25 @@ def test_international_organisations_and_our_post_abroad(text, expected):
 )
 def test_senators_our_parliament_and_talks_between_named_sides(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Điểm đặc biệt trong nghi thức đón tiếp mà Chính phủ Nhật Bản dành cho Thủ tướng Nguyễn Xuân Phúc "
+            "là sự có mặt của cộng đồng người Việt.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        # The ceremony as a place leaves the direction to the clause that says where it is.
+        (
+            "Thủ tướng Lào Thongloun Sisoulith và Thủ tướng Nguyễn Xuân Phúc duyệt Đội danh dự tại Lễ đón. "
+            "Lễ đón chính thức Thủ tướng Nguyễn Xuân Phúc diễn ra tại thủ đô Viêng Chăn.",
+            [(["Lào"], "outbound")],
+        ),
+        # Attending is placed by where it is held, not by where a flight goes.
+        ("Thủ tướng Nguyễn Xuân Phúc đã tới dự lễ ra mắt đường bay đến Osaka của Nhật Bản.", []),
+    ],
+)
+def test_who_receives_whom_at_a_welcome(text, expected):
+    assert visits(text) == expected
