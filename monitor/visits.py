@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from monitor.folded import FoldedText
 from monitor.lexicon import Hit
-from monitor.places import IMPLICIT, NOT_HOME, Place
+from monitor.places import HOME_KINDS, IMPLICIT, NOT_HOME, Place
 
 INBOUND, OUTBOUND, UNKNOWN = "inbound", "outbound", "unknown"
 FOREIGN, DOMESTIC = "foreign", "domestic"
@@ -485,6 +485,9 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # nor what the meeting was about ("làm việc với lãnh đạo tỉnh Lào Cai về … cửa khẩu với Trung Quốc")
         topic = folded.lower.find(" về ", trigger.end, clause_end)
         met = [p for p in after if p.start - trigger.end <= _MEET_REACH and not 0 <= topic < p.start]
+        if not met and before and home is not None and _province_after(folded, trigger.end, home):
+            # "Đoàn doanh nghiệp Bangladesh làm việc với Sở Công Thương TP.HCM": a province hosts.
+            return INBOUND, before
         return (UNKNOWN, _run(met) or before) if met or before else None
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
@@ -522,6 +525,15 @@ _GIVEN_BY = re.compile(r"(?:[^ ]+ ){0,2}(?:mà|do) (?:[^ ]+ ){1,8}?dành cho ")
 _HOST_AFTER = re.compile(r"(?:[^ ]+ ){0,3}của ")
 _MEET_REACH = 90  # folded characters from a meeting verb to the partner it names
 _RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
+
+
+def _province_after(folded: FoldedText, end: int, home: list[Hit]) -> bool:
+    """Whether one of our provinces or cities is named right after a meeting verb."""
+    cased = folded.cased
+    return any(
+        hit.payload not in HOME_KINDS and cased[hit.start].isupper() and end < hit.start <= end + _MEET_REACH
+        for hit in home
+    )
 
 
 def _word_before_marker(folded: FoldedText, at: int) -> str:

@@ -299,3 +299,8 @@ def test_senators_our_parliament_and_talks_between_named_sides(text, expected):
 )
 def test_who_receives_whom_at_a_welcome(text, expected):
     assert visits(text) == expected
+
+
+def test_a_meeting_with_one_of_our_provinces_is_held_there():
+    assert visits("Đoàn doanh nghiệp Bangladesh đã làm việc với Sở Công Thương TP.HCM.") == [(["Bangladesh"], "inbound")]
+    assert visits("Thủ tướng Nguyễn Xuân Phúc hội đàm với Thủ tướng Nhật Bản Shinzo Abe.") == [(["Nhật Bản"], "unknown")]
