@@ -68,7 +68,7 @@ TRIGGERS = {
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
     "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
-    "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
+    "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo"],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
 }
@@ -432,7 +432,9 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
         ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
         return (OUTBOUND, after or before) if ours else (INBOUND, before or after)
-    if verb == "receive" and where == FOREIGN and not _word_before_marker(folded, at)[:1].isupper():
+    if verb == "receive" and where == FOREIGN and not (
+        _word_before_marker(folded, at)[:1].isupper() and _lower_has(folded, max(0, at - 45), at, _ENVOYS)
+    ):
         # "Lễ đón … diễn ra trọng thị tại Nhà khách Quốc gia Akasaka … Tokyo": received abroad. (Not
         # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.)
         return OUTBOUND, _run([p for p in places if p.start >= at])
@@ -508,9 +510,29 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         )
         if ours > before[-1].start:
             return OUTBOUND, after or before
+        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start)) and _after_marker(folded, before[-1].start):
+            # "Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm": the place before is where our side went.
+            return OUTBOUND, _run(before)
     return (INBOUND, before) if before else (OUTBOUND, after)
 
 
+def _after_marker(folded: FoldedText, start: int) -> bool:
+    """Whether the place at ``start`` follows "đến", "tới", "sang" (or "tại", "ở"), past admin words."""
+    lower = folded.lower
+    end = start - 1
+    for _ in range(4):
+        begin = lower.rfind(" ", 0, end) + 1
+        word = lower[begin:end]
+        if word in _MARKERS:
+            return True
+        if word not in _ADMIN:
+            return False
+        end = begin - 1
+    return False
+
+
+# "Đại sứ Nhật Bản tại …", "Trưởng đại diện JICA tại …": the place after "tại" is the envoy's post.
+_ENVOYS = (" đại sứ ", " lãnh sự ", " đại diện ", " tùy viên ", " thường trú ")
 _OUR_ENVOY = (" đại sứ việt nam ", " đại sứ nước ta ", " đại sứ đặc mệnh toàn quyền việt nam ")
 
 

@@ -304,3 +304,21 @@ def test_who_receives_whom_at_a_welcome(text, expected):
 def test_a_meeting_with_one_of_our_provinces_is_held_there():
     assert visits("Đoàn doanh nghiệp Bangladesh đã làm việc với Sở Công Thương TP.HCM.") == [(["Bangladesh"], "inbound")]
     assert visits("Thủ tướng Nguyễn Xuân Phúc hội đàm với Thủ tướng Nhật Bản Shinzo Abe.") == [(["Nhật Bản"], "unknown")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Received at a foreign place: only an envoy's title makes "X tại Y" his post.
+        ("Thủ tướng Nguyễn Xuân Phúc tiếp các nhà đầu tư Nhật Bản tại Tokyo.", [(["Nhật Bản"], "outbound")]),
+        # The place before the trip is where our side went.
+        ("Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm.", [(["Nhật Bản"], "outbound")]),
+        (
+            "Tổng thống Mỹ Donald Trump đã đến Hà Nội, bắt đầu chuyến thăm chính thức Việt Nam.",
+            [(["Hoa Kỳ"], "inbound")],
+        ),
+        ("Thủ tướng Nguyễn Xuân Phúc dự Diễn đàn đầu tư Việt Nam - Nhật Bản tại Tokyo.", [(["Nhật Bản"], "outbound")]),
+    ],
+)
+def test_where_our_side_was_received(text, expected):
+    assert visits(text) == expected
