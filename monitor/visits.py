@@ -137,6 +137,8 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
 _BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
+_YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)) ")
+_PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
 # Vietnamese leaders are named surname first; these surnames are rare among foreign leaders quoted in
@@ -262,6 +264,9 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.startswith("chuyến", trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
+    if trigger.payload in ("move", "visit") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
+        # "Tổng thống Obama thăm Việt Nam năm 2016": a dated visit told as history (not "sẽ thăm … năm 2018").
+        return _YEAR.search(lower, trigger.end, min(clause_end + 1, trigger.end + 60)) is not None
     return False
 
 

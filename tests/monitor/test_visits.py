@@ -322,3 +322,8 @@ def test_a_meeting_with_one_of_our_provinces_is_held_there():
 )
 def test_where_our_side_was_received(text, expected):
     assert visits(text) == expected
+
+
+def test_a_visit_dated_to_an_earlier_year_is_background_unless_planned():
+    assert visits("Tổng thống Mỹ Barack Obama thăm Việt Nam năm 2016.") == []
+    assert visits("Tổng thống Mỹ sẽ thăm Việt Nam năm 2018.") == [(["Hoa Kỳ"], "inbound")]
