@@ -115,7 +115,7 @@ _NOT_OFFICIAL = re.compile(
     r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
-_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ")
+_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ", " công nghệ ", " xuất xứ ")
 # "Quốc kỳ Việt Nam - Nhật Bản", "nhân dân hai nước Việt Nam - Lào", "Quốc thiều Lào - Việt Nam": the
 # pair of countries names a relation, not the partner met (the folded text has no dash).
 _PAIR_CUES = ("hai nước", "quốc kỳ", "quốc thiều")
@@ -123,8 +123,16 @@ _PAIR_BEFORE = tuple(f" {cue} việt nam " for cue in _PAIR_CUES)
 _PAIR_AFTER_CUE = tuple(f" {cue} " for cue in _PAIR_CUES)
 
 
+# "xuất khẩu gạo sang Trung Quốc", "lao động đi làm việc tại Hàn Quốc": goods and workers go there, no delegation.
+_TRADE_BEFORE = re.compile(
+    r"(?:xuất khẩu|nhập khẩu|lao động|đi làm việc)(?: [^ ]+){0,3} (?:sang|vào|tới|đến|tại|ở|từ) $"
+)
+
+
 def _mentioned(folded: FoldedText, place: Place) -> bool:
     lower = folded.lower
+    if _TRADE_BEFORE.search(lower, max(0, place.start - 60), place.start):
+        return True
     return lower.endswith(_MENTION_BEFORE + _PAIR_BEFORE, 0, place.start) or (
         lower.startswith("việt nam ", place.end + 1) and lower.endswith(_PAIR_AFTER_CUE, 0, place.start)
     )

@@ -327,3 +327,16 @@ def test_where_our_side_was_received(text, expected):
 def test_a_visit_dated_to_an_earlier_year_is_background_unless_planned():
     assert visits("Tổng thống Mỹ Barack Obama thăm Việt Nam năm 2016.") == []
     assert visits("Tổng thống Mỹ sẽ thăm Việt Nam năm 2018.") == [(["Hoa Kỳ"], "inbound")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thủ tướng tiếp đại diện các doanh nghiệp xuất khẩu sang Mỹ.",
+        "Bộ trưởng Trần Tuấn Anh làm việc với các doanh nghiệp xuất khẩu gạo sang Trung Quốc.",
+        "Lãnh đạo tỉnh đã đến thăm và tặng quà lao động đi làm việc tại Hàn Quốc trở về.",
+        "Đoàn công tác của tỉnh đã tới thăm các cơ sở sản xuất sử dụng công nghệ Nhật Bản.",
+    ],
+)
+def test_where_goods_and_workers_go_is_no_partner(text):
+    assert visits(text) == []
