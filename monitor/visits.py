@@ -451,6 +451,11 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Lễ đón … diễn ra trọng thị tại Nhà khách Quốc gia Akasaka … Tokyo": received abroad. (Not
         # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.)
         return OUTBOUND, _run([p for p in places if p.start >= at])
+    if verb == "receive" and before and not after and folded.lower.endswith(_TRIP_NOUNS, 0, before[0].start) and home is not None:
+        # "Trong khuôn khổ chuyến thăm Nhật Bản, Thủ tướng … đã tiếp Chủ tịch Tập đoàn Toyota": our side
+        # receives during its trip there.
+        if _home_side(folded, before[0].end + 1, trigger.start, home, places):
+            return OUTBOUND, _run(before)
     if verb == "receive":
         given = _GIVEN_BY.match(folded.lower, trigger.end + 1)
         if given and home is not None:
@@ -554,6 +559,7 @@ def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...
     return any(phrase in window for phrase in phrases)
 
 
+_TRIP_NOUNS = (" chuyến thăm ", " chuyến công du ", " chuyến công tác ", " chuyến thăm chính thức ")
 # "đón tiếp mà/do <host> dành cho <guest>"
 _GIVEN_BY = re.compile(r"(?:[^ ]+ ){0,2}(?:mà|do) (?:[^ ]+ ){1,8}?dành cho ")
 # "sự đón tiếp (nồng hậu) của …": who follows "của" is the host, not the guest.

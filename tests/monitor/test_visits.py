@@ -340,3 +340,9 @@ def test_a_visit_dated_to_an_earlier_year_is_background_unless_planned():
 )
 def test_where_goods_and_workers_go_is_no_partner(text):
     assert visits(text) == []
+
+
+def test_receiving_during_our_trip_abroad_is_outbound():
+    text = "Trong khuôn khổ chuyến thăm Nhật Bản, Thủ tướng Nguyễn Xuân Phúc đã tiếp Chủ tịch Tập đoàn Toyota."
+    assert visits(text) == [(["Nhật Bản"], "outbound")]
+    assert visits("Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản.") == [(["Nhật Bản"], "inbound")]
