@@ -37,6 +37,8 @@ STATE_CUES = tuple(
         "duma", "duma quốc gia", "quốc gia", "bộ quốc phòng", "bộ trưởng quốc phòng", "bộ trưởng ngoại giao",
         "quốc phòng", "ngoại giao", "phó tổng thống", "nữ hoàng", "hoàng đế", "thượng viện", "hạ viện",
         "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
+        "việt nam tại",  # "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh": our post abroad
+        "thượng nghị sĩ", "hạ nghị sĩ", "nghị sĩ", "bộ trưởng", "thứ trưởng", "thị trưởng", "thống đốc",
     )
 )
 CUES = tuple(

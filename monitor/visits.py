@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from monitor.folded import FoldedText
 from monitor.lexicon import Hit
-from monitor.places import IMPLICIT, NOT_HOME, Place
+from monitor.places import HOME_KINDS, IMPLICIT, NOT_HOME, Place
 
 INBOUND, OUTBOUND, UNKNOWN = "inbound", "outbound", "unknown"
 FOREIGN, DOMESTIC = "foreign", "domestic"
@@ -68,7 +68,7 @@ TRIGGERS = {
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
     "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
-    "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ"],
+    "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo"],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
 }
@@ -92,6 +92,7 @@ _HOME = frozenset({"địa", "nhà", "ta", "đây", "việt", "trong"})
 # Venues: "tại trụ sở Tỉnh ủy", "tại hội trường"; which side they are on is said after them.
 _VENUES = frozenset("trụ sở hội trường văn phòng nhà khách sạn phòng".split())
 _MAX_SCAN = 24
+_ARRIVE_REACH = 1  # tokens from an arriving verb to the marker of where it arrives
 # Lower-case words inside an institution's name ("trụ sở Duma quốc gia Nga", "Đại lễ đường Nhân dân").
 _NAME_LINKS = frozenset({"quốc", "gia", "nhân", "dân", "liên", "bang", "hoàng"})
 # Datelines of a report from abroad: "theo giờ địa phương", "Theo đặc phái viên TTXVN".
@@ -103,6 +104,7 @@ _BACK_REFERENCE = tuple(
     f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
     for noun in ("buổi", "cuộc")
 )
+_AT_CEREMONY = (" tại ", " dự ")
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc": visits in general, no one visit.
@@ -110,10 +112,32 @@ _GENERIC = (" các ", " những ", " nhiều ", " mọi ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
+    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
-_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ")
+_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ", " công nghệ ", " xuất xứ ")
+# "Quốc kỳ Việt Nam - Nhật Bản", "nhân dân hai nước Việt Nam - Lào", "Quốc thiều Lào - Việt Nam": the
+# pair of countries names a relation, not the partner met (the folded text has no dash).
+_PAIR_CUES = ("hai nước", "quốc kỳ", "quốc thiều")
+_PAIR_BEFORE = tuple(f" {cue} việt nam " for cue in _PAIR_CUES)
+_PAIR_AFTER_CUE = tuple(f" {cue} " for cue in _PAIR_CUES)
+
+
+# "xuất khẩu gạo sang Trung Quốc", "lao động đi làm việc tại Hàn Quốc": goods and workers go there, no delegation.
+_TRADE_BEFORE = re.compile(
+    r"(?:xuất khẩu|nhập khẩu|lao động|đi làm việc)(?: [^ ]+){0,3} (?:sang|vào|tới|đến|tại|ở|từ) $"
+)
+
+
+def _mentioned(folded: FoldedText, place: Place) -> bool:
+    lower = folded.lower
+    if _TRADE_BEFORE.search(lower, max(0, place.start - 60), place.start):
+        return True
+    return lower.endswith(_MENTION_BEFORE + _PAIR_BEFORE, 0, place.start) or (
+        lower.startswith("việt nam ", place.end + 1) and lower.endswith(_PAIR_AFTER_CUE, 0, place.start)
+    )
+
+
 # "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
 # "Nhận lời mời của …, X sẽ thăm", "theo lời mời" are visits; "chuyển lời mời thăm" is not.
 _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
@@ -121,6 +145,8 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
 _BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
+_YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)) ")
+_PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
 # Vietnamese leaders are named surname first; these surnames are rare among foreign leaders quoted in
@@ -185,7 +211,7 @@ def detect_visits(
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
             continue
-        partners_in = [p for p in in_clause if not folded.lower.endswith(_MENTION_BEFORE, 0, p.start)]
+        partners_in = [p for p in in_clause if not _mentioned(folded, p)]
         found = _read_clause(folded, trigger, clause_end, partners_in, home) if partners_in else None
         if found is None or not found[1]:
             continue
@@ -216,6 +242,8 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
             continue
+        if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
+            continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
         if hit.payload in ("meet", "courtesy", "receive") and (
             lower.endswith(_BACK_REFERENCE, 0, hit.start) or _opens_with_noun(folded, hit)
         ):
@@ -244,6 +272,9 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.startswith("chuyến", trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
+    if trigger.payload in ("move", "visit") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
+        # "Tổng thống Obama thăm Việt Nam năm 2016": a dated visit told as history (not "sẽ thăm … năm 2018").
+        return _YEAR.search(lower, trigger.end, min(clause_end + 1, trigger.end + 60)) is not None
     return False
 
 
@@ -330,10 +361,14 @@ def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places:
     ``implicit``: also an unnamed delegation ("Đoàn đã …")."""
     cased = folded.cased
     foreign = {(p.start, p.end) for p in places}
+    # "Chủ tịch nước Lào", "Thủ tướng Chính phủ Lào", "Bộ Ngoại giao Trung Quốc": that country's organ.
+    foreign_starts = {p.start for p in places}
     masked = [(hit.start, hit.end) for hit in home if hit.payload == NOT_HOME]
     last = -1
     for hit in home:
         if hit.payload == IMPLICIT and not (implicit and _opens_clause(folded, hit.start)):
+            continue
+        if hit.payload == "organ" and hit.end + 1 in foreign_starts:
             continue
         if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME:
             if hit.payload in ("organ", IMPLICIT) or cased[hit.start].isupper():  # a place or a province
@@ -367,7 +402,11 @@ def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Plac
 def _opens_with_noun(folded: FoldedText, hit: Hit) -> bool:
     """"Cuộc hội đàm đã được ghi hình …", "Buổi tiếp diễn ra …": the meeting already reported."""
     start = folded.clause_bounds(hit.start)[0]
-    return hit.start - start in (5, 6) and folded.lower.startswith(("cuộc ", "buổi "), start)
+    # "Cuộc hội đàm giữa Thủ tướng … và …" names its sides: the report itself.
+    return (
+        hit.start - start in (5, 6) and folded.lower.startswith(("cuộc ", "buổi "), start)
+        and not folded.lower.startswith("giữa ", hit.end + 1)
+    )
 
 
 def _next_word(folded: FoldedText, end: int) -> str:
@@ -380,11 +419,18 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     verb = trigger.payload
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
-    markers = _STAY_MARKERS if verb == "delegation" else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
+    # Attending is placed by where it is held ("tại", "ở"), not by where something else goes ("đường bay đến Osaka").
+    markers = _STAY_MARKERS if verb in ("delegation", "attend") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
     arriving = verb == "arrive"
     if verb in ("lead", "arrive"):
         verb = "move"
-    where, at = _destination(folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers)
+    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
+    # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
+    # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
+    where, at = _destination(
+        folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers, known,
+        _ARRIVE_REACH if arriving else _MAX_SCAN,
+    )
     if arriving and where is None:
         return None
     if where is None and verb in ("meet", "move", "delegation", "receive", "courtesy"):
@@ -399,11 +445,25 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
         ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
         return (OUTBOUND, after or before) if ours else (INBOUND, before or after)
-    if verb == "receive" and where == FOREIGN and not _word_before_marker(folded, at)[:1].isupper():
+    if verb == "receive" and where == FOREIGN and not (
+        _word_before_marker(folded, at)[:1].isupper() and _lower_has(folded, max(0, at - 45), at, _ENVOYS)
+    ):
         # "Lễ đón … diễn ra trọng thị tại Nhà khách Quốc gia Akasaka … Tokyo": received abroad. (Not
         # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.)
         return OUTBOUND, _run([p for p in places if p.start >= at])
+    if verb == "receive" and before and not after and folded.lower.endswith(_TRIP_NOUNS, 0, before[0].start) and home is not None:
+        # "Trong khuôn khổ chuyến thăm Nhật Bản, Thủ tướng … đã tiếp Chủ tịch Tập đoàn Toyota": our side
+        # receives during its trip there.
+        if _home_side(folded, before[0].end + 1, trigger.start, home, places):
+            return OUTBOUND, _run(before)
     if verb == "receive":
+        given = _GIVEN_BY.match(folded.lower, trigger.end + 1)
+        if given and home is not None:
+            # "nghi thức đón tiếp mà Chính phủ Nhật Bản dành cho Thủ tướng …": the host is named
+            # between "mà"/"do" and "dành cho", the guest after it.
+            hosts = [p for p in after if p.start < given.end()]
+            if hosts and _home_side(folded, given.end(), clause_end, home, places):
+                return OUTBOUND, _run(hosts)
         guest_end = min(after[0].start, trigger.end + 40) if after else 0
         guest_ours = home is not None and (
             _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1)
@@ -442,7 +502,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb == "meet":
         # whom one meets is named right after the verb ("hội đàm với Bộ trưởng Ngoại giao Bồ Đào Nha"), not
         # somewhere later ("Làm việc với cơ quan chức năng, lái xe … khai mua gỗ ở Lào")
-        met = [p for p in after if p.start - trigger.end <= _MEET_REACH]
+        # nor what the meeting was about ("làm việc với lãnh đạo tỉnh Lào Cai về … cửa khẩu với Trung Quốc")
+        topic = folded.lower.find(" về ", trigger.end, clause_end)
+        met = [p for p in after if p.start - trigger.end <= _MEET_REACH and not 0 <= topic < p.start]
+        if not met and before and home is not None and _province_after(folded, trigger.end, home):
+            # "Đoàn doanh nghiệp Bangladesh làm việc với Sở Công Thương TP.HCM": a province hosts.
+            return INBOUND, before
         return (UNKNOWN, _run(met) or before) if met or before else None
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
@@ -463,9 +528,29 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         )
         if ours > before[-1].start:
             return OUTBOUND, after or before
+        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start)) and _after_marker(folded, before[-1].start):
+            # "Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm": the place before is where our side went.
+            return OUTBOUND, _run(before)
     return (INBOUND, before) if before else (OUTBOUND, after)
 
 
+def _after_marker(folded: FoldedText, start: int) -> bool:
+    """Whether the place at ``start`` follows "đến", "tới", "sang" (or "tại", "ở"), past admin words."""
+    lower = folded.lower
+    end = start - 1
+    for _ in range(4):
+        begin = lower.rfind(" ", 0, end) + 1
+        word = lower[begin:end]
+        if word in _MARKERS:
+            return True
+        if word not in _ADMIN:
+            return False
+        end = begin - 1
+    return False
+
+
+# "Đại sứ Nhật Bản tại …", "Trưởng đại diện JICA tại …": the place after "tại" is the envoy's post.
+_ENVOYS = (" đại sứ ", " lãnh sự ", " đại diện ", " tùy viên ", " thường trú ")
 _OUR_ENVOY = (" đại sứ việt nam ", " đại sứ nước ta ", " đại sứ đặc mệnh toàn quyền việt nam ")
 
 
@@ -474,10 +559,22 @@ def _lower_has(folded: FoldedText, start: int, end: int, phrases: tuple[str, ...
     return any(phrase in window for phrase in phrases)
 
 
+_TRIP_NOUNS = (" chuyến thăm ", " chuyến công du ", " chuyến công tác ", " chuyến thăm chính thức ")
+# "đón tiếp mà/do <host> dành cho <guest>"
+_GIVEN_BY = re.compile(r"(?:[^ ]+ ){0,2}(?:mà|do) (?:[^ ]+ ){1,8}?dành cho ")
 # "sự đón tiếp (nồng hậu) của …": who follows "của" is the host, not the guest.
 _HOST_AFTER = re.compile(r"(?:[^ ]+ ){0,3}của ")
 _MEET_REACH = 90  # folded characters from a meeting verb to the partner it names
 _RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
+
+
+def _province_after(folded: FoldedText, end: int, home: list[Hit]) -> bool:
+    """Whether one of our provinces or cities is named right after a meeting verb."""
+    cased = folded.cased
+    return any(
+        hit.payload not in HOME_KINDS and cased[hit.start].isupper() and end < hit.start <= end + _MEET_REACH
+        for hit in home
+    )
 
 
 def _word_before_marker(folded: FoldedText, at: int) -> str:
@@ -508,24 +605,41 @@ def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
     return any(p.start > marker for p in before)
 
 
-def _destination(folded: FoldedText, position: int, stop: int, places: list[Place], immediate: bool, markers):
-    """Where the clause places the visit: (FOREIGN | DOMESTIC | None, folded offset of the place)."""
+def _destination(
+    folded: FoldedText, position: int, stop: int, places: list[Place], immediate: bool, markers,
+    known: frozenset[int] | None = None, reach: int = _MAX_SCAN,
+):
+    """Where the clause places the visit: (FOREIGN | DOMESTIC | None, folded offset of the place).
+    ``known``: folded starts of Vietnamese places and organs (``home`` hits). A capitalised name not
+    among them ("tại Nhà khách Quốc gia Akasaka", "thăm Đại sứ quán") only says domestic when no
+    foreign place follows it ("… tại thủ đô Tokyo của Nhật Bản", "… cộng đồng người Việt tại Nhật Bản")."""
     starts = {p.start for p in places}
+    unsure = None
     for steps, (start, token) in enumerate(folded.tokens_from(position, stop)):
-        if steps > _MAX_SCAN:
+        if steps > reach:
             break
+        if unsure and start in starts and folded.lower.endswith(_BEFORE_CAPITAL, 0, start):
+            return FOREIGN, start  # "…, thủ đô Tokyo", "… của Nhật Bản"
         # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
         targets = ([start] if immediate and steps == 0 else []) + (
             [start + len(token) + 1] if token.lower() in markers else []
         )
         for target in targets:
-            kind = _place_kind(folded, target, stop, starts)
-            if kind:
+            kind = _place_kind(folded, target, stop, starts, known)
+            if kind == _UNSURE:
+                if unsure is None:  # the rest of the clause may still say where that venue is
+                    unsure, reach = (DOMESTIC, target), steps + _MAX_SCAN
+            elif kind:
                 return kind, target
-    return None, -1
+    return unsure or (None, -1)
 
 
-def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) -> str | None:
+_UNSURE = "unsure"
+# Words before a foreign capital or country that place an unknown venue named just before them.
+_BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ")
+
+
+def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], known: frozenset[int] | None = None):
     skipped = False
     tokens = folded.tokens_from(position, stop)
     for start, token in tokens:
@@ -537,18 +651,22 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int]) 
             continue
         if token[0].isupper():
             # A capitalised name: foreign if a foreign place is part of it ("Thủ đô Viêng Chăn").
+            first = start
             for _, (start, token) in zip(range(8), tokens):
                 if start in starts:
                     return FOREIGN
                 if not (token[0].isupper() or token in "()" or token in _NAME_LINKS):
                     break
+            if known is not None and first not in known:
+                return _UNSURE
             return DOMESTIC
         if low in _HOME:
             return DOMESTIC
         if low == "bạn" or (low in ("ngoài", "này", "chủ") and skipped):  # "nước bạn", "ở nước ngoài", "nước này"
             return FOREIGN
-        return DOMESTIC if skipped else None
-    return DOMESTIC if skipped else None
+        break
+    # "tại nhà khách", "ở các thành phố lớn": a venue that names no place
+    return (DOMESTIC if known is None else _UNSURE) if skipped else None
 
 
 def _visit(folded, trigger, clause_start, clause_end, direction, mentions: list[Place]) -> Visit:

@@ -6,7 +6,11 @@ figures are stored in ``tests/fixtures/monitor/real/baseline.json`` with the has
 they were made on; ``--rebuild-baseline`` makes them again: it checks that commit out in a temporary
 git worktree and runs this same scorer with that worktree's ``monitor`` package first on the path.
 
-Run: ``.venv/bin/python -m tests.eval_monitor [--errors] [--sentences FILE] [--rebuild-baseline]``.
+The development set ``dev_sentences.yaml`` (articles the held-out set does not use) is scored beside
+it, with its own stored baseline: detectors are changed against the development set's per-sentence
+errors (``--dev-errors``); the held-out set is read only as aggregate figures.
+
+Run: ``.venv/bin/python -m tests.eval_monitor [--errors] [--dev-errors] [--sentences FILE] [--rebuild-baseline]``.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_COMMIT = "8cc1190"
-BASELINE = ROOT / "tests" / "fixtures" / "monitor" / "real" / "baseline.json"
+REAL = ROOT / "tests" / "fixtures" / "monitor" / "real"
+BASELINE = REAL / "baseline.json"
+DEV = REAL / "dev_sentences.yaml"
+DEV_BASELINE = REAL / "dev_baseline.json"
 TARGETS = {
     "codes_precision": 0.99, "codes_recall": 0.97, "visits_precision": 0.95, "visits_recall": 0.92,
     "partners_exact": 0.97, "direction": 0.95,
@@ -95,8 +102,8 @@ def rebuild_baseline(path: Path) -> dict:
     return figures
 
 
-def render(now: dict, before: dict | None) -> str:
-    lines = [f"monitor on real sentences ({now['sentences']}): measured (NFC / NFD)   previous version   target"]
+def render(now: dict, before: dict | None, title: str = "monitor on real sentences") -> str:
+    lines = [f"{title} ({now['sentences']}): measured (NFC / NFD)   previous version   target"]
     for key, target in TARGETS.items():
         old = f"{before['NFC'][key]:.3f}" if before else "-"
         lines.append(f"  {key:18} {now['NFC'][key]:.3f} / {now['NFD'][key]:.3f}            {old:8}           >= {target}")
@@ -117,22 +124,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=Path, default=ROOT / "tests" / "fixtures" / "monitor" / "real" / "sentences.yaml")
     parser.add_argument("--errors", action="store_true", help="list every wrong sentence")
+    parser.add_argument("--dev-errors", action="store_true", help="list every wrong sentence of the development set")
     parser.add_argument("--rebuild-baseline", action="store_true", help=f"measure commit {BASELINE_COMMIT} again")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.sentences.is_file():
         print(f"monitor eval: no labelled sentences at {args.sentences}", file=sys.stderr)
         return 1
+    dev = DEV.is_file() and args.sentences.resolve() != DEV.resolve()
     if args.rebuild_baseline:
         BASELINE.write_text(json.dumps(rebuild_baseline(args.sentences.resolve()), indent=2) + "\n", encoding="utf-8")
+        if dev:
+            DEV_BASELINE.write_text(json.dumps(rebuild_baseline(DEV), indent=2) + "\n", encoding="utf-8")
     before = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.is_file() else None
     now = measure(args.sentences)
+    dev_now = measure(DEV) if dev else None
+    dev_before = json.loads(DEV_BASELINE.read_text(encoding="utf-8")) if dev and DEV_BASELINE.is_file() else None
     if args.json:
-        print(json.dumps({"now": now, "baseline": before}, ensure_ascii=False, indent=2))
+        print(json.dumps({"now": now, "baseline": before, "dev": dev_now, "dev_baseline": dev_before},
+                         ensure_ascii=False, indent=2))
         return 0
-    print(render(now, before))
+    print(render(now, before, "held-out real sentences"))
     if args.errors:
         print("\n".join("  " + e for e in now["errors"]))
+    if dev_now:
+        print(render(dev_now, dev_before, f"development set {DEV.name}"))
+        if args.dev_errors:
+            print("\n".join("  " + e for e in dev_now["errors"]))
     return 0
 
 

@@ -175,3 +175,174 @@ def test_every_seed_visit_in_every_spelling(article, spelling):
 )
 def test_who_hosts_and_who_is_only_mentioned(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A venue we do not know as Vietnamese is placed by what follows it.
+        (
+            "Lễ đón chính thức Chủ tịch nước Trần Đại Quang đã diễn ra tại Nhà khách Quốc gia Akasaka "
+            "(Nhà khách Chính phủ) ở thủ đô Tokyo của Nhật Bản.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        (
+            "Phó Thủ tướng Phạm Bình Minh thăm Đại sứ quán và cộng đồng người Việt tại Lào.",
+            [(["Lào"], "outbound")],
+        ),
+        # … and stays domestic when nothing foreign follows.
+        ("Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản tại Nhà khách Tỉnh ủy.", [(["Nhật Bản"], "inbound")]),
+        ("Phó Chủ tịch tỉnh tiếp Tổng lãnh sự Lào tại Trụ sở Chính phủ.", [(["Lào"], "inbound")]),
+    ],
+)
+def test_an_unknown_venue_is_placed_by_the_rest_of_the_clause(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Arriving says where right after the verb, not in what it goes on to do.
+        "Sau đó, Bộ trưởng Nguyễn Văn An đã tới thăm hỏi các hộ dân có con em đang làm việc ở Nhật Bản.",
+        "Sau kỳ nghỉ, hàng triệu người Trung Quốc lại lên đường về nơi làm việc ở các thành phố lớn.",
+        # An artist's tour is not a state visit.
+        "Ca khúc mới vừa ra mắt, nhóm nhạc sẽ lên đường sang Mỹ lưu diễn rồi trở lại Việt Nam.",
+        # A pair of countries on flags and anthems names a relation, not a partner.
+        "Quân nhạc cử Quốc thiều hai nước Việt Nam - Lào, hai nhà lãnh đạo duyệt đội danh dự tại lễ đón.",
+        "Hai Thủ tướng nghiêng mình chào Quốc kỳ Việt Nam - Nhật Bản và cùng tiến đến chào đại diện cộng đồng.",
+    ],
+)
+def test_not_a_visit_of_ours(text):
+    assert visits(text) == []
+
+
+def test_arriving_with_the_place_right_after_the_verb_is_still_a_trip():
+    assert visits("Chiều 5/7, Chủ tịch nước Trần Đại Quang đã tới thủ đô Mát-xcơ-va.") == [(["Liên bang Nga"], "outbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # An organ followed by a country is that country's, not ours.
+        ("Chủ tịch nước Lào Bounnhang Vorachith đã hội đàm với Thủ tướng Campuchia Hun Sen.", []),
+        ("Thủ tướng Chính phủ Lào đã thăm chính thức Nhật Bản.", []),
+        # What a meeting is about is not whom it met.
+        ("Phó Thủ tướng đã làm việc với lãnh đạo tỉnh Lào Cai về kinh tế cửa khẩu với Trung Quốc.", []),
+        (
+            "Thứ trưởng Lê Hoài Trung đã làm việc với Đại sứ quán Trung Quốc về việc bảo hộ công dân.",
+            [(["Trung Quốc"], "unknown")],
+        ),
+    ],
+)
+def test_whose_organ_and_what_the_meeting_was_about(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thứ trưởng Bộ Ngoại giao đã làm việc với Đại sứ quán Trung Quốc.", [(["Trung Quốc"], "unknown")]),
+        ("Bộ Quốc phòng Mỹ cho biết Bộ trưởng James Mattis sẽ thăm Nhật Bản.", []),
+    ],
+)
+def test_a_ministry_is_our_side_unless_a_country_follows_it(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Bộ trưởng Công an Tô Lâm tiếp Tổng Thư ký Interpol Jurgen Stock.", [(["Interpol"], "inbound")]),
+        (
+            "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh trình Quốc thư lên Tổng thống Donald Trump.",
+            [(["Hoa Kỳ"], "outbound")],
+        ),
+    ],
+)
+def test_international_organisations_and_our_post_abroad(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thượng nghị sĩ Mỹ John McCain tới thăm Việt Nam.", [(["Hoa Kỳ"], "inbound")]),
+        ("Phó Chủ tịch Quốc hội Uông Chu Lưu tiếp Chủ tịch Hạ viện Nhật Bản.", [(["Nhật Bản"], "inbound")]),
+        (
+            "Cuộc hội đàm giữa Thủ tướng Nguyễn Xuân Phúc và Thủ tướng Shinzo Abe diễn ra tại Tokyo.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        ("Cuộc hội đàm diễn ra tại Tokyo trong không khí thân mật.", []),
+    ],
+)
+def test_senators_our_parliament_and_talks_between_named_sides(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Điểm đặc biệt trong nghi thức đón tiếp mà Chính phủ Nhật Bản dành cho Thủ tướng Nguyễn Xuân Phúc "
+            "là sự có mặt của cộng đồng người Việt.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        # The ceremony as a place leaves the direction to the clause that says where it is.
+        (
+            "Thủ tướng Lào Thongloun Sisoulith và Thủ tướng Nguyễn Xuân Phúc duyệt Đội danh dự tại Lễ đón. "
+            "Lễ đón chính thức Thủ tướng Nguyễn Xuân Phúc diễn ra tại thủ đô Viêng Chăn.",
+            [(["Lào"], "outbound")],
+        ),
+        # Attending is placed by where it is held, not by where a flight goes.
+        ("Thủ tướng Nguyễn Xuân Phúc đã tới dự lễ ra mắt đường bay đến Osaka của Nhật Bản.", []),
+    ],
+)
+def test_who_receives_whom_at_a_welcome(text, expected):
+    assert visits(text) == expected
+
+
+def test_a_meeting_with_one_of_our_provinces_is_held_there():
+    assert visits("Đoàn doanh nghiệp Bangladesh đã làm việc với Sở Công Thương TP.HCM.") == [(["Bangladesh"], "inbound")]
+    assert visits("Thủ tướng Nguyễn Xuân Phúc hội đàm với Thủ tướng Nhật Bản Shinzo Abe.") == [(["Nhật Bản"], "unknown")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Received at a foreign place: only an envoy's title makes "X tại Y" his post.
+        ("Thủ tướng Nguyễn Xuân Phúc tiếp các nhà đầu tư Nhật Bản tại Tokyo.", [(["Nhật Bản"], "outbound")]),
+        # The place before the trip is where our side went.
+        ("Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm.", [(["Nhật Bản"], "outbound")]),
+        (
+            "Tổng thống Mỹ Donald Trump đã đến Hà Nội, bắt đầu chuyến thăm chính thức Việt Nam.",
+            [(["Hoa Kỳ"], "inbound")],
+        ),
+        ("Thủ tướng Nguyễn Xuân Phúc dự Diễn đàn đầu tư Việt Nam - Nhật Bản tại Tokyo.", [(["Nhật Bản"], "outbound")]),
+    ],
+)
+def test_where_our_side_was_received(text, expected):
+    assert visits(text) == expected
+
+
+def test_a_visit_dated_to_an_earlier_year_is_background_unless_planned():
+    assert visits("Tổng thống Mỹ Barack Obama thăm Việt Nam năm 2016.") == []
+    assert visits("Tổng thống Mỹ sẽ thăm Việt Nam năm 2018.") == [(["Hoa Kỳ"], "inbound")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thủ tướng tiếp đại diện các doanh nghiệp xuất khẩu sang Mỹ.",
+        "Bộ trưởng Trần Tuấn Anh làm việc với các doanh nghiệp xuất khẩu gạo sang Trung Quốc.",
+        "Lãnh đạo tỉnh đã đến thăm và tặng quà lao động đi làm việc tại Hàn Quốc trở về.",
+        "Đoàn công tác của tỉnh đã tới thăm các cơ sở sản xuất sử dụng công nghệ Nhật Bản.",
+    ],
+)
+def test_where_goods_and_workers_go_is_no_partner(text):
+    assert visits(text) == []
+
+
+def test_receiving_during_our_trip_abroad_is_outbound():
+    text = "Trong khuôn khổ chuyến thăm Nhật Bản, Thủ tướng Nguyễn Xuân Phúc đã tiếp Chủ tịch Tập đoàn Toyota."
+    assert visits(text) == [(["Nhật Bản"], "outbound")]
+    assert visits("Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản.") == [(["Nhật Bản"], "inbound")]
