@@ -145,6 +145,15 @@ def test_a_new_register_row_alerts_once_with_its_details(tmp_path: Path, sqlite_
         (alert,) = alerts
         assert "Quyết định số <b>40/2026/QĐ-UBND</b> của UBND tỉnh ngày " + today.strftime("%d/%m/%Y") in alert
         assert "Quy chế phối hợp công tác đối ngoại" in alert and "ParentUNID=" + "C" * 32 in alert
+        # the document's own block: kind and code, issuer, date issued, summary; register page and file linked apart
+        assert "📄 <b>Quyết định 40/2026/QĐ-UBND</b>" in alert
+        assert "Cơ quan ban hành: UBND tỉnh\nNgày ban hành: " + today.strftime("%d/%m/%Y") in alert
+        assert "Trích yếu: ban hành Quy chế phối hợp công tác đối ngoại trên địa bàn tỉnh Sơn La" in alert
+        register = server.url(GAZETTE.format(start=1, page=1)).replace("&", "&amp;")
+        assert f'📚 <a href="{register}">Sổ văn bản</a>' in alert
+        file_url = server.url("/congbao.nsf/" + "C" * 32 + "/$file/QD%20so%2040.2026.docx")
+        assert f'📎 <a href="{file_url}">Tệp đính kèm: QD so 40.2026.docx (DOCX' in alert
+        assert "OCR" not in alert  # a DOCX's text is not OCR'd
 
         run_once(settings)
         assert len(tg.sent) == replies + 1

@@ -12,12 +12,12 @@ import asyncio
 import logging
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Protocol
 
 from monitor.alerting.format import Alert as Message
-from monitor.alerting.format import Reason, Source, render_parts, render_text, split_message
+from monitor.alerting.format import DocumentFacts, EventKind, Reason, Source, render_parts, render_text, split_message
 from monitor.alerting.pacing import Pacer, backoff_delay
 from monitor.alerting.telegram_errors import Action, classify
 from storage import outbox, subscribers
@@ -36,11 +36,15 @@ class Delivery(Protocol):
 
 
 def message_of(view: outbox.AlertView) -> Message:
+    # A new document's facts are a block of the message (DocumentFacts), not a matched reason.
+    documents = [DocumentFacts.from_reason(r) for r in view.reasons if r.get("kind") == EventKind.DOCUMENT]
+    view = replace(view, reasons=[r for r in view.reasons if r.get("kind") != EventKind.DOCUMENT])
     reasons = [
         Reason(r.get("kind", "keyword"), r.get("snippet", ""), tuple(tuple(s) for s in r.get("spans", ())), r.get("detail", ""))
         for r in view.reasons
     ]
-    return Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at)
+    return replace(Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at),
+                   documents=documents)
 
 
 class TelegramDelivery:
