@@ -135,3 +135,23 @@ def test_a_keyword_only_inside_a_pdf_attachment_alerts_with_a_snippet_from_it(tm
         sent = len(tg.sent)
         run_once(settings)
         assert len(tg.sent) == sent
+
+
+def test_a_portal_with_only_a_register_is_crawled_and_its_plain_rows_get_posts(tmp_path: Path, sqlite_url, make_settings):
+    """No news section, no feed: the register's host is the portal's own (it was refused as a foreign host)."""
+    with PortalServer() as server:
+        server.add("/van-ban", "<table><tr><th>STT</th><th>Số/Ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th></tr>"
+                   "<tr><td>1</td><td>25/2026/QĐ-UBND</td><td>01/02/2026</td><td>Quyết định ban hành Quy chế làm việc</td></tr>"
+                   "<tr><td>2</td><td>26/2026/QĐ-UBND</td><td>02/02/2026</td><td>Quyết định thành lập Ban chỉ đạo</td></tr></table>")
+        registry = tmp_path / "p.yaml"
+        registry.write_text(f'portals:\n  - id: congbao\n    name: Công báo\n    province: Sơn La\n'
+                            f'    documents: ["{server.url("/van-ban")}"]\n', encoding="utf-8")
+        report = run_once(make_settings(sqlite_url, registry))
+        assert [run.status for run in report.batch.runs] == ["ok"], report.batch.runs
+        with transaction(open_store(sqlite_url)) as session:
+            documents = {d.code: d for d in session.scalars(select(Directive))}
+            assert documents["25/2026/QĐ-UBND"].summary == "Quyết định ban hành Quy chế làm việc"
+            posts = {a.canonical_url: a for a in session.scalars(select(Article))}
+            for code in documents:
+                post = posts[post_canonical(row_anchor(server.url("/van-ban"), code))]
+                assert documents[code].first_article_id == post.id  # its post reported it
