@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 import threading
 from datetime import datetime, timezone
 
@@ -23,9 +24,8 @@ from crawler.documents import DocumentError, DocumentText, extract_document
 from crawler.pipelines import BASELINE_FRESH, _WithDatabase, content_hash
 from crawler.timefmt import VIETNAM
 from monitor.directives import code_scope
-from spiders.documents import AttachmentItem, RegisterRowItem
+from spiders.documents import AttachmentItem, RegisterRowItem, post_canonical
 from spiders.register_rows import DOCUMENT_TYPES, RegisterRow
-from spiders.urls import canonicalize
 from storage import documents as docs
 from storage import repositories as repo
 from storage.db import transaction
@@ -120,10 +120,10 @@ class DocumentPipeline(_WithDatabase):
             spider.known_file_urls = docs.portal_file_urls(session, portal.id)
 
     def _add_post(self, session, item: RegisterRowItem) -> bool:
-        """A new register row becomes a post of its own (its detail page, or its file, as URL), so the monitor
+        """A new register row becomes a post of its own (its detail page, its file, or its anchor in the register as URL), so the monitor
         matches it and alerts as for any article: kind, code, issuer, dates, summary, links; the attachment's
         text is added to it when the file arrives (``_link``)."""
-        canonical = canonicalize(item.post_url)
+        canonical = post_canonical(item.post_url)
         if repo.article_id_by_url(session, canonical) is not None:
             return False
         text = document_post_text(item.row, item.page_url)
@@ -201,5 +201,8 @@ class DocumentPipeline(_WithDatabase):
             directive_id = document.id if document else None
         if item.article_canonical and text:
             note = OCR_NOTE if text.startswith(OCR_HEADING) else None
-            article_id = docs.give_article_document_text(session, item.article_canonical, text, STUB_TEXT_CHARS, note)
+            # A register row's post is its document: it always gets the file's text (however long its summary), so
+            # keywords match inside attachments; an article page only when it is a stub pointing at the file.
+            below = sys.maxsize if item.code else STUB_TEXT_CHARS
+            article_id = docs.give_article_document_text(session, item.article_canonical, text, below, note)
         docs.link_file(session, file_id, directive_id=directive_id, article_id=article_id)

@@ -39,7 +39,8 @@ class FetchPolicyMiddleware:
             if getattr(spider, "fetch_policy", None) is not None:
                 self._policy = spider.fetch_policy
             elif portal is not None:
-                self._policy = FetchPolicy.for_portal([*portal.start_urls, *portal.feeds], portal.allowed_hosts)
+                self._policy = FetchPolicy.for_portal([*portal.start_urls, *portal.feeds, *(getattr(portal, "documents", None) or [])],
+                                                     portal.allowed_hosts)
             else:
                 self._policy = FetchPolicy.for_pages([])
         return self._policy

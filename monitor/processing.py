@@ -22,6 +22,7 @@ from monitor.analysis import ArticleInput, Monitor
 from monitor.matcher import RuleMatch
 from monitor.rules import Rule, rules_from_setting
 from storage import directives as registry_store
+from storage import documents as document_store
 from storage import notices, outbox, subscribers
 from storage.db import transaction
 from storage.models import Article, Match, Portal, Subscriber
@@ -142,6 +143,13 @@ def reason_of(match: RuleMatch, directives=()) -> dict:
     return reason
 
 
+def document_reason(facts: dict) -> dict:
+    """A new document's facts (``storage.documents.alert_facts``) as a reason of its own: the alert shows them
+    as a block with the register page and each attachment linked, whichever rule matched the article."""
+    return {"kind": EventKind.DOCUMENT.value, "rule": "document", "detail": facts["code"], "terms": [facts["code"]],
+            "snippet": "", "spans": [], "document": facts}
+
+
 def match_pending(factory, cache: MonitorCache, limit: int | None = None) -> MatchStats:
     stats = MatchStats()
     with transaction(factory) as session:
@@ -176,14 +184,16 @@ def _match_one(factory, monitor: Monitor, known: set, provinces: dict, article_i
         )
         article.topic, article.topic_score = analysis.topic.label, analysis.topic.score
         article.matched_at = utcnow()
+        firsts = []
         for directive in analysis.directives:
             fields = {"kind": directive.kind, "number": directive.number, "year": directive.year, "issuer": directive.issuer, "issued_on": directive.date}
-            _, first = registry_store.record_mention(
+            stored, first = registry_store.record_mention(
                 session, article.id, directive.code, directive.scope, fields, directive.sentence
             )
             if first:
                 stats.new_directives += 1
                 stats.new_codes.append(directive.code)
+                firsts.append(stored)
         recipients: dict[int, list[tuple[dict, str | None]]] = {}
         defaults = None
         stored_rules: set[str] = set()
@@ -216,6 +226,9 @@ def _match_one(factory, monitor: Monitor, known: set, provinces: dict, article_i
                     recipients.setdefault(subscriber_id, []).append(entry)
             else:
                 recipients.setdefault(int(match.subscriber), []).append(entry)
+        documents = [document_reason(f) for f in (document_store.alert_facts(session, d, article.id) for d in firsts) if f]
+        for entries in recipients.values() if documents else ():
+            entries.extend((reason, None) for reason in documents)
         for subscriber_id, entries in recipients.items():
             subscriber = session.get(Subscriber, subscriber_id)
             if subscriber is None or not subscriber.active:

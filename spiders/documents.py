@@ -10,7 +10,7 @@ they hold is decided later from their bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import TextResponse
@@ -33,8 +33,27 @@ class RegisterRowItem:
     post_url: str | None = None
 
 
-def post_url(row: RegisterRow) -> str | None:
-    return row.detail_url or (row.attachments[0] if row.attachments else None)
+# The fragment of a register row's own address when it has neither a page nor a file: the register URL plus its code.
+ROW_ANCHOR = "so="
+
+
+def row_anchor(register_url: str, code: str) -> str:
+    """``<register>#so=<code>``: the register's first page (canonical; a row moves down the pages as new ones come,
+    its address must not), the code percent-encoded after it."""
+    return f"{canonicalize(register_url)}#{ROW_ANCHOR}{quote(code, safe='/-.')}"
+
+
+def post_canonical(url: str) -> str:
+    """The stored key of a row's post: its canonical URL, keeping a row anchor's fragment (which tells rows apart)."""
+    base, _, fragment = url.partition("#")
+    return f"{canonicalize(base)}#{fragment}" if fragment.startswith(ROW_ANCHOR) else canonicalize(url)
+
+
+def post_url(row: RegisterRow, register_url: str | None = None) -> str | None:
+    """The row's detail page, else its first file, else (given the register's URL) its anchor in the register:
+    every new row gets a post, so every new document alerts."""
+    own = row.detail_url or (row.attachments[0] if row.attachments else None)
+    return own or (row_anchor(register_url, row.code) if register_url else None)
 
 
 @dataclass
@@ -114,10 +133,10 @@ class DocumentsMixin:
         fresh = [row for row in rows if row.code not in self.known_codes]
         for row in fresh:
             self.known_codes.add(row.code)
-            own = post_url(row)
+            own = post_url(row, entry)
             yield RegisterRowItem(portal_id=self.portal.id, page_url=response.url, row=row, post_url=own)
             for url in row.attachments:
-                request = self.attachment_request(url, code=row.code, article=canonicalize(own) if own else None,
+                request = self.attachment_request(url, code=row.code, article=post_canonical(own) if own else None,
                                                   hints={"register_url": response.url})
                 if request:
                     yield request

@@ -194,3 +194,45 @@ def give_article_document_text(
         if title_note and title_note not in article.title:
             article.title = f"{article.title} ({title_note})"
     return article.id
+
+
+def _file_fact(session: Session, row: DocumentFile) -> dict:
+    """One attachment as an alert links it: its own URL, and what its content (the first copy's, for a copy) is."""
+    content = session.get(DocumentFile, row.duplicate_of) if row.duplicate_of else row
+    content = content or row
+    return {
+        "url": row.url, "media_type": content.media_type, "pages": content.pages, "text_source": content.text_source,
+        "ocr_confidence": content.ocr_confidence, "chars": len(content.text or ""), "error": row.error or content.error,
+    }
+
+
+def alert_facts(session: Session, document: Directive, article_id: int | None = None) -> dict | None:
+    """What a new document's alert says of it: kind, code, issuer, dates, summary, the register page that listed it,
+    its detail page and its files (each with where its text came from: text layer, DOCX, DOC or OCR).
+
+    ``article_id``: the article reporting it; files that article links are its files too when their text names
+    the code (a stub post with the PDF). None when nothing beyond a mention in text is known of the document."""
+    registers = list(
+        session.scalars(
+            select(DocumentSighting.page_url)
+            .where(DocumentSighting.directive_id == document.id, DocumentSighting.source == "register")
+            .order_by(DocumentSighting.id)
+        )
+    )
+    rows = list(session.scalars(select(DocumentFile).where(DocumentFile.directive_id == document.id).order_by(DocumentFile.id)))
+    if article_id is not None:
+        for row in session.scalars(
+            select(DocumentFile).where(DocumentFile.article_id == article_id, DocumentFile.directive_id.is_(None)).order_by(DocumentFile.id)
+        ):
+            content = session.get(DocumentFile, row.duplicate_of) if row.duplicate_of else row
+            if content is not None and document.code in (content.text or ""):
+                rows.append(row)
+    if not registers and not rows and not document.register_url:
+        return None
+    return {
+        "code": document.code, "scope": document.scope, "doc_kind": document.kind,
+        "issuer": document.issuer_name or document.issuer, "issued_on": document.issued_on, "summary": document.summary,
+        "signer": document.signer, "effective_on": document.effective_on,
+        "register_url": registers[0] if registers else None, "detail_url": document.register_url,
+        "files": [_file_fact(session, row) for row in rows],
+    }

@@ -117,34 +117,3 @@ def test_documents_command_lists_newest_first_with_files(tmp_path: Path, sqlite_
     assert main(["documents", "--limit", "1"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("-           199/2026/NĐ-CP") and "ocr 24 chars" in text and "37/2026" not in text
-
-
-def test_a_new_register_row_alerts_once_with_its_details(tmp_path: Path, sqlite_url, make_settings, unlimited_telegram):
-    from datetime import datetime, timedelta, timezone
-
-    from tests.support.documents import DOCX
-
-    tg = unlimited_telegram
-    with PortalServer() as server:
-        portal = DocumentPortal(server)
-        portal.publish()
-        registry = tmp_path / "p.yaml"
-        registry.write_text(portal.registry_yaml(), encoding="utf-8")
-        settings = make_settings(sqlite_url, registry, telegram_bot_token=tg.token, telegram_api_url=tg.url, telegram_admin_chat_ids=[])
-        tg.push_message(111, "/start")
-        first = run_once(settings)  # baseline: registers and posts stored, nobody alerted
-        assert first.sent.sent == 0
-        replies = len(tg.sent)
-
-        today = datetime.now(timezone(timedelta(hours=7)))
-        portal.add_gazette_row(f"{today.day}/{today.month}/{today.year}", "40/2026/QĐ-UBND",
-                               "ban hành Quy chế phối hợp công tác đối ngoại trên địa bàn tỉnh Sơn La", "C" * 32, "QD so 40.2026.docx", DOCX)
-        run_once(settings)
-        alerts = [m.text for m in tg.sent[replies:] if m.chat_id == 111]
-        assert len(alerts) == 1, alerts
-        (alert,) = alerts
-        assert "Quyết định số <b>40/2026/QĐ-UBND</b> của UBND tỉnh ngày " + today.strftime("%d/%m/%Y") in alert
-        assert "Quy chế phối hợp công tác đối ngoại" in alert and "ParentUNID=" + "C" * 32 in alert
-
-        run_once(settings)
-        assert len(tg.sent) == replies + 1

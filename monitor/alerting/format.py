@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.alerting.htmlsplit import TELEGRAM_LIMIT, split_message
@@ -28,6 +29,7 @@ class EventKind(enum.StrEnum):
     DIRECTIVE = "directive"
     FOREIGN_VISIT = "foreign_visit"
     KEYWORD = "keyword"
+    DOCUMENT = "document"
 
 
 KIND_LABELS = {
@@ -35,6 +37,7 @@ KIND_LABELS = {
     EventKind.DIRECTIVE: "Văn bản mới",
     EventKind.FOREIGN_VISIT: "Đoàn nước ngoài",
     EventKind.KEYWORD: "Từ khóa",
+    EventKind.DOCUMENT: "Văn bản",
 }
 
 
@@ -53,6 +56,42 @@ class Reason:
     # For documents: their kinds ("Quyết định", "Nghị quyết"…) and whether the article sights them first.
     doc_kinds: Sequence[str] = ()
     new: bool = True
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """An attachment as the alert links it; ``text_source``: text-layer | docx | odt | doc | ocr."""
+
+    url: str
+    media_type: str | None = None
+    pages: int | None = None
+    text_source: str | None = None
+    ocr_confidence: float | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """A new document as its register and files describe it (a reason of kind ``document`` carries these)."""
+
+    code: str
+    kind: str | None = None
+    issuer: str | None = None
+    issued_on: str | None = None  # ISO date
+    summary: str | None = None
+    register_url: str | None = None  # the register page that listed it
+    detail_url: str | None = None  # its own page in the register, when it has one
+    files: Sequence[DocumentFile] = ()
+
+    @classmethod
+    def from_reason(cls, reason: dict) -> DocumentFacts:
+        facts = reason.get("document") or {}
+        files = tuple(
+            DocumentFile(f["url"], f.get("media_type"), f.get("pages"), f.get("text_source"), f.get("ocr_confidence"), f.get("error"))
+            for f in facts.get("files") or () if f.get("url")
+        )
+        return cls(facts.get("code") or reason.get("detail", ""), facts.get("doc_kind"), facts.get("issuer"), facts.get("issued_on"),
+                   facts.get("summary"), facts.get("register_url"), facts.get("detail_url"), files)
 
 
 @dataclass(frozen=True)
@@ -84,6 +123,7 @@ class Alert:
     @property
     def late(self) -> bool:
         return is_late(self.published_at, self.found_at)
+    documents: Sequence[DocumentFacts] = ()
 
 
 def kind_label(kind: EventKind | str) -> str:
@@ -210,6 +250,91 @@ def _link_html(source: Source) -> str:
     return f'<a href="{html.escape(source.url, quote=True)}">Xem bài trên {name}</a>'
 
 
+TEXT_SOURCES = {"text-layer": "lớp chữ PDF", "docx": "DOCX", "odt": "ODT", "doc": "DOC", "ocr": "nhận dạng OCR"}
+
+
+def _day_first(iso: str | None) -> str | None:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else None
+    except ValueError:
+        return iso
+
+
+def _file_name(url: str) -> str:
+    parts = urlsplit(url)
+    name = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    named = re.search(r"\.(pdf|docx?|odt|rtf|zip|rar)$", name, re.I)  # else a handler: its query names the file
+    return _squash(f"{name}?{parts.query}" if parts.query and not named else name).strip() or url
+
+
+def _file_note(file: DocumentFile) -> str:
+    if file.error:
+        return "không tải được: " + _squash(file.error).strip()
+    bits = [TEXT_SOURCES.get(file.text_source or "", file.text_source or "")]
+    if file.text_source == "ocr" and file.ocr_confidence is not None:
+        bits[0] += f", độ tin cậy {file.ocr_confidence:.0f}%"
+    if file.pages:
+        bits.append(f"{file.pages} trang")
+    return ", ".join(b for b in bits if b)
+
+
+def _ocr_warning(doc: DocumentFacts) -> str | None:
+    """Said whenever some attachment's text came from OCR: codes and names in it may be misread."""
+    scans = [f for f in doc.files if f.text_source == "ocr" and not f.error]
+    if not scans:
+        return None
+    known = [f.ocr_confidence for f in scans if f.ocr_confidence is not None]
+    confidence = f" (độ tin cậy {min(known):.0f}%)" if known else ""
+    return f"Nội dung tệp đính kèm là bản quét, lấy bằng nhận dạng OCR{confidence}: có thể sai chữ, hãy đối chiếu bản gốc."
+
+
+def _document_heading(doc: DocumentFacts) -> str:
+    return _squash(f"{doc.kind or 'Văn bản'} {doc.code}").strip()
+
+
+def _document_facts(doc: DocumentFacts) -> list[tuple[str, str]]:
+    facts = [("Cơ quan ban hành", doc.issuer), ("Ngày ban hành", _day_first(doc.issued_on)), ("Trích yếu", doc.summary)]
+    return [(label, _squash(value).strip()) for label, value in facts if value and value.strip()]
+
+
+def _document_links(doc: DocumentFacts) -> list[tuple[str, str, str]]:
+    """(icon, label, url): the register page, the document's own page, then each attachment."""
+    links = []
+    if doc.register_url:
+        links.append(("📚", "Sổ văn bản", doc.register_url))
+    if doc.detail_url and doc.detail_url != doc.register_url:
+        links.append(("📄", "Trang văn bản", doc.detail_url))
+    for file in doc.files:
+        note = _file_note(file)
+        links.append(("📎", f"Tệp đính kèm: {_file_name(file.url)}" + (f" ({note})" if note else ""), file.url))
+    return links
+
+
+def _anchor(label: str, url: str) -> str:
+    if not re.match(r"https?://", url, re.I):
+        return f"{_esc(label)}: {_esc(url)}"
+    return f'<a href="{html.escape(url, quote=True)}">{_esc(label)}</a>'
+
+
+def document_html(doc: DocumentFacts) -> list[str]:
+    """The new-document block: kind and code, issuer, date issued, summary, OCR warning, register and file links."""
+    lines = ["", f"📄 <b>{_esc(_document_heading(doc))}</b>"]
+    lines += [f"{_esc(label)}: {_esc(value)}" for label, value in _document_facts(doc)]
+    if warning := _ocr_warning(doc):
+        lines.append(f"⚠️ {_esc(warning)}")
+    lines += [f"{icon} {_anchor(label, url)}" for icon, label, url in _document_links(doc)]
+    return lines
+
+
+def document_text(doc: DocumentFacts) -> list[str]:
+    lines = [f"* {_document_heading(doc)}"]
+    lines += [f"  {label}: {value}" for label, value in _document_facts(doc)]
+    if warning := _ocr_warning(doc):
+        lines.append(f"  ! {warning}")
+    lines += [f"  {label}: {url}" for _, label, url in _document_links(doc)]
+    return lines
+
+
 def render_html(alert: Alert, *, max_snippet: int = 400) -> str:
     lines = [
         f"🔔 <b>{_esc(_labels(alert))}</b>",
@@ -217,6 +342,7 @@ def render_html(alert: Alert, *, max_snippet: int = 400) -> str:
         f"Nguồn: {_esc(', '.join(_portals(alert)) or 'không rõ')}",
         f"Đăng lúc: {_when(alert)}",
     ]
+    lines += [line for doc in alert.documents for line in document_html(doc)]
     for reason in alert.reasons:
         detail = f" — {_esc(_squash(reason.detail).strip())}" if reason.detail.strip() else ""
         lines += ["", f"▪️ <b>{_esc(reason_label(reason))}</b>{detail}"]
@@ -234,6 +360,7 @@ def render_text(alert: Alert, *, max_snippet: int = 400) -> str:
         f"Nguồn: {', '.join(_portals(alert)) or 'không rõ'}",
         f"Đăng lúc: {_when(alert)}",
     ]
+    lines += [line for doc in alert.documents for line in document_text(doc)]
     for reason in alert.reasons:
         detail = f" — {_squash(reason.detail).strip()}" if reason.detail.strip() else ""
         lines.append(f"- {reason_label(reason)}{detail}")
@@ -250,6 +377,7 @@ def render_parts(alert: Alert, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 
 __all__ = [
-    "Alert", "EventKind", "KIND_LABELS", "LATE_LABEL", "is_late", "Reason", "Source", "VN_TZ", "kind_label", "reason_label", "render_html",
+    "Alert", "DocumentFacts", "DocumentFile", "EventKind", "KIND_LABELS", "LATE_LABEL", "is_late", "Reason", "Source", "VN_TZ", "kind_label",
+    "reason_label", "render_html",
     "render_parts", "render_text", "spans_from_markers", "split_message", "vn_time",
 ]

@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from monitor.alerting.format import Alert as Message
-from monitor.alerting.format import Reason, Source, render_parts, render_text, split_message
+from monitor.alerting.format import DocumentFacts, EventKind, Reason, Source, render_parts, render_text, split_message
 from monitor.alerting.pacing import Pacer, backoff_delay, pacer_for
 from monitor.alerting.telegram_errors import Action, classify
 from storage import notices, outbox, subscribers
@@ -42,13 +42,16 @@ class Delivery(Protocol):
 
 
 def message_of(view: outbox.AlertView) -> Message:
+    # A new document's facts are a block of the message (DocumentFacts), not a matched reason.
+    documents = [DocumentFacts.from_reason(r) for r in view.reasons if r.get("kind") == EventKind.DOCUMENT]
+    view = replace(view, reasons=[r for r in view.reasons if r.get("kind") != EventKind.DOCUMENT])
     reasons = [
         Reason(r.get("kind", "keyword"), r.get("snippet", ""), tuple(tuple(s) for s in r.get("spans", ())), r.get("detail", ""),
                tuple(r.get("doc_kinds", ())), r.get("new", True))
         for r in view.reasons
     ]
-    return Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at,
-                   view.first_seen_at)
+    return replace(Message(view.title, reasons, [Source(name, url) for name, url in view.sources], view.published_at,
+                           view.first_seen_at), documents=documents)
 
 
 class TelegramDelivery:
