@@ -119,11 +119,11 @@ class Alert:
     sources: Sequence[Source]
     published_at: dt.datetime | None = None
     found_at: dt.datetime | None = None
+    documents: Sequence[DocumentFacts] = ()
 
     @property
     def late(self) -> bool:
         return is_late(self.published_at, self.found_at)
-    documents: Sequence[DocumentFacts] = ()
 
 
 def kind_label(kind: EventKind | str) -> str:
