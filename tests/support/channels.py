@@ -13,6 +13,9 @@ from storage.db import transaction
 from storage.models import Alert
 
 VN = timezone(timedelta(hours=7))
+# An hour before the articles are found: news, not a late discovery (those are headed "phát hiện muộn").
+PUBLISHED = (datetime.now(VN) - timedelta(hours=1)).replace(second=0, microsecond=0)
+SHOWN = f"{PUBLISHED:%d/%m/%Y %H:%M}"
 KEY = b"test-secret-key"
 PUBLIC_URL = "https://pw.example.vn"
 MAIL_FROM = "canhbao@pw.example.vn"
@@ -31,7 +34,7 @@ def articles(session, count: int) -> list[int]:
             title=f"Bài {n}: tiếp Đại sứ <Nhật Bản>",
             text="…",
             content_hash=f"{n:064d}",
-            published_at=datetime(2026, 3, 7, 9, 40, tzinfo=VN),
+            published_at=PUBLISHED,
             first_seen_at=datetime.now(timezone.utc),
         ).id
         for n in range(count)
