@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     download_delay: float = 1.0
     autothrottle: bool = True
     obey_robots: bool = True
+    # Ask each portal's listings and feeds "changed?" before building its Scrapy spider (issue 17).
+    preflight: bool = True
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "telegram_bot_token")
