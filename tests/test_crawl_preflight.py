@@ -55,11 +55,11 @@ def unchanged_line(err: str) -> str:
 
 
 @pytest.mark.parametrize("conditional", [True, False], ids=["304", "200-same-body"])
-def test_unchanged_portal_is_recorded_exactly_as_a_spider_records_it(conditional, tmp_path, sqlite_url, make_settings, capfd):
+def test_unchanged_portal_is_recorded_exactly_as_a_spider_records_it(conditional, tmp_path, db_url, make_settings, capfd):
     with PortalServer(conditional=conditional) as server:
         site = FixturePortal(server, FAMILIES["sharepoint"])
         site.publish(make_articles(4))
-        settings = make_settings(sqlite_url, registry(tmp_path / "p.yaml", {"quiet": site.listing_url}), log_level="INFO")
+        settings = make_settings(db_url, registry(tmp_path / "p.yaml", {"quiet": site.listing_url}), log_level="INFO")
         prepared = prepare(settings)
         assert crawl(prepared).runs[0].new_articles == 4
 
@@ -89,14 +89,14 @@ def test_unchanged_portal_is_recorded_exactly_as_a_spider_records_it(conditional
         assert portal_row(prepared, "quiet") == spider_portal == (True, 0, None, spider_portal[3])
 
 
-def test_changed_portal_is_still_crawled_in_the_same_batch(tmp_path, sqlite_url, make_settings, capfd):
+def test_changed_portal_is_still_crawled_in_the_same_batch(tmp_path, db_url, make_settings, capfd):
     with PortalServer(loopback(31)) as quiet_server, PortalServer(loopback(32)) as busy_server:
         quiet = FixturePortal(quiet_server, FAMILIES["sharepoint"])
         quiet.publish(make_articles(3))
         busy = FixturePortal(busy_server, FAMILIES["front"])
         busy.publish(make_articles(3, start=10))
         urls = {"quiet": quiet.listing_url, "busy": busy.listing_url}
-        prepared = prepare(make_settings(sqlite_url, registry(tmp_path / "p.yaml", urls), log_level="INFO"))
+        prepared = prepare(make_settings(db_url, registry(tmp_path / "p.yaml", urls), log_level="INFO"))
         crawl(prepared)
         busy_listing_before = listings(prepared, "busy")
 
