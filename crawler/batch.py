@@ -52,13 +52,14 @@ def crawl_portals(settings: Settings, portal_ids: list[str], batch_id: str, stat
 def _preflight(settings: Settings, portals: list, batch_id: str) -> list:
     """The portals left for Scrapy; a pre-flight that cannot run at all leaves them all (Scrapy then
     records each portal's own failure, as it always did)."""
-    from crawler.preflight import split_batch
     from storage.db import make_engine, session_factory
 
     # The parent migrated the schema before it started this child; skipping Alembic here saves a
     # quarter of the pre-flight. A schema still behind fails a query, and Scrapy's path migrates.
     engine = None
     try:
+        from crawler.preflight import split_batch
+
         engine = make_engine(settings.database_url)
         return split_batch(settings, session_factory(engine), portals, batch_id)
     except Exception:

@@ -84,7 +84,7 @@ class Preflight:
         self.settings = settings
         self._robots: dict[str, asyncio.Future] = {}
         self._addresses: dict[str, str] = {}  # host -> the address judged, which is the one connected to
-        self._slots: dict[str, tuple[asyncio.Lock, list[float]]] = {}
+        self._slots: dict[str, _Slot] = {}
         self._limit = asyncio.Semaphore(CONCURRENCY)
         self.session = None
 
@@ -173,6 +173,8 @@ class Preflight:
 
     async def _conditional_get(self, url: str, known) -> Validators | None:
         """None for a 304; the validators to save for a 200 with the stored body; NeedsCrawl otherwise."""
+        if not all(v.isascii() for v in (known.etag or "", known.last_modified or "")):
+            raise NeedsCrawl("validators beyond ASCII: sent as the crawl sends them (latin-1)")
         headers = {}
         if known.etag:
             headers["If-None-Match"] = known.etag
@@ -186,13 +188,19 @@ class Preflight:
         digest = hashlib.sha256(body).hexdigest()
         if digest != known.body_hash:
             raise NeedsCrawl(f"changed: {url}")
-        return Validators(response_headers.get("ETag") or None, response_headers.get("Last-Modified") or None, digest)
+        # As Scrapy's Headers.get: the last value of a repeated header.
+        etag, modified = (response_headers.getall(name, [""])[-1] for name in ("ETag", "Last-Modified"))
+        if not (etag.isascii() and modified.isascii()):
+            raise NeedsCrawl("validators beyond ASCII: stored as the crawl stores them (latin-1)")
+        return Validators(etag or None, modified or None, digest)
 
-    async def _get(self, url: str, headers: dict) -> tuple[int, dict, bytes]:
+    async def _get(self, url: str, headers: dict):
+        """(status, headers (case-insensitive), body) of one request, redirects not followed."""
+        from multidict import CIMultiDict
         from yarl import URL
 
         limit = self.settings.max_page_bytes
-        async with self._limit, self._slot(urlsplit(url).hostname or ""):
+        async with self._slot(urlsplit(url).hostname or ""), self._limit:  # no slot held while waiting for a host
             async with self.session.get(URL(url, encoded=True), headers=headers, allow_redirects=False) as response:
                 if (response.content_length or 0) > limit:
                     raise NeedsCrawl(f"larger than {limit} bytes: {url}")
@@ -201,25 +209,29 @@ class Preflight:
                     body += chunk
                     if len(body) > limit:
                         raise NeedsCrawl(f"larger than {limit} bytes: {url}")
-                return response.status, {k: v for k, v in response.headers.items()}, bytes(body)
+                return response.status, CIMultiDict(response.headers), bytes(body)
 
-    def _slot(self, host: str):
-        """Per-host politeness as the crawl's DOWNLOAD_DELAY (with its 0.5 jitter): one request at a time."""
-        lock, last = self._slots.setdefault(host, (asyncio.Lock(), [0.0]))
-        delay = self.settings.download_delay
+    def _slot(self, host: str) -> "_Slot":
+        if host not in self._slots:
+            self._slots[host] = _Slot(self.settings.download_delay)
+        return self._slots[host]
 
-        class _Slot:
-            async def __aenter__(self):
-                await lock.acquire()
-                wait = last[0] + delay * random.uniform(0.5, 1.5) - time.monotonic()
-                if last[0] and wait > 0:
-                    await asyncio.sleep(wait)
 
-            async def __aexit__(self, *exc):
-                last[0] = time.monotonic()
-                lock.release()
+class _Slot:
+    """Per-host politeness as the crawl's DOWNLOAD_DELAY (with its 0.5 jitter): one request at a time."""
 
-        return _Slot()
+    def __init__(self, delay: float):
+        self.delay, self.lock, self.last = delay, asyncio.Lock(), 0.0
+
+    async def __aenter__(self):
+        await self.lock.acquire()
+        wait = self.last + self.delay * random.uniform(0.5, 1.5) - time.monotonic()
+        if self.last and wait > 0:
+            await asyncio.sleep(wait)
+
+    async def __aexit__(self, *exc):
+        self.last = time.monotonic()
+        self.lock.release()
 
 
 class _PinnedResolver:
