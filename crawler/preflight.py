@@ -27,6 +27,7 @@ import random
 import socket
 import ssl
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -71,7 +72,7 @@ def eligible(portal: PortalConfig, facts: repo.PollFacts | None) -> bool:
 
 def tls_context() -> ssl.SSLContext:
     """The crawl's TLS tolerance: expired or self-signed certificates and old ciphers still get read."""
-    context = ssl.create_default_context()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # no CA store loaded: nothing is verified
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     context.set_ciphers("DEFAULT:@SECLEVEL=0")
@@ -87,6 +88,9 @@ class Preflight:
         self._slots: dict[str, _Slot] = {}
         self._limit = asyncio.Semaphore(CONCURRENCY)
         self.session = None
+        # As Scrapy's HttpProxyMiddleware: the environment's proxies, read once (aiohttp's trust_env
+        # would read them, and .netrc, in a thread for every request).
+        self._proxies = urllib.request.getproxies()
 
     async def run(self, portals: list[tuple[PortalConfig, repo.PollFacts]]) -> dict[str, Unchanged]:
         import aiohttp
@@ -95,7 +99,7 @@ class Preflight:
         timeout = aiohttp.ClientTimeout(total=self.settings.download_timeout)
         headers = {"User-Agent": self.settings.user_agent, "Accept": ACCEPT, "Accept-Language": "en"}
         async with aiohttp.ClientSession(connector=connector, timeout=timeout, headers=headers,
-                                         cookie_jar=aiohttp.CookieJar(unsafe=True), trust_env=True) as self.session:
+                                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as self.session:
             verdicts = await asyncio.gather(*(self._portal(p, f) for p, f in portals))
         return {v.portal.id: v for v in verdicts if v is not None}
 
@@ -201,7 +205,7 @@ class Preflight:
 
         limit = self.settings.max_page_bytes
         async with self._slot(urlsplit(url).hostname or ""), self._limit:  # no slot held while waiting for a host
-            async with self.session.get(URL(url, encoded=True), headers=headers, allow_redirects=False) as response:
+            async with self.session.get(URL(url, encoded=True), headers=headers, allow_redirects=False, proxy=self._proxy(url)) as response:
                 if (response.content_length or 0) > limit:
                     raise NeedsCrawl(f"larger than {limit} bytes: {url}")
                 body = bytearray()
@@ -210,6 +214,11 @@ class Preflight:
                     if len(body) > limit:
                         raise NeedsCrawl(f"larger than {limit} bytes: {url}")
                 return response.status, CIMultiDict(response.headers), bytes(body)
+
+    def _proxy(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        return proxy if proxy and not urllib.request.proxy_bypass(parts.hostname or "") else None
 
     def _slot(self, host: str) -> "_Slot":
         if host not in self._slots:

@@ -162,3 +162,35 @@ def test_fetch_policy_binds_the_preflight(tmp_path, sqlite_url, make_settings):
         assert elsewhere.requests == []
         assert result.runs[0].status == "failed"
         assert "refused" in result.runs[0].reason and "not one of the portal's hosts" in result.runs[0].reason
+
+
+def test_robots_txt_is_read_once_per_host_and_scrapy_never_imported_when_nothing_changed(tmp_path, sqlite_url, make_settings):
+    """Two portals on one host: one robots.txt for both (a spider each asked for its own); and a
+    child whose every portal is unchanged never loads Scrapy or Twisted."""
+    import json
+    import subprocess
+    import sys
+
+    with PortalServer() as server:
+        first, second = FixturePortal(server, FAMILIES["sharepoint"]), FixturePortal(server, FAMILIES["front"])
+        first.publish(make_articles(2))
+        second.publish(make_articles(2, start=20))
+        urls = {"first": first.listing_url, "second": second.listing_url}
+        settings = make_settings(sqlite_url, registry(tmp_path / "p.yaml", urls))
+        prepared = prepare(settings)
+        crawl(prepared)
+        server.reset_log()
+        runs = crawl(prepared).runs
+        assert {r.portal_id: (r.status, r.requests) for r in runs} == {"first": ("ok", 1), "second": ("ok", 1)}
+        assert sum(1 for _, path, _ in server.requests if path == "/robots.txt") == 1
+
+        child = (
+            "import json, sys\n"
+            "from crawler.batch import crawl_portals\n"
+            "from crawler.config import Settings\n"
+            "crawl_portals(Settings.from_json(sys.stdin.read()), ['first', 'second'], 'probe')\n"
+            "print(json.dumps(sorted(m for m in ('scrapy', 'twisted') if m in sys.modules)))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", child], input=settings.to_json(), capture_output=True, text=True, check=True)
+        assert json.loads(done.stdout.splitlines()[-1]) == []
+        assert [(r[0], r[1]) for r in recorded(prepared, "probe").values()] == [("ok", None), ("ok", None)]
