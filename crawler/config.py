@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     download_delay: float = 1.0
     autothrottle: bool = True
     obey_robots: bool = True
+    # Ask each portal's listings and feeds "changed?" before building its Scrapy spider (issue 17).
+    preflight: bool = True
 
     # Subscribers' keywords (bot /subscribe, `subscribers add --keyword`): most per chat, longest.
     max_keywords_per_chat: int = Field(default=200, ge=1)

@@ -14,13 +14,22 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
-
 SCHEMES = ("http", "https")
 
 
-class RefusedRequest(IgnoreRequest):
-    """A request the fetch policy would not send; its message is the reason for the run record."""
+def __getattr__(name: str):
+    """``RefusedRequest`` is built on first use: the crawl batch's pre-flight judges URLs with this
+    module and must not pay for importing Scrapy (and Twisted) when no portal needs a spider."""
+    if name != "RefusedRequest":
+        raise AttributeError(name)
+    from scrapy.exceptions import IgnoreRequest
+
+    class RefusedRequest(IgnoreRequest):
+        """A request the fetch policy would not send; its message is the reason for the run record."""
+
+    RefusedRequest.__module__ = __name__
+    globals()["RefusedRequest"] = RefusedRequest
+    return RefusedRequest
 
 
 def bare_host(host: str) -> str:

@@ -28,9 +28,13 @@ def sync_portal(session: Session, fields: PortalFields) -> Portal:
     if portal is None:
         portal = Portal(id=fields.id, baseline_done=False, consecutive_failures=0)
         session.add(portal)
+    _apply_fields(portal, fields)
+    return portal
+
+
+def _apply_fields(portal: Portal, fields: PortalFields) -> None:
     portal.name, portal.province, portal.kind = fields.name, fields.province, fields.kind
     portal.config_hash, portal.enabled = fields.config_hash, fields.enabled
-    return portal
 
 
 def sync_portals(session: Session, all_fields: Iterable[PortalFields]) -> None:
@@ -66,7 +70,11 @@ def finish_run(session: Session, run_id: int, status: str, reason: str | None, c
     run.status, run.reason, run.finished_at = status, reason, now
     for key, value in counters.items():
         setattr(run, key, value)
-    portal = session.get(Portal, run.portal_id)
+    _carry_verdict(session.get(Portal, run.portal_id), status, reason, now)
+    return run
+
+
+def _carry_verdict(portal: Portal, status: str, reason: str | None, now: datetime) -> None:
     if status in ("ok", "partial"):
         portal.consecutive_failures = 0
         portal.last_success_at = now
@@ -75,7 +83,21 @@ def finish_run(session: Session, run_id: int, status: str, reason: str | None, c
         portal.consecutive_failures = (portal.consecutive_failures or 0) + 1
         portal.last_failure_at = now
         portal.last_failure_reason = reason
-    return run
+
+
+def add_unchanged_runs(
+    session: Session, batch_id: str | None, started_at: datetime, visits: list[tuple[PortalFields, dict[str, int]]]
+) -> None:
+    """Runs of portals a batch found unchanged, opened and closed at once as ``sync_portal``,
+    ``start_run`` and ``finish_run(ok)`` would record them, in one query for all their portals."""
+    portals = {p.id: p for p in session.scalars(select(Portal).where(Portal.id.in_([f.id for f, _ in visits])))}
+    now = utcnow()
+    for fields, counters in visits:
+        portal = portals[fields.id]
+        _apply_fields(portal, fields)
+        session.add(CrawlRun(portal_id=fields.id, batch_id=batch_id, status="ok", reason=None, started_at=started_at,
+                             finished_at=now, **counters))
+        _carry_verdict(portal, "ok", None, now)
 
 
 def close_interrupted_runs(
@@ -107,17 +129,50 @@ def listing_validators(session: Session, portal_id: str) -> dict[str, ListingPag
     return {row.url: row for row in rows}
 
 
+@dataclass(frozen=True)
+class PollFacts:
+    """What a batch's pre-flight needs of one portal, read for the whole batch in three queries."""
+
+    baseline_done: bool
+    last_status: str | None
+    validators: dict[str, ListingPage]
+
+
+def poll_facts(session: Session, portal_ids: list[str]) -> dict[str, PollFacts]:
+    if not portal_ids:
+        return {}
+    baseline = dict(session.execute(select(Portal.id, Portal.baseline_done).where(Portal.id.in_(portal_ids))).all())
+    latest = (
+        select(func.max(CrawlRun.id).label("id")).where(CrawlRun.portal_id.in_(portal_ids)).group_by(CrawlRun.portal_id).subquery()
+    )
+    status = dict(session.execute(select(CrawlRun.portal_id, CrawlRun.status).join(latest, CrawlRun.id == latest.c.id)).all())
+    validators: dict[str, dict[str, ListingPage]] = {}
+    for row in session.scalars(select(ListingPage).where(ListingPage.portal_id.in_(portal_ids))):
+        validators.setdefault(row.portal_id, {})[row.url] = row
+    return {pid: PollFacts(bool(done), status.get(pid), validators.get(pid, {})) for pid, done in baseline.items()}
+
+
 def save_listing(
     session: Session, portal_id: str, url: str, etag: str | None, last_modified: str | None, body_hash: str
 ) -> None:
-    now = utcnow()
     row = session.scalar(select(ListingPage).where(ListingPage.url == url))
     if row is None:
         row = ListingPage(portal_id=portal_id, url=url)
         session.add(row)
+    _refresh_listing(row, etag, last_modified, body_hash, utcnow())
+
+
+def _refresh_listing(row: ListingPage, etag: str | None, last_modified: str | None, body_hash: str, now: datetime) -> None:
     if row.body_hash != body_hash:
         row.changed_at = now
     row.etag, row.last_modified, row.body_hash, row.fetched_at = etag, last_modified, body_hash, now
+
+
+def refresh_listings(session: Session, refreshed: dict[str, tuple[str | None, str | None, str]]) -> None:
+    """``save_listing`` for many stored listings at once (url -> etag, last_modified, body_hash)."""
+    now = utcnow()
+    for row in session.scalars(select(ListingPage).where(ListingPage.url.in_(list(refreshed)))) if refreshed else ():
+        _refresh_listing(row, *refreshed[row.url], now)
 
 
 def article_id_by_url(session: Session, canonical_url: str) -> int | None:
