@@ -73,7 +73,7 @@ def add_article(session, portal_id: str, title: str, text: str, days_ago: float 
         session.add(DirectiveMention(directive_id=directive.id, article_id=article.id, sentence=title))
         directive.mentions += 1
     if visit:
-        session.add(Match(article_id=article.id, kind="visit", terms=[], data={"partners": ["Lào"]}, snippet=title))
+        session.add(Match(article_id=article.id, kind="visit", terms=["Lào"], data={}, snippet=title))
     session.flush()
     return article
 
