@@ -29,6 +29,8 @@ MAX_PAGE_SIZE = 100
 _WORD = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+# Index columns migration 0008 adds on PostgreSQL only (generated tsvectors): not in the models.
+POSTGRES_ONLY_COLUMNS = {"articles": {"search_vector", "search_folded"}}
 
 
 def fold_table() -> tuple[str, str]:
