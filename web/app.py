@@ -15,8 +15,23 @@ from aiohttp import web
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+def html(page: str, status: int = 200) -> web.Response:
+    return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
+
+
+def not_found(message: str) -> web.Response:
+    from web.templating import render
+
+    return html(render("not_found.html", message=message), status=404)
+
+
+# A 10,000-character Vietnamese query is ~90 KB percent-encoded: read it and answer with a message
+# on the page, rather than a bare 400 from the request-line limit (8 KB by default).
+MAX_REQUEST_LINE = 128 * 1024
+
+
 def build_app(daemon) -> web.Application:
-    app = web.Application()
+    app = web.Application(handler_args={"max_line_size": MAX_REQUEST_LINE})
 
     async def healthz(request: web.Request) -> web.Response:
         healthy, body = daemon.health()
@@ -34,11 +49,25 @@ def build_app(daemon) -> web.Application:
         from web.status import render
 
         page = await asyncio.to_thread(render, daemon.prepared.factory, daemon.last_cycle_at)
-        return web.Response(text=page, content_type="text/html", charset="utf-8")
+        return html(page)
+
+    async def archive(request: web.Request) -> web.Response:
+        from web.archive import render_archive
+
+        page = await asyncio.to_thread(render_archive, daemon.prepared.factory, request.query)
+        return html(page)
+
+    async def article(request: web.Request) -> web.Response:
+        from web.archive import render_article
+
+        raw = request.match_info["article_id"]
+        page = await asyncio.to_thread(render_article, daemon.prepared.factory, int(raw), request.query) if raw.isdigit() and len(raw) < 10 else None
+        return html(page) if page is not None else not_found("Không có bài viết này trong kho lưu trữ.")
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
-    app.router.add_get("/", status_page)
+    app.router.add_get("/", archive)
+    app.router.add_get("/bai-viet/{article_id}", article)
     app.router.add_get("/trang-thai", status_page)
     app.router.add_static("/static/", STATIC)
     return app
