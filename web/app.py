@@ -64,10 +64,30 @@ def build_app(daemon) -> web.Application:
         page = await asyncio.to_thread(render_article, daemon.prepared.factory, int(raw), request.query) if raw.isdigit() and len(raw) < 10 else None
         return html(page) if page is not None else not_found("Không có bài viết này trong kho lưu trữ.")
 
+    async def directives(request: web.Request) -> web.Response:
+        from web.registers import render_directives
+
+        return html(await asyncio.to_thread(render_directives, daemon.prepared.factory, request.query))
+
+    async def directive(request: web.Request) -> web.Response:
+        from web.registers import render_directive
+
+        code = request.match_info["code"][:200]
+        page = await asyncio.to_thread(render_directive, daemon.prepared.factory, code)
+        return html(page) if page is not None else not_found(f"Không có văn bản “{code}” trong sổ văn bản.")
+
+    async def visits(request: web.Request) -> web.Response:
+        from web.registers import render_visits
+
+        return html(await asyncio.to_thread(render_visits, daemon.prepared.factory, request.query))
+
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", archive)
     app.router.add_get("/bai-viet/{article_id}", article)
+    app.router.add_get("/van-ban/", directives)
+    app.router.add_get("/van-ban/{code:.+}", directive)
+    app.router.add_get("/doan/", visits)
     app.router.add_get("/trang-thai", status_page)
     app.router.add_static("/static/", STATIC)
     return app

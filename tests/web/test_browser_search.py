@@ -63,6 +63,14 @@ def test_search_a_phrase_and_open_a_result(sqlite_url):
                 assert page.locator("#article .body mark").count() >= 1
                 assert "Xem bài gốc trên cổng" in page.locator("#article").inner_text()
                 page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+                # Follow the article's first directive to its register page.
+                code = page.locator("#article a.tag.directive").first.inner_text()
+                page.locator("#article a.tag.directive").first.click()
+                page.wait_for_url("**/van-ban/**")
+                assert code in page.locator("#code").inner_text()
+                assert title in page.locator("#timeline").inner_text()
+                page.screenshot(path=str(ARTIFACTS / "directive.png"), full_page=True)
+                page.go_back()
                 page.click("text=← Quay lại kết quả tra cứu")
                 assert page.locator("input[name=q]").input_value() == '"đối ngoại nhân dân"'
             finally:
