@@ -24,7 +24,7 @@ from storage.types import UTCDateTime
 
 MAX_QUERY_CHARS = 500
 MAX_GROUPS = 20
-MAX_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000  # exports read in batches of this size at most
 # A syllable or number; underscores and punctuation separate (FTS5's unicode61 does the same).
 _WORD = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')

@@ -81,9 +81,26 @@ def build_app(daemon) -> web.Application:
 
         return html(await asyncio.to_thread(render_visits, daemon.prepared.factory, request.query))
 
+    async def export_csv(request: web.Request) -> web.StreamResponse:
+        from web.export import batch, header
+
+        response = web.StreamResponse(headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": "attachment; filename=\"portalwatch-tim-kiem.csv\"",
+        })
+        await response.prepare(request)
+        await response.write(header())
+        number = 1
+        while (chunk := await asyncio.to_thread(batch, daemon.prepared.factory, request.query, number)) is not None:
+            await response.write(chunk)
+            number += 1
+        await response.write_eof()
+        return response
+
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", archive)
+    app.router.add_get("/tim-kiem.csv", export_csv)
     app.router.add_get("/bai-viet/{article_id}", article)
     app.router.add_get("/van-ban/", directives)
     app.router.add_get("/van-ban/{code:.+}", directive)
