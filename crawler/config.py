@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     http_port: int = 8080
     # 0.0.0.0 so the health check and metrics are reachable through a container's published port.
     http_host: str = "0.0.0.0"
+    # Turns on login (HTTP Basic, any user name) for every web page but /healthz and /metrics.
+    web_password: SecretStr | None = None
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     user_agent: str = "portalwatch/0.1 (+https://github.com/portalwatch/portalwatch; Vietnamese portal monitor)"
@@ -60,7 +62,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TELEGRAM_ADMIN_CHAT_IDS", "telegram_admin_chat_ids"),
     )
 
-    @field_validator("run_dir", mode="before")
+    @field_validator("run_dir", "web_password", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -76,6 +78,7 @@ class Settings(BaseSettings):
         """Settings safe to log or show: the bot token is never included."""
         data = self.model_dump(mode="json")
         data["telegram_bot_token"] = "***" if self.telegram_bot_token else None
+        data["web_password"] = "***" if self.web_password else None
         return data
 
     def to_json(self) -> str:

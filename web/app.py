@@ -7,6 +7,9 @@ the daemon's own process; page rendering reads the database in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import hmac
 import json
 from pathlib import Path
 
@@ -30,8 +33,57 @@ def not_found(message: str) -> web.Response:
 MAX_REQUEST_LINE = 128 * 1024
 
 
+# Open without login even when a password is set: Docker's health check and Prometheus.
+OPEN_PATHS = frozenset({"/healthz", "/metrics"})
+
+
+def password_of(daemon) -> str | None:
+    settings = getattr(daemon, "settings", None)
+    secret = getattr(settings, "web_password", None)
+    return secret.get_secret_value() if secret else None
+
+
+def basic_auth(password: str):
+    """HTTP Basic for every path but ``OPEN_PATHS``; the user name is not checked, the password is."""
+    expected = password.encode("utf-8")
+
+    @web.middleware
+    async def middleware(request: web.Request, handler):
+        if request.path in OPEN_PATHS:
+            return await handler(request)
+        header = request.headers.get("Authorization", "")
+        if header[:6].lower() == "basic ":
+            try:
+                _, _, given = base64.b64decode(header[6:].strip(), validate=True).partition(b":")
+            except (binascii.Error, ValueError):
+                given = b""
+            if hmac.compare_digest(given, expected):
+                return await handler(request)
+        from web.templating import render
+
+        return web.Response(
+            status=401, text=render("not_found.html", heading="Cần đăng nhập", message="Trang này cần mật khẩu của portalwatch."),
+            content_type="text/html", charset="utf-8",
+            headers={"WWW-Authenticate": 'Basic realm="portalwatch", charset="UTF-8"'},
+        )
+
+    return middleware
+
+
+@web.middleware
+async def not_found_page(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return not_found("Không có trang này.")
+
+
 def build_app(daemon) -> web.Application:
-    app = web.Application(handler_args={"max_line_size": MAX_REQUEST_LINE})
+    password = password_of(daemon)
+    app = web.Application(
+        handler_args={"max_line_size": MAX_REQUEST_LINE},
+        middlewares=([basic_auth(password)] if password else []) + [not_found_page],
+    )
 
     async def healthz(request: web.Request) -> web.Response:
         healthy, body = daemon.health()

@@ -25,7 +25,8 @@ class Prepared:
 class PageDaemon:
     """What web/app.py reads from the daemon, over a real database: health, metrics, sessions."""
 
-    def __init__(self, factory):
+    def __init__(self, factory, settings=None):
+        self.settings = settings
         self.prepared = Prepared(factory)
         self.metrics = Metrics()
         self.last_cycle_at = NOW
@@ -37,15 +38,15 @@ class PageDaemon:
         pass
 
 
-def fetch(factory, *paths: str) -> list[tuple[int, str, dict]]:
+def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, str, dict]]:
     """GET each path from the app; returns (status, body, headers)."""
     from web.app import build_app
 
     async def go():
-        async with TestClient(TestServer(build_app(PageDaemon(factory)), host="127.0.0.1")) as client:
+        async with TestClient(TestServer(build_app(PageDaemon(factory, settings)), host="127.0.0.1")) as client:
             out = []
             for path in paths:
-                answer = await client.get(path)
+                answer = await client.get(path, headers=headers)
                 out.append((answer.status, await answer.text(), dict(answer.headers)))
             return out
 
