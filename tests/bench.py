@@ -6,7 +6,8 @@ import importlib
 import sys
 import traceback
 
-SECTIONS = ["tests.bench_crawl", "tests.bench_extract", "tests.bench_monitor", "tests.bench_fanout", "tests.bench_daemon", "tests.bench_links"]
+SECTIONS = ["tests.bench_crawl", "tests.bench_extract", "tests.bench_monitor", "tests.bench_fanout", "tests.bench_daemon", "tests.bench_links",
+            "tests.bench_search"]
 
 
 def main() -> int:
