@@ -55,6 +55,7 @@ COPY crawler /src/crawler
 COPY spiders /src/spiders
 COPY storage /src/storage
 COPY monitor /src/monitor
+COPY web /src/web
 # /src goes again once installed: the running image holds exactly one copy of the code.
 RUN pip install --no-build-isolation /src && rm -rf /src
 COPY docker/entrypoint.sh docker/healthcheck.py /usr/local/lib/portalwatch/

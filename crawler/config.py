@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # A connection must send a whole request within this many seconds, and at most this many are open.
     http_read_timeout: float = Field(default=10.0, gt=0)
     http_max_connections: int = Field(default=200, ge=8)
+    # Turns on login (HTTP Basic, any user name) for every web page but /healthz and /metrics.
+    web_password: SecretStr | None = None
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     user_agent: str = "portalwatch/0.1 (+https://github.com/portalwatch/portalwatch; Vietnamese portal monitor)"
@@ -116,7 +118,7 @@ class Settings(BaseSettings):
             parse_smtp_url(value.get_secret_value())  # ValueError names the problem, never the password
         return value
 
-    @field_validator("run_dir", mode="before")
+    @field_validator("run_dir", "web_password", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -159,6 +161,7 @@ class Settings(BaseSettings):
 
             data["smtp_url"] = parse_smtp_url(self.smtp_url.get_secret_value()).redacted()
         data["secret_key"] = "***" if self.secret_key else None
+        data["web_password"] = "***" if self.web_password else None
         return data
 
     def to_json(self) -> str:

@@ -75,7 +75,7 @@ class Daemon:
         from monitor.processing import MonitorCache
 
         self.monitor_cache = MonitorCache(self.settings.rules, self.settings.telegram_admin_chat_ids)
-        from crawler.http import start_server
+        from web.app import start_server
 
         http = await start_server(self, self.settings.http_host, self.settings.http_port)
         log.info("HTTP on %s:%s", self.settings.http_host, self.settings.http_port)
@@ -305,14 +305,6 @@ class Daemon:
                 log.exception("alert transports did not close cleanly")
 
     # -- health -------------------------------------------------------------------------------
-
-    async def status_page(self, request):
-        from aiohttp import web
-
-        from crawler.status_page import render
-
-        page = await asyncio.to_thread(render, self.prepared.factory, self.last_cycle_at, self.prepared.registry.errors)
-        return web.Response(text=page, content_type="text/html", charset="utf-8")
 
     def refresh_gauges(self) -> None:
         with transaction(self.prepared.factory) as session:

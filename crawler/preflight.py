@@ -67,7 +67,12 @@ def eligible(portal: PortalConfig, facts: repo.PollFacts | None) -> bool:
     """Only a generic spider's portal whose last visit was ok and whose every entry has validators."""
     if portal.spider or facts is None or not facts.baseline_done or facts.last_status != "ok":
         return False
-    return all(entry_key(url) in facts.validators for url in [*portal.start_urls, *portal.feeds])
+    return all(entry_key(url) in facts.validators for url in entries(portal))
+
+
+def entries(portal: PortalConfig) -> list[str]:
+    """What a visit asks first: listings, feeds and document registers (all conditional GETs)."""
+    return [*portal.start_urls, *portal.feeds, *portal.documents]
 
 
 def tls_context() -> ssl.SSLContext:
@@ -104,10 +109,10 @@ class Preflight:
         return {v.portal.id: v for v in verdicts if v is not None}
 
     async def _portal(self, portal: PortalConfig, facts: repo.PollFacts) -> Unchanged | None:
-        policy = FetchPolicy.for_portal([*portal.start_urls, *portal.feeds], portal.allowed_hosts)
+        policy = FetchPolicy.for_portal(entries(portal), portal.allowed_hosts)
         verdict = Unchanged(portal, 0)
         try:
-            for url in [*portal.start_urls, *portal.feeds]:
+            for url in entries(portal):
                 key = entry_key(url)
                 await self._allowed(key, policy)
                 verdict.requests += 1

@@ -83,6 +83,9 @@ class ListingPage(Base):
 
 
 class Article(Base):
+    """A stored article. Its full-text index (migration 0008, queried by storage/search.py) is not
+    mapped: FTS5 tables kept by triggers on SQLite, generated tsvector columns on PostgreSQL."""
+
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -4,7 +4,6 @@ on /healthz, `portalwatch portals` and the status page (checked in a real headle
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from crawler import cli
 from crawler.portal_health import Facts, judge
+from tests.support.browser import launch_chromium
 from tests.support.daemon import running_daemon
 from tests.support.server import PortalServer
 from tests.support.sites import FAMILIES, FixturePortal, make_articles
@@ -50,7 +50,7 @@ def test_a_portal_that_never_worked_is_failing_from_its_first_failure():
 
 
 def test_never_worked_shows_failing_in_portals_status_page_and_healthz(tmp_path, sqlite_url, monkeypatch, capsys):
-    from crawler.status_page import render
+    from web.status import render
     from crawler.store import open_store
     from tests.support.daemon import free_port
     from tests.test_console_alerts import cli_env
@@ -78,13 +78,8 @@ def test_never_worked_shows_failing_in_portals_status_page_and_healthz(tmp_path,
 def screenshot(url: str, path: Path) -> str:
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url, wait_until="load", timeout=30000)
@@ -115,9 +110,9 @@ def test_failing_portal_gives_one_admin_message_and_shows_unhealthy(tmp_path, sq
             )
             assert len(tg.sent_to(ADMIN)) == 1  # one message per change, not per failure
 
-            status, page = daemon.get("/")
+            status, page = daemon.get("/trang-thai")
             assert status == 200 and "Gặp sự cố" in page and "HTTP 500" in page
-            row = screenshot(f"http://127.0.0.1:{daemon.port}/", ARTIFACTS / "status-page.png")
+            row = screenshot(f"http://127.0.0.1:{daemon.port}/trang-thai", ARTIFACTS / "status-page.png")
             assert "Gặp sự cố" in row and "HTTP 500" in row
             assert (ARTIFACTS / "status-page.png").stat().st_size > 10_000
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler import cli
-from crawler.status_page import render
+from web.status import render
 from crawler.store import open_store
 from spiders.registry_loader import load_registry
 from storage.db import transaction

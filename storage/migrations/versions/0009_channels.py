@@ -5,13 +5,13 @@ subscriber, chat 0, a console channel). Alerts stay keyed (subscriber, article);
 ``alert_deliveries`` rows track each alert on each channel.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

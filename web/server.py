@@ -1,4 +1,4 @@
-"""The daemon's HTTP side: health for Docker and operators, Prometheus metrics, the status page.
+"""The HTTP server the daemon runs: aiohttp's, with a deadline per request and a cap on connections.
 
 The port may face a hostile network, and every open socket costs the daemon a file descriptor it
 also needs for the database, the bot and crawl children. So a connection must deliver a whole
@@ -11,7 +11,6 @@ descriptors nor keep ``/healthz`` from answering.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
 from aiohttp import web
@@ -20,29 +19,6 @@ from aiohttp.web_protocol import RequestHandler
 log = logging.getLogger("portalwatch.http")
 READ_TIMEOUT = 10.0
 MAX_CONNECTIONS = 200
-
-
-def build_app(daemon) -> web.Application:
-    app = web.Application()
-
-    async def healthz(request: web.Request) -> web.Response:
-        healthy, body = await daemon.health()
-        return web.Response(
-            status=200 if healthy else 503,
-            text=json.dumps(body, ensure_ascii=False, indent=1),
-            content_type="application/json",
-        )
-
-    async def metrics(request: web.Request) -> web.Response:
-        await daemon.refresh_gauges_async()
-        return web.Response(body=daemon.metrics.render(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
-
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics)
-    status_page = getattr(daemon, "status_page", None)
-    if status_page is not None:
-        app.router.add_get("/", status_page)
-    return app
 
 
 class _GuardedHandler(RequestHandler):
@@ -119,15 +95,10 @@ class _GuardedSite(web.TCPSite):
         )
 
 
-async def start_server(daemon, host: str, port: int, read_timeout: float | None = None,
-                       max_connections: int | None = None) -> web.AppRunner:
-    """Serve ``daemon``'s app; the limits default to the daemon's settings (``http_read_timeout``,
-    ``http_max_connections``)."""
-    settings = getattr(daemon, "settings", None)
-    read_timeout = read_timeout or getattr(settings, "http_read_timeout", READ_TIMEOUT)
-    max_connections = max_connections or getattr(settings, "http_max_connections", MAX_CONNECTIONS)
+async def serve(app: web.Application, host: str, port: int, read_timeout: float = READ_TIMEOUT,
+                max_connections: int = MAX_CONNECTIONS) -> web.AppRunner:
     # Idle keep-alive connections are closed after the same time as a slow request.
-    runner = web.AppRunner(build_app(daemon), access_log=None, keepalive_timeout=read_timeout)
+    runner = web.AppRunner(app, access_log=None, keepalive_timeout=read_timeout)
     await runner.setup()
     await _GuardedSite(runner, host, port, read_timeout, max_connections).start()
     return runner

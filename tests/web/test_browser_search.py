@@ -1,0 +1,80 @@
+"""An analyst in Chromium: searches a phrase over real articles, reads the highlighted results, opens one."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from tests.support.browser import launch_chromium
+from tests.web.support import REAL_PORTALS, SEEDS, LiveServer, seed_real_articles
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def seed_text(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def phrase_in(text: str, phrase: str) -> bool:
+    return phrase in " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def test_search_a_phrase_and_open_a_result(sqlite_url):
+    from playwright.sync_api import sync_playwright
+
+    from storage.db import make_engine, session_factory
+    from storage.migrate import upgrade
+
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    factory = session_factory(engine)
+    seed_real_articles(factory)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with LiveServer(factory) as server, sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(server.url + "/", wait_until="load", timeout=30000)
+                assert page.title() == "portalwatch — Tra cứu bài viết"
+                assert page.locator("li.result").count() == 5  # the archive, newest first
+                page.fill("input[name=q]", '"đối ngoại nhân dân"')
+                page.select_option("select[name=kind]", "government")
+                page.select_option("select[name=kind]", "")
+                page.click("button[type=submit]")
+                page.wait_for_url("**/?q=*")
+                summary = page.locator("#summary").inner_text()
+                expected = [row[5] for row in REAL_PORTALS if phrase_in(seed_text(row[0]), "đối ngoại nhân dân")]
+                assert summary.startswith(f"Tìm thấy {len(expected)} bài viết"), summary
+                titles = page.locator("li.result h3").all_inner_texts()
+                assert sorted(titles) == sorted(expected)
+                # Ranked: the headlines with the phrase come before those without it.
+                in_title = {t for t in expected if phrase_in(t, "đối ngoại nhân dân")}
+                assert in_title and set(titles[:len(in_title)]) == in_title
+                marks = page.locator("li.result mark").all_inner_texts()
+                assert marks and all(m.lower() == "đối ngoại nhân dân" for m in marks)
+                page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+
+                first = page.locator("li.result h3 a").first
+                title = first.inner_text()
+                first.click()
+                page.wait_for_url("**/bai-viet/*")
+                assert page.locator("#article h1").inner_text() == title
+                assert page.locator("#article .body mark").count() >= 1
+                assert "Xem bài gốc trên cổng" in page.locator("#article").inner_text()
+                page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+                # Follow the article's first directive to its register page.
+                code = page.locator("#article a.tag.directive").first.inner_text()
+                page.locator("#article a.tag.directive").first.click()
+                page.wait_for_url("**/van-ban/**")
+                assert code in page.locator("#code").inner_text()
+                assert title in page.locator("#timeline").inner_text()
+                page.screenshot(path=str(ARTIFACTS / "directive.png"), full_page=True)
+                page.go_back()
+                page.click("text=← Quay lại kết quả tra cứu")
+                assert page.locator("input[name=q]").input_value() == '"đối ngoại nhân dân"'
+            finally:
+                browser.close()
+    finally:
+        engine.dispose()
+    assert (ARTIFACTS / "search.png").stat().st_size > 20_000

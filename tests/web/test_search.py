@@ -1,0 +1,153 @@
+"""Archive search on SQLite and PostgreSQL: phrases, accents, filters, ranking, paging, bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, update
+
+from storage.db import transaction
+from storage.models import Article
+from storage.search import SearchRequest, parse_query, search
+from tests.web.support import add_article, add_portal, seeded
+
+
+def archive(session):
+    add_portal(session, "laocai", "Cổng TTĐT tỉnh Lào Cai", "Lào Cai", "government")
+    add_portal(session, "snv-hg", "Sở Ngoại vụ Hà Giang", "Hà Giang", "foreign-affairs")
+    add_article(session, "laocai", "Phát huy vai trò đối ngoại nhân dân trong tình hình mới",
+                "Công tác đối ngoại nhân dân được triển khai theo Chỉ thị 12-CT/TW.", days_ago=3,
+                code="12-CT/TW", topic="doi-ngoai")
+    add_article(session, "laocai", "Hội nghị nhân dân các xã biên giới",
+                "Nhân dân tham gia công tác đối ngoại tại địa phương.", days_ago=2)
+    add_article(session, "snv-hg", "Đoàn đại biểu tỉnh Hà Giang sang thăm và làm việc tại Lào",
+                "Đoàn công tác đã trao đổi về hợp tác biên giới với các tỉnh của Lào.", days_ago=1, visit=True)
+    add_article(session, "snv-hg", "Tăng cường đối ngoại nhân dân với Trung Quốc",
+                "Biên giới hòa bình, hữu nghị; đối ngoại nhân dân là kênh quan trọng.", days_ago=10)
+
+
+@pytest.fixture
+def factory(db_factory):
+    seeded(db_factory, archive)
+    return db_factory
+
+
+def run(factory, **kwargs):
+    with transaction(factory) as session:
+        result = search(session, SearchRequest(**kwargs))
+        return result, [hit.article.title for hit in result.hits]
+
+
+def test_listing_is_newest_first_with_portal_facts(factory):
+    result, titles = run(factory)
+    assert result.total == 4 and result.message is None
+    assert titles[0].startswith("Đoàn đại biểu") and titles[-1].startswith("Tăng cường")
+    assert result.hits[0].portal.province == "Hà Giang" and result.hits[0].visit and result.hits[0].partners == ["Lào"]
+
+
+def test_phrase_matches_only_the_words_in_order(factory):
+    result, titles = run(factory, text='"đối ngoại nhân dân"')
+    assert sorted(titles) == ["Phát huy vai trò đối ngoại nhân dân trong tình hình mới",
+                              "Tăng cường đối ngoại nhân dân với Trung Quốc"]
+    # Without quotes the words may be apart: the border-commune article has them all.
+    result, titles = run(factory, text="đối ngoại nhân dân")
+    assert result.total == 3
+
+
+def test_ranking_puts_title_matches_first(factory):
+    _, titles = run(factory, text="biên giới")
+    assert titles[0] == "Hội nghị nhân dân các xã biên giới"
+    _, by_date = run(factory, text="biên giới", sort="date")
+    assert by_date[0].startswith("Đoàn đại biểu")
+
+
+def test_accents_matter_unless_asked(factory):
+    assert run(factory, text="doi ngoai")[0].total == 0
+    result, titles = run(factory, text='"doi ngoai nhan dan"', accent_insensitive=True)
+    assert result.total == 2
+    # đ/Đ fold to d, as in monitor's strip_accents; upper case is found too.
+    assert run(factory, text="DOAN DAI BIEU", accent_insensitive=True)[0].total == 1
+    assert run(factory, text="ĐOÀN", accent_insensitive=False)[0].total == 1
+
+
+def test_filters(factory):
+    assert run(factory, province="Hà Giang")[0].total == 2
+    assert run(factory, kind="government")[0].total == 2
+    assert run(factory, portal="snv-hg", text="đối ngoại")[1] == ["Tăng cường đối ngoại nhân dân với Trung Quốc"]
+    assert run(factory, has_directive=True)[1] == ["Phát huy vai trò đối ngoại nhân dân trong tình hình mới"]
+    assert run(factory, has_visit=True)[0].hits[0].codes == []
+    # Seeded at NOW = 20/11 10:00 Vietnam time minus 1, 2, 3, 10 days.
+    assert run(factory, date_from=date(2026, 11, 17), date_to=date(2026, 11, 18))[0].total == 2
+    assert run(factory, date_from=date(2026, 11, 19))[0].total == 1
+    assert run(factory, date_to=date(2026, 11, 10))[0].total == 1
+
+
+def test_paging_and_past_the_end(factory):
+    first, titles1 = run(factory, per_page=3)
+    second, titles2 = run(factory, per_page=3, page=2)
+    assert first.pages == 2 and len(titles1) == 3 and len(titles2) == 1 and not set(titles1) & set(titles2)
+    beyond, titles = run(factory, per_page=3, page=99)
+    assert titles == [] and beyond.total == 4 and "Trang 99" in beyond.message
+
+
+@pytest.mark.parametrize("query, needle", [
+    ('"đối ngoại nhân dân', "ngoặc kép"),
+    ("đối ngoại OR Lào", "toán tử"),
+    ("x" * 10_000, "quá dài"),
+    ("%", "không có chữ"),
+    ("_", "không có chữ"),
+    ("* ^ :", "không có chữ"),
+])
+def test_bad_queries_give_an_empty_result_with_a_message(factory, query, needle):
+    result, titles = run(factory, text=query)
+    assert titles == [] and result.total == 0 and needle in result.message.lower()
+
+
+@pytest.mark.parametrize("query", [
+    "'; DROP TABLE articles; --", "Lào* NEAR(biên giới)", "title:Lào", "%Lào%", "biên_giới", "a' OR '1'='1",
+    "(đối ngoại", "-Lào", "^Lào", "{title body}: Lào",
+])
+def test_syntax_is_only_text(factory, query):
+    result, _ = run(factory, text=query)
+    assert result.message is None or "Không" in result.message or "toán tử" in result.message
+    assert run(factory)[0].total == 4  # the archive is intact
+
+
+def test_fts_operators_inside_words_are_searched_as_words(factory):
+    assert run(factory, text="Lào*")[0].total == run(factory, text="Lào")[0].total == 1
+    assert run(factory, text="%Lào%")[0].total == 1
+    assert run(factory, text='"12-CT/TW"')[0].total == 1
+
+
+def test_index_follows_updates_and_deletes(factory):
+    with transaction(factory) as session:
+        session.execute(update(Article).where(Article.title.like("Hội nghị%")).values(title="Hội nghị hợp tác Việt - Lào"))
+    assert run(factory, text="xã biên giới")[0].total == 0
+    assert run(factory, text='"hợp tác Việt - Lào"')[0].total == 1
+    with transaction(factory) as session:
+        session.execute(delete(Article).where(Article.title.like("Đoàn đại biểu%")))
+    assert run(factory, text="Đoàn đại biểu")[0].total == 0
+    assert run(factory, text="doan", accent_insensitive=True)[0].total == 0
+
+
+def test_parse_query_groups():
+    parsed = parse_query('  "đối ngoại nhân dân"  Lào 481/QĐ-UBND ')
+    assert [(g.words, g.phrase) for g in parsed.groups] == [
+        (("đối", "ngoại", "nhân", "dân"), True), (("Lào",), False), (("481", "QĐ", "UBND"), True)]
+
+
+def test_migration_backfills_articles_stored_before_it(db_url):
+    from storage.db import make_engine, session_factory
+    from storage.migrate import upgrade
+
+    upgrade(db_url, revision="0004")
+    engine = make_engine(db_url)
+    try:
+        factory = session_factory(engine)
+        seeded(factory, archive)
+        upgrade(db_url, engine=engine)
+        assert run(factory, text='"đối ngoại nhân dân"')[0].total == 2
+        assert run(factory, text="doan dai bieu", accent_insensitive=True)[0].total == 1
+    finally:
+        engine.dispose()

@@ -1,0 +1,66 @@
+"""The document register (/van-ban/, /van-ban/<code>) and the visits register (/doan/)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from crawler.timefmt import short_vn
+from storage.db import transaction
+from storage.registers import directive_by_code, directive_choices, directive_list, visits
+from storage.search import facets
+from web.archive import shown_date
+from web.templating import render
+
+PER_PAGE = 50
+
+
+def marked_snippet(snippet: str | None) -> Markup:
+    """A stored match snippet with its [[marks]] as <mark>, everything else escaped."""
+    text = str(escape(snippet or ""))
+    return Markup(text.replace("[[", "<mark>").replace("]]", "</mark>"))
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def render_directives(factory, query) -> str:
+    page = max(1, _int(query.get("page"), 1))
+    year = _int(query.get("year"))
+    kind, issuer = query.get("kind") or None, query.get("issuer") or None
+    with transaction(factory) as session:
+        rows, total = directive_list(session, kind, issuer, year, PER_PAGE, (page - 1) * PER_PAGE)
+        kinds, issuers, years = directive_choices(session)
+    return render(
+        "directives.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
+        kinds=kinds, issuers=issuers, years=years, form={"kind": kind or "", "issuer": issuer or "", "year": year},
+        short_vn=short_vn, shown_date=shown_date,
+    )
+
+
+def render_directive(factory, code: str) -> str | None:
+    with transaction(factory) as session:
+        found = directive_by_code(session, code)
+    if found is None:
+        return None
+    directive, mentions = found
+    portals = list(dict.fromkeys(m.portal.name for m in mentions))
+    return render(
+        "directive.html", directive=directive, mentions=mentions, portals=portals,
+        first=next((m for m in mentions if m.article.id == directive.first_article_id), None),
+        short_vn=short_vn, shown_date=shown_date, marked=marked_snippet,
+    )
+
+
+def render_visits(factory, query) -> str:
+    partner, province = query.get("partner") or None, query.get("province") or None
+    with transaction(factory) as session:
+        rows, counts = visits(session, partner, province)
+        provinces = facets(session).provinces
+    return render(
+        "visits.html", rows=rows, counts=counts.most_common(), provinces=provinces,
+        form={"partner": partner or "", "province": province or ""}, shown_date=shown_date, marked=marked_snippet,
+    )

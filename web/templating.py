@@ -1,0 +1,43 @@
+"""One Jinja2 environment for every page: autoescaping on, so no stored field can inject markup."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from crawler.timefmt import short_vn
+
+
+# Issuer codes as they end a document number, as a reader names them.
+ISSUERS = {"TW": "Trung ương Đảng", "TU": "Tỉnh ủy", "TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ", "QH": "Quốc hội",
+           "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "BCT": "Bộ Chính trị", "BBT": "Ban Bí thư"}
+
+
+def day_first(iso_day: str | None) -> str:
+    """"2016-04-29" -> "29/04/2016" (dates are shown day first)."""
+    if not iso_day:
+        return ""
+    parts = iso_day.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else iso_day
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("web", "templates"),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["vn_time"] = short_vn
+    env.filters["day_first"] = day_first
+    env.filters["issuer"] = lambda code: ISSUERS.get(code, code) if code else ""
+    env.filters["code_url"] = lambda code: "/van-ban/" + quote(code, safe="/")
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
