@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 from aiohttp.test_utils import TestClient, TestServer
 
 from crawler.metrics import Metrics
+from spiders.registry_loader import Registry
 from storage import repositories as repo
 from storage.db import transaction
 from storage.models import Article, Directive, DirectiveMention, Match
@@ -20,6 +21,8 @@ NOW = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 @dataclass
 class Prepared:
     factory: object
+    # The daemon's loaded registry: the status page lists its errors (none here).
+    registry: object = field(default_factory=lambda: Registry())
 
 
 class PageDaemon:
@@ -31,10 +34,10 @@ class PageDaemon:
         self.metrics = Metrics()
         self.last_cycle_at = NOW
 
-    def health(self):
+    async def health(self):
         return True, {"status": "ok"}
 
-    def refresh_gauges(self):
+    async def refresh_gauges_async(self):
         pass
 
 
