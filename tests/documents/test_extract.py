@@ -135,7 +135,9 @@ def test_500_page_pdf_stops_at_300_pages_with_a_reason():
     assert result.warnings == ["text of the first 300 of 500 pages only (limit 300)"]
 
 
-def _ocr_processes() -> list[str]:
+def _ocr_processes(within: str = "") -> list[str]:
+    """Converter processes still alive that work in ``within`` (this test's own scratch folders: other
+    tests may be running OCR at the same time on other workers)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -143,16 +145,19 @@ def _ocr_processes() -> list[str]:
                 cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
             except OSError:
                 continue
-            if "portalwatch-ocr-" in cmdline or "portalwatch-doc-" in cmdline:
+            if ("portalwatch-ocr-" in cmdline or "portalwatch-doc-" in cmdline) and within in cmdline:
                 found.append(cmdline)
     return found
 
 
-def test_ocr_that_times_out_fails_with_a_reason_and_leaves_no_process():
+def test_ocr_that_times_out_fails_with_a_reason_and_leaves_no_process(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's scratch folders, told apart from others'
     limits = Limits(ocr_page_seconds=0.3, ocr_document_seconds=0.6)
     reason = _refused(SCAN.read_bytes(), limits)
     assert reason.startswith("scanned PDF: OCR gave no text (OCR timed out")
-    assert _ocr_processes() == []
+    assert _ocr_processes(str(tmp_path)) == []
 
 
 def test_ocr_document_deadline_keeps_what_was_read():
