@@ -1,6 +1,6 @@
 """Every fixture family and every real page against its expected JSON: the extractor's regression net.
 
-The real pages are copies of ../shared/corpus/real in tests/fixtures/shared; when that folder is missing the cases fail to load and
+The real pages are copies of the shared corpus (corpus/real) in tests/fixtures/shared; when that folder is missing the cases fail to load and
 the run fails, rather than passing quietly on the synthetic fixtures alone.
 """
 
