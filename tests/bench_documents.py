@@ -18,8 +18,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from tests.support.corpus import corpus
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "documents" / "files"
+CORPUS = corpus("documents/files")
 TEXT_PDFS = ["02_49-2026-ND-CP.pdf", "04_VanBanGoc_100.2015.QH13.P1.pdf"]
 SCAN = "01_199-2026-ND-CP.signed.scan.pdf"
 ROUNDS = 5

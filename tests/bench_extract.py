@@ -15,14 +15,14 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import trafilatura
 
 from crawler.extract import benchmark, extract
 from tests.support import hostile
+from tests.support.corpus import corpus
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+CORPUS = corpus("real")
 ROUNDS = 5
 AEB_ROUNDS = 3
 

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from crawler.policy import Limits
 from crawler.simulate import read_timeline, simulate
+from tests.support.corpus import SHARED_CORPUS, corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus"
+SHARED = SHARED_CORPUS
 HANOI = SHARED / "sites" / "sotttt-hanoi" / "timeline-bao-chi-xuat-ban.txt"
 HANOI_COPY = ROOT / "tests" / "fixtures" / "schedule" / "timeline-bao-chi-xuat-ban.txt"
-FEED = SHARED / "real" / "vnexpress_tin-moi-nhat_2017-11-14.rss"
+FEED = corpus("real") / "vnexpress_tin-moi-nhat_2017-11-14.rss"
 
 
 def feed_timeline() -> Path | None:

@@ -24,7 +24,6 @@ import tempfile
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from sqlalchemy import create_engine, func, insert, or_, select, text
 
@@ -34,8 +33,9 @@ from storage.db import make_engine, session_factory, transaction
 from storage.migrate import upgrade
 from storage.models import Article
 from storage.search import SearchRequest, search
+from tests.support.corpus import corpus
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "baomoi-2017.jsonl.xz"
+CORPUS = corpus("baomoi-2017.jsonl.xz")
 ARTICLES = int(os.environ.get("BENCH_SEARCH_ARTICLES", "100000"))
 PORTALS = 20
 TARGET_MS = 100
