@@ -1,4 +1,4 @@
-"""Document text speed and memory on the real files of ``../shared/corpus/documents/files`` (make bench), and the
+"""Document text speed and memory on the real files of the shared corpus (``documents/files``, copied in tests/fixtures/documents) (make bench), and the
 cost of an unchanged cycle for portals with registers.
 
 Rows: text-layer PDF pages/s (pdftotext, reading order) with ``-layout`` and pypdf (when installed)

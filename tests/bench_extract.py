@@ -4,7 +4,7 @@
 prints them. Both extractors see the same bytes, in the same process, pinned to one CPU where the
 platform allows it, after one warm-up pass (imports and regex compilation are not per-page costs),
 interleaved page by page so that a busy machine slows both alike. The benchmark half
-(``../shared/corpus/aeb``, 92 pages) is timed in CPU seconds (``time.process_time``) against bare
+(shared corpus ``aeb``, 92 pages, copied in tests/fixtures/shared) is timed in CPU seconds (``time.process_time``) against bare
 ``trafilatura.bare_extraction(page, url=…)``, the target of issue 14: at most 1.0x.
 """
 

@@ -1,6 +1,6 @@
 """Search bench: archive search latency on real articles, beside a LIKE scan of the same archive.
 
-The archive is the 3,000 real baomoi-2017 articles (``../shared/corpus/baomoi-2017.jsonl.xz``: first
+The archive is the 3,000 real baomoi-2017 articles (shared corpus ``baomoi-2017.jsonl.xz``, copied in tests/fixtures/shared: first
 line the title, the rest the text), repeated over 20 portals and spread over a year until it holds
 ``BENCH_SEARCH_ARTICLES`` articles (default 100,000, the issue's target). Queries are 40 two- and
 three-syllable phrases and 20 single words drawn from the texts (seeded), searched as phrases, words

@@ -27,7 +27,9 @@ from crawler.extract.core import extract
 from crawler.extract.verdict import code_of
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_AEB = REPO.parent / "shared" / "corpus" / "aeb"
+# The benchmark half: its copy in tests/fixtures/shared when the checkout has it, else the shared corpus.
+SHARED_AEB = next((p for p in (REPO / "tests" / "fixtures" / "shared" / "corpus" / "aeb", REPO.parent / "shared" / "corpus" / "aeb") if p.is_dir()),
+                  REPO.parent / "shared" / "corpus" / "aeb")
 FIXTURE_AEB = REPO / "tests" / "fixtures" / "aeb"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 4

@@ -1,7 +1,5 @@
-"""Where benches and harnesses find the real corpora: the copies kept in tests/fixtures first (so a bare
-clone can run them), else the project's shared folder beside the checkout (``make bench`` on a machine
-that has it) for the large corpora that are not copied (the baomoi-2017 articles, the benchmark half).
-Tests read only the copies."""
+"""Where benches and harnesses find the real corpora: the copies kept in tests/fixtures (so a bare clone
+runs them), else the project's shared folder beside the checkout for anything not copied."""
 
 from __future__ import annotations
 
@@ -13,6 +11,8 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 # Byte-for-byte copies of shared corpus folders (provenance beside each copy).
 COPIES = {
     "real": FIXTURES / "shared" / "corpus" / "real",
+    "aeb": FIXTURES / "shared" / "corpus" / "aeb",
+    "baomoi-2017.jsonl.xz": FIXTURES / "shared" / "corpus" / "baomoi-2017.jsonl.xz",
     "documents/files": FIXTURES / "documents",
 }
 
