@@ -55,15 +55,18 @@ def make_transports(settings: Settings, factory) -> dict:
 
     transports: dict = {"apprise": AppriseChannel()}
     if settings.smtp_url is not None:
-        from monitor.alerting.email import EmailChannel, Unsubscribe, parse_smtp_url
-
-        config = parse_smtp_url(settings.smtp_url.get_secret_value())
-        mail_from = settings.mail_from or f"portalwatch@{config.host}"
-        unsubscribe = Unsubscribe(secret_key(settings, factory), settings.public_url, mail_from)
-        transports["email"] = EmailChannel(
-            config, mail_from, per_minute=settings.smtp_rate, timeout=settings.smtp_timeout, unsubscribe=unsubscribe
-        )
+        transports["email"] = make_email_channel(settings, factory)
     return transports
+
+
+def make_email_channel(settings: Settings, factory):
+    """The e-mail channel of PORTALWATCH_SMTP_URL (the sender's, and the web sign-up's when no sender runs)."""
+    from monitor.alerting.email import EmailChannel, Unsubscribe, parse_smtp_url
+
+    config = parse_smtp_url(settings.smtp_url.get_secret_value())
+    mail_from = settings.mail_from or f"portalwatch@{config.host}"
+    unsubscribe = Unsubscribe(secret_key(settings, factory), settings.public_url, mail_from)
+    return EmailChannel(config, mail_from, per_minute=settings.smtp_rate, timeout=settings.smtp_timeout, unsubscribe=unsubscribe)
 
 
 def make_sender(settings: Settings, factory):

@@ -265,6 +265,25 @@ class Channel(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class Signup(Base):
+    """A sign-up on the web page waiting for its e-mail confirmation (double opt-in): nothing is
+    subscribed until the signed link in the confirmation e-mail is opened. Rows also count the
+    confirmations sent per address and per client for the hourly limits; old rows are pruned."""
+
+    __tablename__ = "signups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(320), index=True)  # lower case
+    keywords: Mapped[list] = mapped_column(JSON, default=list)  # as checked at the door
+    follows_defaults: Mapped[bool] = mapped_column(Boolean, default=True)
+    digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" Vietnam time, or NULL for instant
+    # An HMAC of the client's network address (not the address itself), for the per-client limit.
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="SET NULL"))
+
+
 class Rule(Base):
     """A subscriber's keyword rule; global rules come from YAML and are not stored."""
 

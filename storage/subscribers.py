@@ -48,6 +48,14 @@ def add_channel(session: Session, subscriber: Subscriber, kind: str, address: st
     return channel, created
 
 
+def channel_by_id(session: Session, channel_id: int) -> Channel | None:
+    return session.get(Channel, channel_id)
+
+
+def subscriber_by_id(session: Session, subscriber_id: int) -> Subscriber | None:
+    return session.get(Subscriber, subscriber_id)
+
+
 def subscribe_channel(session: Session, kind: str, address: str, title: str | None = None) -> tuple[Subscriber, bool]:
     """The subscriber reached at (kind, address), created with the default rules if new, reactivated if not."""
     channel = get_channel(session, kind, address)
@@ -197,6 +205,10 @@ def all_rules(session: Session) -> list[Rule]:
 
 def set_mute(session: Session, subscriber: Subscriber, until: datetime | None) -> None:
     subscriber.muted_until = until
+
+
+def set_defaults(session: Session, subscriber: Subscriber, follows: bool) -> None:
+    subscriber.follows_defaults = follows
 
 
 def set_digest(session: Session, subscriber: Subscriber, at: str | None) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from web import subscribe
+
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -33,8 +35,10 @@ def not_found(message: str) -> web.Response:
 MAX_REQUEST_LINE = 128 * 1024
 
 
-# Open without login even when a password is set: Docker's health check and Prometheus.
-OPEN_PATHS = frozenset({"/healthz", "/metrics"})
+# Open without login even when a password is set: Docker's health check and Prometheus; and the
+# pages reached from links in e-mails, which check their own signed token (a mail client's one-click
+# unsubscribe POST carries no credentials), with the style sheet they use.
+OPEN_PATHS = frozenset({"/healthz", "/metrics", "/xac-nhan", "/quan-ly", "/huy-dang-ky", "/static/style.css"})
 
 
 def password_of(daemon) -> str | None:
@@ -163,6 +167,7 @@ def build_app(daemon) -> web.Application:
     app.router.add_get("/doan/", visits)
     app.router.add_get("/trang-thai", status_page)
     app.router.add_static("/static/", STATIC)
+    subscribe.add_routes(app, daemon)
     return app
 
 

@@ -10,12 +10,13 @@ from crawler.config import Settings
 from crawler.errors import UserError
 from crawler.store import open_store
 from crawler.timefmt import short_vn
+from monitor.alerting.email import ADDRESS
 from monitor.keywords import add_keywords
 from storage import outbox, subscribers
 from storage.db import transaction
 from storage.types import utcnow
 
-EMAIL = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+")
+EMAIL = ADDRESS  # one definition, shared with the web sign-up
 DEFAULT_DIGEST_AT = "07:00"
 
 

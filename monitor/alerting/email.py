@@ -28,9 +28,11 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from monitor.alerting.format import VN_TZ, render_html, render_text
 from monitor.alerting.telegram_errors import Action, SendAction
-from monitor.alerting.tokens import UNSUBSCRIBE, sign
+from monitor.alerting.tokens import MANAGE, MANAGE_LIFETIME, UNSUBSCRIBE, sign
 
 SENDER_NAME = "portalwatch"
+# What the CLI and the web sign-up accept as an e-mail address (lower-cased first).
+ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+")
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,12 @@ class Unsubscribe:
             return None
         return f"{self.public_url.rstrip('/')}/huy-dang-ky?token={self.token(channel_id)}"
 
+    def manage_link(self, channel_id: int) -> str | None:
+        """The manage page (keywords, digest, unsubscribe) for this address, signed and expiring."""
+        if not self.public_url:
+            return None
+        return f"{self.public_url.rstrip('/')}/quan-ly?token={sign(self.key, MANAGE, channel_id, MANAGE_LIFETIME)}"
+
     def headers(self, channel_id: int) -> dict[str, str]:
         mailto = f"<mailto:{self.mail_from}?subject={quote('unsubscribe ' + self.token(channel_id))}>"
         link = self.link(channel_id)
@@ -133,14 +141,15 @@ def _html_document(body: str, footer: str) -> str:
     )
 
 
-def _footers(link: str | None) -> tuple[str, str]:
+def _footers(link: str | None, manage: str | None = None) -> tuple[str, str]:
     intro = "Bạn nhận thư này vì đã đăng ký nhận cảnh báo của portalwatch."
     if link is None:
         return intro, html.escape(intro)
-    return (
-        f"{intro}\nHủy đăng ký: {link}",
-        f'{html.escape(intro)} <a href="{html.escape(link, quote=True)}">Hủy đăng ký</a>',
-    )
+    text, markup = f"{intro}\nHủy đăng ký: {link}", f'{html.escape(intro)} <a href="{html.escape(link, quote=True)}">Hủy đăng ký</a>'
+    if manage is not None:
+        text += f"\nĐổi từ khóa, bản tổng hợp: {manage}"
+        markup += f' · <a href="{html.escape(manage, quote=True)}">Đổi từ khóa, bản tổng hợp</a>'
+    return text, markup
 
 
 def compose(*, to: str, mail_from: str, subject: str, text: str, html_body: str, message_id: str,
@@ -148,7 +157,8 @@ def compose(*, to: str, mail_from: str, subject: str, text: str, html_body: str,
     from datetime import datetime, timezone
 
     link = unsubscribe.link(channel_id) if unsubscribe and channel_id is not None else None
-    text_footer, html_footer = _footers(link) if channel_id is not None else ("", "")
+    manage = unsubscribe.manage_link(channel_id) if unsubscribe and channel_id is not None else None
+    text_footer, html_footer = _footers(link, manage) if channel_id is not None else ("", "")
     message = EmailMessage()
     message["From"] = formataddr((SENDER_NAME, mail_from))
     message["To"] = to
@@ -163,6 +173,28 @@ def compose(*, to: str, mail_from: str, subject: str, text: str, html_body: str,
     message.set_content(text + (f"\n\n--\n{text_footer}\n" if text_footer else "\n"), charset="utf-8")
     message.add_alternative(_html_document(html_body, html_footer), subtype="html", charset="utf-8")
     return message
+
+
+def confirmation_message(*, to: str, mail_from: str, confirm_link: str, keywords: list[str], follows_defaults: bool,
+                         digest_time: str | None) -> EmailMessage:
+    """The double opt-in e-mail of a web sign-up: what was asked for, and the one link that subscribes."""
+    wanted = []
+    if follows_defaults:
+        wanted.append("Cảnh báo mặc định: văn bản chỉ đạo mới, đoàn ra, đoàn vào")
+    if keywords:
+        wanted.append("Từ khóa: " + ", ".join(keywords))
+    wanted.append(f"Bản tổng hợp hằng ngày lúc {digest_time} (giờ Việt Nam)" if digest_time else "Nhận cảnh báo ngay khi có bài mới")
+    intro = "Có người (có thể là bạn) đã đăng ký địa chỉ này nhận cảnh báo của portalwatch:"
+    closing = ("Mở liên kết dưới đây để xác nhận (liên kết có hiệu lực 48 giờ). "
+               "Nếu bạn không đăng ký, hãy bỏ qua thư này: không có gì được đăng ký khi chưa xác nhận.")
+    text = "\n".join([intro, *(f"- {line}" for line in wanted), "", closing, confirm_link])
+    markup = (
+        f"{html.escape(intro)}\n" + "\n".join(f"• {html.escape(line)}" for line in wanted) + "\n\n"
+        f"{html.escape(closing)}\n"
+        f'<a href="{html.escape(confirm_link, quote=True)}"><b>Xác nhận đăng ký</b></a>'
+    )
+    return compose(to=to, mail_from=mail_from, subject="Xác nhận đăng ký nhận cảnh báo portalwatch", text=text,
+                   html_body=markup, message_id=make_msgid("confirm", _domain(mail_from)))
 
 
 class EmailChannel:
@@ -216,6 +248,11 @@ class EmailChannel:
             html_body=html.escape(text), message_id=make_msgid("notice", _domain(self.mail_from)),
         )
         await self._submit(message, address)
+        return message["Message-ID"]
+
+    async def send_message(self, message: EmailMessage, rcpt: str) -> str:
+        """Any composed message (e.g. the web sign-up's confirmation), paced like the alerts."""
+        await self._submit(message, rcpt)
         return message["Message-ID"]
 
     # --- SMTP ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Signed, expiring tokens for links in e-mails (one-click unsubscribe, later the manage page).
+"""Signed, expiring tokens for links in e-mails (one-click unsubscribe, the manage page, the
+sign-up confirmation) and for the web workspace's forms.
 
 A token is ``<payload>.<mac>``, both URL-safe base64; the payload is ``purpose:channel_id:expires``
 and the MAC an HMAC-SHA256 over it with the secret key, so a link can be trusted without storing
@@ -16,6 +17,17 @@ import time
 UNSUBSCRIBE = "unsubscribe"
 # Unsubscribe links must keep working long after the e-mail arrived (RFC 8058 asks for "some time").
 UNSUBSCRIBE_LIFETIME = 365 * 86400
+# The manage page (/quan-ly): every alert and digest e-mail carries a fresh link.
+MANAGE = "manage"
+MANAGE_LIFETIME = 90 * 86400
+# The double opt-in link of a web sign-up (its id is the sign-up's, not a channel's).
+CONFIRM = "confirm"
+CONFIRM_LIFETIME = 2 * 86400
+# Hidden in the web's POST forms, so a form on another site cannot submit them (the id is the
+# channel the page is about, 0 for the sign-up page).
+FORM_SIGNUP = "form-signup"
+FORM_MANAGE = "form-manage"
+FORM_LIFETIME = 12 * 3600
 
 
 class BadToken(ValueError):
