@@ -1,4 +1,5 @@
-"""PORTALWATCH_WEB_PASSWORD: every page asks for it, except /healthz and /metrics."""
+"""PORTALWATCH_WEB_PASSWORD: every page asks for it, except /healthz, /metrics and the pages reached
+from links in e-mails (they check their own signed token; tests/web/test_subscribe.py) with their style sheet."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from crawler.config import Settings
 from tests.web.support import fetch
 
-PAGES = ("/", "/trang-thai", "/van-ban/", "/doan/", "/tim-kiem.csv", "/bai-viet/1", "/static/style.css", "/khong-co")
+PAGES = ("/", "/trang-thai", "/van-ban/", "/doan/", "/tim-kiem.csv", "/bai-viet/1", "/dang-ky", "/khong-co")
 
 
 def basic(user: str, password: str) -> dict:
@@ -31,11 +32,12 @@ def test_pages_need_the_password(db_factory, settings):
         assert status == 401
     answers = fetch(db_factory, *PAGES, settings=settings, headers=basic("analyst", "mật khẩu 2026"))
     assert [a[0] for a in answers] == [200, 200, 200, 200, 200, 404, 200, 404]
+    assert "Hiện chưa thể đăng ký" in answers[-2][1]  # no SMTP server in these settings
     assert "Không có trang này" in answers[-1][1]
 
 
 def test_health_and_metrics_stay_open(db_factory, settings):
-    assert [a[0] for a in fetch(db_factory, "/healthz", "/metrics", settings=settings)] == [200, 200]
+    assert [a[0] for a in fetch(db_factory, "/healthz", "/metrics", "/static/style.css", settings=settings)] == [200, 200, 200]
 
 
 def test_no_password_no_login(db_factory, monkeypatch):
