@@ -54,6 +54,8 @@ KEEP_SIGNUPS = timedelta(days=7)
 DEFAULT_DIGEST_AT = "07:00"
 HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 DEFAULTS_LABEL = "văn bản chỉ đạo mới, đoàn ra, đoàn vào (từ mọi cổng)"
+# The weekly picture opt-in (Monday 08:00), offered on the manage page once storage has it.
+WEEKLY = hasattr(subscribers, "set_weekly")
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 WEB_REASON = "unsubscribed on the web page"
 ONE_CLICK_REASON = "unsubscribed by one-click (RFC 8058)"
@@ -83,6 +85,7 @@ class Choices:
     follows_defaults: bool = True
     digest: str = "instant"
     digest_at: str = DEFAULT_DIGEST_AT
+    weekly: bool = False
 
     @property
     def digest_time(self) -> str | None:
@@ -219,7 +222,8 @@ def parse_choices(form: dict[str, str], subs: Subscriptions) -> tuple[Choices, l
     text = nfc(form.get("keywords", ""))
     choices = Choices(keywords_text=text, follows_defaults=form.get("defaults") == "1",
                       digest="daily" if form.get("digest") == "daily" else "instant",
-                      digest_at=form.get("digest_at", DEFAULT_DIGEST_AT).strip() or DEFAULT_DIGEST_AT)
+                      digest_at=form.get("digest_at", DEFAULT_DIGEST_AT).strip() or DEFAULT_DIGEST_AT,
+                      weekly=WEEKLY and form.get("weekly") == "1")
     seen: set[str] = set()
     for line in text.splitlines():
         if not line.strip():
@@ -237,7 +241,7 @@ def parse_choices(form: dict[str, str], subs: Subscriptions) -> tuple[Choices, l
         errors.append(f"Nhiều nhất {subs.max_keywords} từ khóa.")
     if choices.digest == "daily" and not HHMM.fullmatch(choices.digest_at):
         errors.append("Giờ nhận bản tổng hợp phải có dạng giờ:phút, ví dụ 07:00.")
-    if not choices.keywords and not choices.follows_defaults and not errors:
+    if not choices.keywords and not choices.follows_defaults and not choices.weekly and not errors:
         errors.append("Hãy nhập ít nhất một từ khóa hoặc chọn nhận cảnh báo mặc định.")
     return choices, errors
 
@@ -316,6 +320,7 @@ class Manage:
     follows_defaults: bool
     digest_time: str | None
     other_channels: list[str]
+    weekly: bool = False
 
 
 def load_manage(subs: Subscriptions, channel_id: int) -> Manage | None:
@@ -327,7 +332,7 @@ def load_manage(subs: Subscriptions, channel_id: int) -> Manage | None:
         others = [c.kind for c in subscribers.channels_of(session, subscriber.id) if c.id != channel.id]
         return Manage(channel.id, channel.address, channel.active and subscriber.active,
                       [r.name for r in subscribers.rules_of(session, subscriber)], subscriber.follows_defaults,
-                      subscriber.digest_time, others)
+                      subscriber.digest_time, others, WEEKLY and getattr(subscriber, "weekly_since", None) is not None)
 
 
 def save_choices(subs: Subscriptions, channel_id: int, choices: Choices) -> bool:
@@ -345,6 +350,8 @@ def save_choices(subs: Subscriptions, channel_id: int, choices: Choices) -> bool
         add_keywords(session, subscriber, choices.keywords, max_keywords=subs.max_keywords, max_chars=subs.max_chars)
         subscribers.set_defaults(session, subscriber, choices.follows_defaults)
         subscribers.set_digest(session, subscriber, choices.digest_time)
+        if WEEKLY:
+            subscribers.set_weekly(session, subscriber.id, choices.weekly)
         return True
 
 
@@ -462,13 +469,14 @@ def add_routes(app: web.Application, daemon) -> None:
         except FormError as error:
             return notice(error)
         choices = Choices(keywords_text="\n".join(state.keywords), keywords=state.keywords, follows_defaults=state.follows_defaults,
-                          digest="daily" if state.digest_time else "instant", digest_at=state.digest_time or DEFAULT_DIGEST_AT)
+                          digest="daily" if state.digest_time else "instant", digest_at=state.digest_time or DEFAULT_DIGEST_AT,
+                          weekly=state.weekly)
         return manage_response(request, state, choices, [], 200)
 
     def manage_response(request: web.Request, state: Manage, choices: Choices, errors: list[str], status: int) -> web.Response:
         done = {"xac-nhan": "Đã xác nhận đăng ký: từ nay bạn nhận tin tại địa chỉ này.", "luu": "Đã lưu thay đổi.",
                 "huy": "Đã hủy đăng ký: địa chỉ này không nhận thư cảnh báo nữa.", "dang-ky-lai": "Đã đăng ký lại."}
-        return page("subscribe_manage.html", status=status, state=state, choices=choices, errors=errors,
+        return page("subscribe_manage.html", status=status, state=state, choices=choices, errors=errors, weekly_available=WEEKLY,
                     done=done.get(request.query.get("xong", "")), defaults_label=DEFAULTS_LABEL,
                     action="/quan-ly?" + urlencode({"token": request.query["token"]}),
                     form_token=subs.form_token(tokens.FORM_MANAGE, state.channel_id))

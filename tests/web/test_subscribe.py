@@ -342,9 +342,11 @@ def test_alert_e_mails_one_click_unsubscribe_and_manage_link_work(db_factory, sm
         out["ask"] = await answer(await client.get(local(https)))
         assert subscriber_state(db_factory)["channel_active"] is True  # a GET changes nothing
         # The mail client's one-click POST: no form token, no credentials, multipart as Gmail sends it.
-        form = FormData()
+        form = FormData(default_to_multipart=True)
         form.add_field("List-Unsubscribe", "One-Click")
-        out["one_click"] = await answer(await client.post(local(https), data=form))
+        response = await client.post(local(https), data=form)
+        assert response.request_info.headers["Content-Type"].startswith("multipart/form-data")
+        out["one_click"] = await answer(response)
         out["again"] = await answer(await client.post(local(https), data={"List-Unsubscribe": "One-Click"}))
         out["after"] = await answer(await client.get(local(https)))
         return out
@@ -462,3 +464,24 @@ def test_old_sign_ups_are_forgotten(db_factory, smtp, pages):
     with transaction(db_factory) as session:
         assert [s.address for s in session.scalars(select(Signup))] == ["khac@example.vn"]
     assert timedelta(days=8) > timedelta(seconds=tokens.CONFIRM_LIFETIME)
+
+
+@pytest.mark.skipif(not hasattr(subscribers, "set_weekly"), reason="the weekly picture opt-in is not in storage yet")
+def test_the_manage_page_opts_in_and_out_of_the_weekly_picture(db_factory, smtp, pages):
+    with transaction(db_factory) as session:
+        subscribers.subscribe_channel(session, "email", ADDRESS)
+        channel_id = subscribers.get_channel(session, "email", ADDRESS).id
+    manage = f"/quan-ly?token={tokens.sign(KEY.encode(), tokens.MANAGE, channel_id)}"
+
+    def weekly() -> bool:
+        with transaction(db_factory) as session:
+            return session.get(Subscriber, session.get(Channel, channel_id).subscriber_id).weekly_since is not None
+
+    async def save(client, **extra):
+        page = await (await client.get(manage)).text()
+        assert 'name="weekly"' in page
+        data = {"form_token": form_token(page, "manage"), "action": "save", "keywords": "", "digest": "instant", **extra}
+        return (await client.post(manage, data=data, allow_redirects=False)).status
+
+    assert pages.run(lambda client: save(client, weekly="1")) == 303 and weekly()  # the weekly picture alone is enough
+    assert pages.run(lambda client: save(client, defaults="1")) == 303 and not weekly()
