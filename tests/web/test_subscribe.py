@@ -18,7 +18,7 @@ from storage.db import transaction
 from storage.models import Alert, AlertDelivery, Channel, Rule, Signup, Subscriber
 from tests.fakes.smtp_server import SmtpServer
 from tests.web.subscribe_support import (
-    KEY, MAIL_FROM, PUBLIC_URL, Clock, Pages, answer, form_token, links_in, local, settings_for,
+    KEY, MAIL_FROM, PUBLIC_URL, Pages, answer, form_token, links_in, local, settings_for,
 )
 
 ADDRESS = "lan.tran@example.vn"
@@ -485,3 +485,29 @@ def test_the_manage_page_opts_in_and_out_of_the_weekly_picture(db_factory, smtp,
 
     assert pages.run(lambda client: save(client, weekly="1")) == 303 and weekly()  # the weekly picture alone is enough
     assert pages.run(lambda client: save(client, defaults="1")) == 303 and not weekly()
+
+
+def test_the_daemon_s_own_e_mail_channel_sends_the_confirmation(db_factory, smtp):
+    """When the daemon runs a sender, its e-mail channel (one connection, one pacing) sends the
+    confirmation; without one the page makes its own from the same settings."""
+    from crawler.alerts import make_email_channel
+    from monitor.alerting.sender import ConsoleDelivery, Sender
+    from web.app import build_app
+    from web.subscribe import SUBSCRIPTIONS
+    from tests.web.support import PageDaemon
+    from aiohttp.test_utils import TestClient, TestServer
+
+    settings = settings_for(smtp.url)
+    daemon = PageDaemon(db_factory, settings)
+    daemon.sender = Sender(db_factory, ConsoleDelivery(), transports={"email": make_email_channel(settings, db_factory)})
+    app = build_app(daemon)
+
+    async def go():
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            status = (await sign_up(client, keywords="Lào"))[0]
+        await daemon.sender.transports["email"].close()
+        return status
+
+    assert asyncio.run(go()) == 200
+    assert daemon.sender.transports["email"].submitted == 1 and app[SUBSCRIPTIONS]._own_channel is None
+    assert len(smtp.to(ADDRESS)) == 1
