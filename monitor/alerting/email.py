@@ -108,10 +108,10 @@ class Unsubscribe:
     def token(self, channel_id: int) -> str:
         return sign(self.key, UNSUBSCRIBE, channel_id)
 
-    def link(self, channel_id: int) -> str | None:
+    def link(self, channel_id: int, token: str | None = None) -> str | None:
         if not self.public_url:
             return None
-        return f"{self.public_url.rstrip('/')}/huy-dang-ky?token={self.token(channel_id)}"
+        return f"{self.public_url.rstrip('/')}/huy-dang-ky?token={token or self.token(channel_id)}"
 
     def manage_link(self, channel_id: int) -> str | None:
         """The manage page (keywords, digest, unsubscribe) for this address, signed and expiring."""
@@ -119,9 +119,11 @@ class Unsubscribe:
             return None
         return f"{self.public_url.rstrip('/')}/quan-ly?token={sign(self.key, MANAGE, channel_id, MANAGE_LIFETIME)}"
 
-    def headers(self, channel_id: int) -> dict[str, str]:
-        mailto = f"<mailto:{self.mail_from}?subject={quote('unsubscribe ' + self.token(channel_id))}>"
-        link = self.link(channel_id)
+    def headers(self, channel_id: int, token: str | None = None) -> dict[str, str]:
+        """``token``: the one the message's footer shows, so header and footer carry the same link."""
+        token = token or self.token(channel_id)
+        mailto = f"<mailto:{self.mail_from}?subject={quote('unsubscribe ' + token)}>"
+        link = self.link(channel_id, token)
         if link is None:
             return {"List-Unsubscribe": mailto}
         return {"List-Unsubscribe": f"<{link}>, {mailto}", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
@@ -156,7 +158,9 @@ def compose(*, to: str, mail_from: str, subject: str, text: str, html_body: str,
             unsubscribe: Unsubscribe | None = None, channel_id: int | None = None, now=None) -> EmailMessage:
     from datetime import datetime, timezone
 
-    link = unsubscribe.link(channel_id) if unsubscribe and channel_id is not None else None
+    # One token for the header and the footer: signed twice, a second boundary between them would differ.
+    token = unsubscribe.token(channel_id) if unsubscribe and channel_id is not None else None
+    link = unsubscribe.link(channel_id, token) if token else None
     manage = unsubscribe.manage_link(channel_id) if unsubscribe and channel_id is not None else None
     text_footer, html_footer = _footers(link, manage) if channel_id is not None else ("", "")
     message = EmailMessage()
@@ -168,7 +172,7 @@ def compose(*, to: str, mail_from: str, subject: str, text: str, html_body: str,
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = "vi"
     if unsubscribe and channel_id is not None:
-        for name, value in unsubscribe.headers(channel_id).items():
+        for name, value in unsubscribe.headers(channel_id, token).items():
             message[name] = value
     message.set_content(text + (f"\n\n--\n{text_footer}\n" if text_footer else "\n"), charset="utf-8")
     message.add_alternative(_html_document(html_body, html_footer), subtype="html", charset="utf-8")
