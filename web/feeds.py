@@ -2,9 +2,9 @@
 
 ``/feeds/tim-kiem.atom?q=…&<the archive's filters>`` is the archive page's search as a feed (newest
 first), so a feed reader subscribes to a query; ``/feeds/van-ban.atom`` and ``/feeds/doan.atom`` take
-the API's filters of /api/documents and /api/visits. Query strings are read by web/api.py (the same
-checks, a bad value is a 400 line of text); the XML is written by feedgen (escaped by lxml), and text
-a stored page carried that XML cannot hold (control characters) is dropped first.
+the filters of /api/documents and /api/visits. Query strings are read by web/api.py (the same checks;
+a bad value is a 400 line of text). The XML is the Jinja2 template ``feed.xml`` (autoescaped), and
+text a stored page carried that XML cannot hold (control characters) is dropped first.
 
 Entry ids are tag URIs built from database ids (``tag:portalwatch,2026:bai-viet/12``), so a reader
 never sees an entry twice; ``updated`` is when portalwatch first saw the entry.
@@ -14,28 +14,53 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import replace
-from datetime import timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
-from feedgen.feed import FeedGenerator
 
+from crawler.timefmt import iso_vn
 from storage.db import transaction
 from storage.types import utcnow
-from web.api import (DOCUMENT_PARAMS, EXTRA_OPERATIONS, PAGE, SEARCH_PARAMS, VISIT_PARAMS, ApiError, Param, document_link,
+from web.api import (DOCUMENT_PARAMS, EXTRA_OPERATIONS, SEARCH_PARAMS, VISIT_PARAMS, ApiError, Param, document_link,
                      read_params, search_request, week_start)
+from web.templating import render
 
 ENTRIES = 50
 TAG = "tag:portalwatch,2026:"
 ATOM = "application/atom+xml"
-# Characters XML 1.0 cannot carry (lxml refuses them): C0 controls but tab/LF/CR, surrogates, U+FFFE/F.
+# Characters XML 1.0 cannot carry: C0 controls but tab/LF/CR, surrogates, U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SUMMARY_CHARS = 600
 
 
 def xml_text(value) -> str:
     return _NOT_XML.sub("", "" if value is None else str(value))
+
+
+@dataclass
+class Entry:
+    id: str
+    title: str
+    link: str
+    updated: datetime
+    published: datetime
+    author: str
+    summary: str
+    related: str | None = None
+    related_title: str | None = None
+    categories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Feed:
+    id: str
+    title: str
+    subtitle: str
+    self_url: str
+    page_url: str
+    entries: list[Entry] = field(default_factory=list)
 
 
 def base_url(request: web.Request, daemon) -> str:
@@ -51,22 +76,23 @@ def canonical_query(values: dict) -> str:
     return urlencode(sorted((k, text(v)) for k, v in values.items() if v not in (None, "", False) and k != "page"))
 
 
-def new_feed(feed_id: str, title: str, subtitle: str, self_url: str, page_url: str) -> FeedGenerator:
-    feed = FeedGenerator()
-    feed.id(feed_id)
-    feed.title(xml_text(title))
-    feed.subtitle(xml_text(subtitle))
-    feed.author({"name": "portalwatch"})
-    feed.link(href=self_url, rel="self", type=ATOM)
-    feed.link(href=page_url, rel="alternate", type="text/html")
-    feed.language("vi")
-    feed.generator("portalwatch")
-    return feed
+def with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
 
 
-def finish(feed: FeedGenerator, newest) -> web.Response:
-    feed.updated(newest or utcnow())
-    return web.Response(body=feed.atom_str(pretty=True), content_type=ATOM, charset="utf-8")
+def finish(feed: Feed) -> web.Response:
+    """The feed as Atom XML; ``updated`` is its newest entry's (now when it has none)."""
+    newest = max((e.updated for e in feed.entries), default=utcnow())
+    clean = {k: xml_text(v) for k, v in vars(feed).items() if k != "entries"}
+    entries = [
+        {**{k: xml_text(v) for k, v in vars(e).items() if k not in ("updated", "published", "categories", "related", "related_title")},
+         "updated": iso_vn(e.updated), "published": iso_vn(e.published),
+         "related": xml_text(e.related) if e.related else None, "related_title": xml_text(e.related_title) if e.related_title else None,
+         "categories": [xml_text(c) for c in e.categories if c]}
+        for e in feed.entries
+    ]
+    body = render("feed.xml", feed={**clean, "updated": iso_vn(newest)}, entries=entries)
+    return web.Response(text=body, content_type=ATOM, charset="utf-8")
 
 
 def summary_of(article) -> str:
@@ -74,48 +100,36 @@ def summary_of(article) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def add_article_entry(feed: FeedGenerator, base: str, article, portal, title_prefix: str = "", entry_id: str | None = None,
-                      updated=None, categories=(), article_query: str = "") -> None:
-    entry = feed.add_entry(order="append")
-    entry.id(entry_id or f"{TAG}bai-viet/{article.id}")
-    entry.title(xml_text(title_prefix + article.title))
-    entry.link(href=f"{base}/bai-viet/{article.id}{'?' + article_query if article_query else ''}", rel="alternate",
-               type="text/html")
-    entry.link(href=xml_text(article.url), rel="related", title=xml_text(portal.name))
-    entry.author({"name": xml_text(portal.name)})
-    entry.published(article.published_at or article.first_seen_at)
-    entry.updated(updated or article.first_seen_at)
-    entry.summary(summary_of(article), type="text")
-    for term in (portal.province, *categories):
-        if term:
-            entry.category(term=xml_text(term))
+def article_entry(base: str, article, portal, title_prefix: str = "", entry_id: str | None = None, updated=None,
+                  categories=(), article_query: str = "") -> Entry:
+    return Entry(
+        id=entry_id or f"{TAG}bai-viet/{article.id}", title=title_prefix + article.title,
+        link=with_query(f"{base}/bai-viet/{article.id}", article_query), updated=updated or article.first_seen_at,
+        published=article.published_at or article.first_seen_at, author=portal.name, summary=summary_of(article),
+        related=article.url, related_title=portal.name, categories=[portal.province, *categories],
+    )
 
 
 def search_feed(daemon, request: web.Request) -> web.Response:
     from storage.search import search
 
-    query = request.query
-    values = read_params(SEARCH_PARAMS, query)
-    search_req = replace(search_request(query, sort="date"), page=1, per_page=ENTRIES)
+    values = read_params(SEARCH_PARAMS, request.query)
+    search_req = replace(search_request(request.query, sort="date"), page=1, per_page=ENTRIES)
     base = base_url(request, daemon)
     canonical = canonical_query({k: v for k, v in values.items() if k != "sort"})
     text = (values["q"] or "").strip()
-    title = f"portalwatch — tìm “{text}”" if text else "portalwatch — bài viết mới"
-    feed = new_feed(f"{TAG}tim-kiem?{canonical}", title,
-                    "Bài viết mới nhất khớp với câu tìm kiếm và bộ lọc trên trang tra cứu.",
-                    f"{base}/feeds/tim-kiem.atom" + (f"?{canonical}" if canonical else ""),
-                    f"{base}/" + (f"?{canonical}" if canonical else ""))
+    feed = Feed(f"{TAG}tim-kiem?{canonical}", f"portalwatch — tìm “{text}”" if text else "portalwatch — bài viết mới",
+                "Bài viết mới nhất khớp với câu tìm kiếm và bộ lọc trên trang tra cứu.",
+                with_query(f"{base}/feeds/tim-kiem.atom", canonical), with_query(f"{base}/", canonical))
     article_query = urlencode({"q": text, **({"accents": "1"} if values["accents"] else {})}) if text else ""
-    with transaction(factory_of(daemon)) as session:
+    with transaction(daemon.prepared.factory) as session:
         result = search(session, search_req)
         if result.query.error:
             raise ApiError(400, result.query.error)
-        newest = None
         for hit in result.hits:
             categories = [*hit.codes, *(["Đoàn: " + ", ".join(hit.partners)] if hit.visit and hit.partners else [])]
-            add_article_entry(feed, base, hit.article, hit.portal, categories=categories, article_query=article_query)
-            newest = max(filter(None, [newest, hit.article.first_seen_at]))
-    return finish(feed, newest)
+            feed.entries.append(article_entry(base, hit.article, hit.portal, categories=categories, article_query=article_query))
+    return finish(feed)
 
 
 def documents_feed(daemon, request: web.Request) -> web.Response:
@@ -125,34 +139,26 @@ def documents_feed(daemon, request: web.Request) -> web.Response:
     since = week_start(utcnow()) if values["new"] else None
     base = base_url(request, daemon)
     canonical = canonical_query(values)
-    feed = new_feed(f"{TAG}van-ban?{canonical}", "portalwatch — văn bản mới được nêu",
-                    "Văn bản chỉ đạo xuất hiện lần đầu trên các cổng theo dõi, mới nhất trước.",
-                    f"{base}/feeds/van-ban.atom" + (f"?{canonical}" if canonical else ""), f"{base}/van-ban/")
-    newest = None
-    with transaction(factory_of(daemon)) as session:
+    feed = Feed(f"{TAG}van-ban?{canonical}", "portalwatch — văn bản mới được nêu",
+                "Văn bản chỉ đạo xuất hiện lần đầu trên các cổng theo dõi, mới nhất trước.",
+                with_query(f"{base}/feeds/van-ban.atom", canonical), f"{base}/van-ban/")
+    with transaction(daemon.prepared.factory) as session:
         rows, _ = directive_list(session, values["kind"], values["issuer"], values["year"], ENTRIES, 0, since=since,
                                  scope=values["scope"])
         for row in rows:
-            d = row.directive
-            entry = feed.add_entry(order="append")
-            entry.id(f"{TAG}van-ban/{quote(d.scope, safe='')}/{quote(d.code, safe='/')}")
-            entry.title(xml_text(" ".join(filter(None, [d.kind, d.code]))))
-            entry.link(href=base + document_link(d.code), rel="alternate", type="text/html")
-            if d.register_url:
-                entry.link(href=xml_text(d.register_url), rel="related")
-            facts = [d.summary, f"Phạm vi: {d.scope}", f"Cơ quan ban hành: {d.issuer_name or d.issuer}" if (d.issuer_name or d.issuer) else None,
+            d, first, portal = row.directive, row.first_article, row.first_portal
+            issuer = d.issuer_name or d.issuer
+            facts = [d.summary, f"Phạm vi: {d.scope}", f"Cơ quan ban hành: {issuer}" if issuer else None,
                      f"Ngày ban hành: {d.issued_on}" if d.issued_on else None,
-                     f"Xuất hiện lần đầu: {row.first_article.title} ({row.first_portal.name})" if row.first_article and row.first_portal else None,
+                     f"Xuất hiện lần đầu: {first.title} ({portal.name})" if first and portal else None,
                      f"Số bài nêu: {d.mentions or 0}, trên {row.portals} cổng"]
-            entry.summary(xml_text(". ".join(f for f in facts if f)), type="text")
-            entry.author({"name": xml_text(row.first_portal.name if row.first_portal else "portalwatch")})
-            entry.updated(d.first_seen_at)
-            entry.published(d.first_seen_at)
-            for term in (d.kind, d.issuer, d.scope):
-                if term:
-                    entry.category(term=xml_text(term))
-            newest = max(filter(None, [newest, d.first_seen_at]))
-    return finish(feed, newest)
+            feed.entries.append(Entry(
+                id=f"{TAG}van-ban/{quote(d.scope, safe='')}/{quote(d.code, safe='/')}",
+                title=" ".join(filter(None, [d.kind, d.code])), link=base + document_link(d.code),
+                updated=d.first_seen_at, published=d.first_seen_at, author=portal.name if portal else "portalwatch",
+                summary=". ".join(f for f in facts if f), related=d.register_url, categories=[d.kind, d.issuer, d.scope],
+            ))
+    return finish(feed)
 
 
 def visits_feed(daemon, request: web.Request) -> web.Response:
@@ -161,27 +167,19 @@ def visits_feed(daemon, request: web.Request) -> web.Response:
     values = read_params(VISIT_PARAMS, request.query)
     base = base_url(request, daemon)
     canonical = canonical_query(values)
-    page_query = canonical_query(values)
-    feed = new_feed(f"{TAG}doan?{canonical}", "portalwatch — đoàn ra, đoàn vào",
-                    "Các đoàn ra, đoàn vào nhận ra trong bài viết của các cổng theo dõi, mới nhất trước.",
-                    f"{base}/feeds/doan.atom" + (f"?{canonical}" if canonical else ""),
-                    f"{base}/doan/" + (f"?{page_query}" if page_query else ""))
-    newest = None
-    with transaction(factory_of(daemon)) as session:
+    feed = Feed(f"{TAG}doan?{canonical}", "portalwatch — đoàn ra, đoàn vào",
+                "Các đoàn ra, đoàn vào nhận ra trong bài viết của các cổng theo dõi, mới nhất trước.",
+                with_query(f"{base}/feeds/doan.atom", canonical), with_query(f"{base}/doan/", canonical))
+    with transaction(daemon.prepared.factory) as session:
         rows, _ = visits(session, values["partner"], values["province"], limit=ENTRIES)
         for row in rows:
             partners = list(dict.fromkeys(row.match.terms or []))
             prefix = ("Đoàn" + (f" ({', '.join(row.directions)})" if row.directions else "")
                       + (f" — {', '.join(partners)}" if partners else "") + ": ")
-            updated = row.match.created_at or row.article.first_seen_at
-            add_article_entry(feed, base, row.article, row.portal, title_prefix=prefix, entry_id=f"{TAG}doan/{row.match.id}",
-                              updated=updated, categories=partners)
-            newest = max(filter(None, [newest, updated]))
-    return finish(feed, newest)
-
-
-def factory_of(daemon):
-    return daemon.prepared.factory
+            feed.entries.append(article_entry(base, row.article, row.portal, title_prefix=prefix,
+                                              entry_id=f"{TAG}doan/{row.match.id}",
+                                              updated=row.match.created_at or row.article.first_seen_at, categories=partners))
+    return finish(feed)
 
 
 FEEDS = {
