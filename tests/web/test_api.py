@@ -273,3 +273,23 @@ def test_openapi_document_lists_every_route(factory):
             for content in response["content"].values():
                 ref = content["schema"].get("$ref")
                 assert ref is None or ref.rsplit("/", 1)[1] in spec["components"]["schemas"]
+
+
+def test_api_and_feeds_need_the_password(db_factory, monkeypatch):
+    import base64
+
+    from crawler.config import Settings
+
+    monkeypatch.setenv("PORTALWATCH_WEB_PASSWORD", "mật khẩu 2026")
+    settings = Settings()
+    paths = ("/api/articles", "/api/articles/1", "/api/documents", "/api/documents/04-CT/TW", "/api/visits", "/api/portals",
+             "/api/openapi.json", "/api/khong-co", "/feeds/tim-kiem.atom?q=L%C3%A0o", "/feeds/van-ban.atom", "/feeds/doan.atom")
+    right = {"Authorization": "Basic " + base64.b64encode("analyst:mật khẩu 2026".encode()).decode()}
+    wrong = {"Authorization": "Basic " + base64.b64encode(b"analyst:sai").decode()}
+    for headers in (None, wrong):
+        for path, (status, body, answer) in zip(paths, fetch(db_factory, *paths, settings=settings, headers=headers)):
+            assert status == 401 and answer["WWW-Authenticate"].startswith("Basic"), path
+            if path.startswith("/api/"):
+                assert answer["Content-Type"] == "application/json; charset=utf-8" and "mật khẩu" in json.loads(body)["error"]
+    answers = fetch(db_factory, *paths, settings=settings, headers=right)
+    assert [a[0] for a in answers] == [200, 404, 200, 404, 200, 200, 200, 404, 200, 200, 200]
