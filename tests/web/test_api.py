@@ -153,8 +153,23 @@ def test_one_article_in_full_and_unknown_ids(factory):
 
 
 def test_unknown_api_path_and_method_answer_json(factory):
+    import asyncio
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from tests.web.support import PageDaemon
+    from web.app import build_app
+
     [(status, body)] = get_json(factory, "/api/khong-co")
-    assert status == 404 and body["error"]
+    assert status == 404 and body["error"] == "Không có địa chỉ này trong API."
+
+    async def post():
+        async with TestClient(TestServer(build_app(PageDaemon(factory)), host="127.0.0.1")) as client:
+            answer = await client.post("/api/articles", data="q=x")
+            return answer.status, answer.headers, await answer.json()
+
+    status, headers, body = asyncio.run(post())
+    assert status == 405 and headers["Allow"] and body["error"]
 
 
 def registers(session):
