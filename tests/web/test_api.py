@@ -308,3 +308,18 @@ def test_api_and_feeds_need_the_password(db_factory, monkeypatch):
                 assert answer["Content-Type"] == "application/json; charset=utf-8" and "mật khẩu" in json.loads(body)["error"]
     answers = fetch(db_factory, *paths, settings=settings, headers=right)
     assert [a[0] for a in answers] == [200, 404, 200, 404, 200, 200, 200, 404, 200, 200, 200]
+
+
+@pytest.mark.parametrize("path", [
+    "/api/articles?q=%00", "/api/articles?q=%ED%A0%80", "/api/articles?portal=%FF%FE", "/api/articles?province=%00",
+    "/api/articles?q=" + quote("\U0001F600 \u200b \ufeff"), "/api/articles?from=%00", "/api/articles?page=-1",
+    "/api/articles?page=1e3", "/api/articles?per_page=" + "9" * 40, "/api/articles/%00", "/api/articles/-1",
+    "/api/documents/%00", "/api/documents/%ED%A0%80", "/api/documents/%FF", "/api/documents?kind=%00",
+    "/api/documents?issuer=%ED%A0%80", "/api/documents?scope=" + quote("' OR 1=1 --"), "/api/documents/x?scope=%00",
+    "/api/visits?partner=%00", "/api/visits?province=%FF", "/api/visits?per_page=0",
+])
+def test_odd_bytes_are_a_4xx_or_nothing_found_never_a_500(factory, path):
+    [(status, body, headers)] = fetch(factory, path)
+    assert status in (200, 400, 404) and headers["Content-Type"] == "application/json; charset=utf-8", (status, body[:300])
+    answer = json.loads(body)
+    assert answer.get("error") or answer["total"] == 0 or "items" in answer
