@@ -17,8 +17,8 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -544,12 +544,6 @@ def handler_for(endpoint: Endpoint, daemon):
         return json_response(model.model_dump(mode="json"))
 
     return handle
-
-
-def register(endpoint: Endpoint) -> None:
-    """Add an endpoint to the table (and so to the routes and the OpenAPI document) before the app is built."""
-    ENDPOINTS[:] = [e for e in ENDPOINTS if e.path != endpoint.path] + [endpoint]
-    openapi_document.cache_clear()
 
 
 # Extra (non-JSON) operations other modules describe in the same document: the Atom feeds.

@@ -9,7 +9,6 @@ import feedparser
 import pytest
 from lxml import etree
 
-from storage.models import Match
 from tests.web.support import NOW, add_article, add_portal, fetch, seeded
 from tests.web.test_api import archive, registers
 
