@@ -16,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from web import api, feeds
+from web.week import add_routes as add_week_routes
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -167,6 +168,7 @@ def build_app(daemon) -> web.Application:
     app.router.add_static("/static/", STATIC)
     api.add_routes(app, daemon)
     feeds.add_routes(app, daemon)
+    add_week_routes(app, daemon)
     return app
 
 
