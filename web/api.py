@@ -18,7 +18,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -66,6 +66,7 @@ class Param:
     default: Any = None
     choices: tuple[str, ...] | None = None
     where: str = "query"  # or "path"
+    pattern: str | None = None  # documented only; the handler checks the value itself
 
     def schema(self) -> dict:
         if self.type == "integer":
@@ -80,6 +81,8 @@ class Param:
             schema = {"type": "string"}
             if self.choices:
                 schema["enum"] = list(self.choices)
+            if self.pattern:
+                schema["pattern"] = self.pattern
         if self.default is not None:
             schema["default"] = self.default
         return schema
@@ -499,6 +502,61 @@ def portals(factory, path: dict, query) -> PortalList:
     return PortalList(total=len(items), items=items)
 
 
+class CountOut(BaseModel):
+    name: str
+    count: int
+
+
+class DayCount(BaseModel):
+    day: date
+    count: int
+
+
+class WeekDocument(BaseModel):
+    code: str
+    scope: str
+    kind: str | None
+    link: str
+    first_seen_at: datetime
+    first_article: ArticleRef | None
+
+
+class WeekOut(BaseModel):
+    week: str = Field(description="Tuần ISO, năm-Wtuần (2026-W48).")
+    start: datetime = Field(description="Thứ Hai 00:00 giờ Việt Nam.")
+    end: datetime = Field(description="Thứ Hai tuần sau 00:00 giờ Việt Nam (không tính).")
+    articles: int = Field(description="Số bài trong tuần (theo ngày đăng, hoặc ngày thu thập).")
+    per_province: list[CountOut] = Field(description="Số bài theo tỉnh, nhiều nhất trước.")
+    documents: list[WeekDocument] = Field(description="Văn bản xuất hiện lần đầu trong tuần, theo thứ tự xuất hiện.")
+    documents_per_day: list[DayCount] = Field(description="Số văn bản mới mỗi ngày, thứ Hai đến Chủ nhật.")
+    visits: int = Field(description="Số đoàn ra, đoàn vào trong tuần.")
+    partners: list[CountOut] = Field(description="Số đoàn theo nước đối tác, nhiều nhất trước (tối đa 15).")
+    rules: list[CountOut] = Field(description="Số bài khớp mỗi quy tắc từ khóa, nhiều nhất trước (tối đa 15).")
+
+
+def week(factory, path: dict, query) -> WeekOut:
+    from storage.week import parse_week, week_data
+
+    raw = path["week"]
+    found = parse_week(raw) if re.fullmatch(r"\d{4}-W\d{2}", raw) else None
+    if found is None:
+        raise ApiError(400, f"Tuần không hợp lệ: “{raw[:40]}” (ghi theo dạng năm-Wtuần, ví dụ 2026-W48).")
+    with transaction(factory) as session:
+        data = week_data(session, found)
+        return WeekOut(
+            week=found.name, start=vn(found.start), end=vn(found.end), articles=data.articles,
+            per_province=[CountOut(name=n, count=c) for n, c in data.per_province],
+            documents=[WeekDocument(code=d.directive.code, scope=d.directive.scope, kind=d.directive.kind,
+                                    link=document_link(d.directive.code), first_seen_at=vn(d.directive.first_seen_at),
+                                    first_article=article_ref(d.first_article, d.first_portal)
+                                    if d.first_article is not None and d.first_portal is not None else None)
+                       for d in data.documents],
+            documents_per_day=[DayCount(day=day, count=n) for day, n in data.documents_per_day],
+            visits=len(data.visits), partners=[CountOut(name=n, count=c) for n, c in data.partners],
+            rules=[CountOut(name=n, count=c) for n, c in data.rules],
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # The table of endpoints, the routes and the OpenAPI document.
 
@@ -519,6 +577,9 @@ ID = Param("id", "integer", "Mã bài viết.", minimum=1, maximum=MAX_ID, where
 CODE = Param("code", "string", "Số, ký hiệu văn bản, như viết trong văn bản (04-CT/TW; dấu / giữ nguyên hoặc %2F).",
              where="path")
 
+WEEK = Param("week", "string", "Tuần ISO theo giờ Việt Nam: năm-Wtuần (2026-W48).", where="path",
+             pattern=r"^\d{4}-W\d{2}$")
+
 ENDPOINTS: list[Endpoint] = [
     Endpoint("/api/articles", "/api/articles", articles, ArticleList,
              "Tìm bài viết trong kho lưu trữ (như trang tra cứu /)", SEARCH_PARAMS + (PAGE, PER_PAGE)),
@@ -532,6 +593,9 @@ ENDPOINTS: list[Endpoint] = [
              VISIT_PARAMS + (PAGE, PER_PAGE)),
     Endpoint("/api/portals", "/api/portals", portals, PortalList,
              "Các cổng theo dõi: loại, tỉnh, tình trạng, lần thu thập gần nhất"),
+    Endpoint("/api/week/{week}", "/api/week/{week}", week, WeekOut,
+             "Số liệu một tuần ISO theo giờ Việt Nam: bài theo tỉnh, văn bản mới, đoàn theo nước, quy tắc từ khóa", (WEEK,),
+             not_found=True),
 ]
 
 

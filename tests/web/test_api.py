@@ -323,3 +323,23 @@ def test_odd_bytes_are_a_4xx_or_nothing_found_never_a_500(factory, path):
     assert status in (200, 400, 404) and headers["Content-Type"] == "application/json; charset=utf-8", (status, body[:300])
     answer = json.loads(body)
     assert answer.get("error") or answer["total"] == 0 or "items" in answer
+
+
+def test_week_counts_in_vietnam_time(factory):
+    # NOW is Friday 20/11/2026 10:00 +07:00, ISO week 2026-W47; the articles are 1, 2, 3 and 10 days before.
+    (status, week), (_, before), (_, empty) = get_json(factory, "/api/week/2026-W47", "/api/week/2026-W46", "/api/week/2020-W53")
+    assert status == 200 and week["week"] == "2026-W47"
+    assert week["start"] == "2026-11-16T00:00:00+07:00" and week["end"] == "2026-11-23T00:00:00+07:00"
+    assert week["articles"] == 3 and week["per_province"] == [{"name": "Lào Cai", "count": 2}, {"name": "Hà Giang", "count": 1}]
+    assert [d["code"] for d in week["documents"]] == ["12-CT/TW"] and week["documents"][0]["first_article"]["portal"]["id"] == "laocai"
+    assert [d["count"] for d in week["documents_per_day"]] == [0, 1, 0, 0, 0, 0, 0]
+    assert week["documents_per_day"][1]["day"] == "2026-11-17"
+    assert week["visits"] == 1 and week["partners"] == [{"name": "Lào", "count": 1}]
+    assert before["articles"] == 1 and before["documents"] == [] and before["visits"] == 0
+    assert empty["articles"] == 0 and len(empty["documents_per_day"]) == 7
+
+
+@pytest.mark.parametrize("raw", ["2026-W54", "2026-W00", "2021-W53", "2026W47", "2026-47", "tuần này", "99999-W01", "2026-W4"])
+def test_bad_week_is_a_400(factory, raw):
+    [(status, body)] = get_json(factory, "/api/week/" + quote(raw))
+    assert status == 400 and "Tuần không hợp lệ" in body["error"]

@@ -43,7 +43,7 @@ def test_api_conforms_to_its_openapi_document(live, mode):
     document = schemathesis.openapi.from_url(f"{live.url}/api/openapi.json")
     operations = [result.ok() for result in document.get_all_operations()]
     assert {op.path for op in operations} >= {"/api/articles", "/api/articles/{id}", "/api/documents", "/api/documents/{code}",
-                                             "/api/visits", "/api/portals", "/feeds/tim-kiem.atom"}
+                                             "/api/visits", "/api/portals", "/api/week/{week}", "/feeds/tim-kiem.atom"}
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     statuses: Counter = Counter()
     for operation in operations:
