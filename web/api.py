@@ -372,10 +372,10 @@ def pages(total: int, per_page: int) -> int:
 
 
 def week_start(now: datetime) -> datetime:
-    """Monday 00:00 Vietnam time of the ISO week ``now`` falls in, as UTC."""
-    local = now.astimezone(VIETNAM)
-    monday = local.date() - timedelta(days=local.weekday())
-    return datetime(monday.year, monday.month, monday.day, tzinfo=VIETNAM).astimezone(timezone.utc)
+    """Monday 00:00 Vietnam time of the ISO week ``now`` falls in, as UTC (storage/week.py's weeks)."""
+    from storage.week import week_of
+
+    return week_of(now).start
 
 
 # ---------------------------------------------------------------------------------------------
