@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,9 +22,16 @@ class DirectiveRow:
 
 
 def directive_list(session: Session, kind: str | None = None, issuer: str | None = None, year: int | None = None,
-                   limit: int = 50, offset: int = 0) -> tuple[list[DirectiveRow], int]:
-    """Documents, the most recently first seen first, with their first sighting; and the total."""
+                   limit: int = 50, offset: int = 0, since: datetime | None = None,
+                   scope: str | None = None) -> tuple[list[DirectiveRow], int]:
+    """Documents, the most recently first seen first, with their first sighting; and the total.
+
+    ``since``: only documents first seen at or after that moment (UTC); ``scope``: only that scope."""
     where = []
+    if since is not None:
+        where.append(Directive.first_seen_at >= since)
+    if scope:
+        where.append(Directive.scope == scope)
     if kind:
         where.append(Directive.kind == kind)
     if issuer:
@@ -71,6 +79,23 @@ def directive_by_code(session: Session, code: str) -> tuple[Directive, list[Ment
         .where(DirectiveMention.directive_id == directive.id).order_by(article_date(), Article.id)
     ).all()
     return directive, [Mention(a, p, s) for s, a, p in rows]
+
+
+def directives_by_code(session: Session, code: str, scope: str | None = None) -> list[tuple[Directive, list[Mention]]]:
+    """Every document with this code (one per scope: a local code can exist in several provinces), each
+    with its mentions in the order they were published; only ``scope``'s when given."""
+    query = select(Directive).where(Directive.code == code)
+    if scope:
+        query = query.where(Directive.scope == scope)
+    found = []
+    for directive in session.scalars(query.order_by(Directive.scope, Directive.id)):
+        rows = session.execute(
+            select(DirectiveMention.sentence, Article, Portal)
+            .join(Article, Article.id == DirectiveMention.article_id).join(Portal, Portal.id == Article.portal_id)
+            .where(DirectiveMention.directive_id == directive.id).order_by(article_date(), Article.id)
+        ).all()
+        found.append((directive, [Mention(a, p, s) for s, a, p in rows]))
+    return found
 
 
 @dataclass

@@ -16,6 +16,8 @@ from pathlib import Path
 from aiohttp import web
 
 from web import subscribe
+from web import api, feeds
+from web.week import add_routes as add_week_routes
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -168,6 +170,9 @@ def build_app(daemon) -> web.Application:
     app.router.add_get("/trang-thai", status_page)
     app.router.add_static("/static/", STATIC)
     subscribe.add_routes(app, daemon)
+    api.add_routes(app, daemon)
+    feeds.add_routes(app, daemon)
+    add_week_routes(app, daemon)
     return app
 
 

@@ -119,7 +119,7 @@ def render_archive(factory, query) -> str:
     return render(
         "archive.html", form=form, options=options, kind_labels=KIND_LABELS, result=result, rows=rows, message=message,
         searching=bool(request.text.strip()), page=page, pages=pages,
-        export="/tim-kiem.csv" + _link(query)[1:],
+        export="/tim-kiem.csv" + _link(query)[1:], feed="/feeds/tim-kiem.atom" + _link(query)[1:],
         previous=_link(query, page=str(page - 1)) if result and 1 < page <= pages + 1 else None,
         next=_link(query, page=str(page + 1)) if result and page < pages else None,
         article_query=urlencode({"q": request.text, **({"accents": "1"} if request.accent_insensitive else {})})
