@@ -218,6 +218,10 @@ class EmailChannel:
         await self._submit(message, address)
         return message["Message-ID"]
 
+    async def send_message(self, message: EmailMessage, rcpt: str) -> None:
+        """A message composed elsewhere (the weekly picture), on this channel's connection and pacer."""
+        await self._submit(message, rcpt)
+
     # --- SMTP ------------------------------------------------------------------------------
     async def _submit(self, message: EmailMessage, rcpt: str) -> None:
         async with self._lock:
