@@ -101,17 +101,24 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def with_link(picture: Picture) -> str:
+    """The caption ending with the link: as it is when it names the link already, else with it added."""
+    caption, link = picture.caption.strip(), picture.link.strip()
+    return caption if link in caption else f"{caption}\n{link}".strip()
+
+
 def photo_caption(picture: Picture, limit: int = CAPTION_LIMIT) -> str:
-    """The caption and the link, cut (caption first, the link whole) to fit Telegram's limit."""
-    link = picture.link.strip()
-    caption = picture.caption.strip()
-    room = limit - _utf16(link) - 1
-    if _utf16(caption) > room:
-        caption = caption[: max(0, room - 1)]
-        while caption and _utf16(caption) > room - 1:
-            caption = caption[:-1]
-        caption = caption.rstrip() + "…"
-    return f"{caption}\n{link}" if caption else link
+    """The caption with the link, cut (the text before the link, never the link) to fit Telegram's limit."""
+    text, link = with_link(picture), picture.link.strip()
+    if _utf16(text) <= limit:
+        return text
+    head, _, tail = text.rpartition(link)
+    tail = link + tail
+    room = limit - _utf16(tail) - 2  # the "…" and the newline before the link
+    head = head.rstrip()[: max(0, room)]
+    while head and _utf16(head) > room:
+        head = head[:-1]
+    return f"{head.rstrip()}…\n{tail}" if head else tail[:limit]
 
 
 def photo_filename(iso_year: int, iso_week: int) -> str:
@@ -150,12 +157,16 @@ def email_message(transport, job: weekly.WeeklyJob, picture: Picture):
     domain = _domain(transport.mail_from)
     cid = f"tuan-{job.iso_year}W{job.iso_week:02d}@{domain}"
     title = week_title(job.iso_year, job.iso_week)
-    caption = picture.caption.strip()
-    text = f"{title}\n\n{caption}\n\nXem chi tiết: {picture.link}"
+    caption, link = picture.caption.strip(), picture.link.strip()
+    text = f"{title}\n\n{with_link(picture)}"
+    anchor = f'<a href="{html.escape(link, quote=True)}">{{}}</a>'
+    if link in caption:  # the caption names the link: it becomes the link
+        shown = html.escape(caption).replace(html.escape(link), anchor.format(html.escape(link)))
+    else:
+        shown = html.escape(caption) + "\n" + anchor.format("Xem chi tiết trên portalwatch")
     body = (
-        f"<b>{html.escape(title)}</b>\n{html.escape(caption)}\n"
-        f'<img src="cid:{cid}" alt="{html.escape(title, quote=True)}" style="max-width:100%;height:auto">\n'
-        f'<a href="{html.escape(picture.link, quote=True)}">Xem chi tiết trên portalwatch</a>'
+        f"<b>{html.escape(title)}</b>\n"
+        f'<img src="cid:{cid}" alt="{html.escape(title, quote=True)}" style="max-width:100%;height:auto">\n{shown}'
     )
     message = compose(
         to=job.address, mail_from=transport.mail_from, subject=subject(job.iso_year, job.iso_week), text=text,
@@ -193,7 +204,7 @@ async def _send_apprise(transport, job: weekly.WeeklyJob, picture: Picture) -> N
         with open(path, "wb") as handle:
             handle.write(picture.png)
         await transport.notify(job.address, subject(job.iso_year, job.iso_week),
-                               f"{picture.caption.strip()}\n{picture.link}", attach=path)
+                               with_link(picture), attach=path)
     finally:
         os.unlink(path)
         os.rmdir(folder)

@@ -252,3 +252,13 @@ def test_photo_caption_fits_telegrams_limit_and_keeps_the_link_whole():
     assert len(caption.encode("utf-16-le")) // 2 <= 1024 and caption.endswith("…\n" + link)
     short = pictures.WeekPicture(b"", "Tuần 48/2026", link)
     assert weekly_delivery.photo_caption(short) == f"Tuần 48/2026\n{link}"
+
+
+def test_a_caption_that_names_its_link_is_not_given_it_twice():
+    link = f"{BASE}/tuan/2026-W48"
+    named = pictures.WeekPicture(b"", f"Tuần 48/2026\n• 12 bài viết mới\nChi tiết: {link}", link)
+    assert weekly_delivery.photo_caption(named) == named.caption
+    assert weekly_delivery.with_link(named).count(link) == 1
+    long = pictures.WeekPicture(b"", "Đối tác: Lào (3), " * 100 + f"\nChi tiết: {link}", link)
+    caption = weekly_delivery.photo_caption(long)
+    assert len(caption) <= 1024 and caption.count(link) == 1 and caption.endswith(link)
