@@ -15,6 +15,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from web.week import add_routes as add_week_routes
+
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -163,6 +165,7 @@ def build_app(daemon) -> web.Application:
     app.router.add_get("/doan/", visits)
     app.router.add_get("/trang-thai", status_page)
     app.router.add_static("/static/", STATIC)
+    add_week_routes(app, daemon)
     return app
 
 
