@@ -190,13 +190,22 @@ def drop_channel(session: Session, channel_id: int, reason: str) -> None:
 
 
 def settle(session: Session, weekly_id: int) -> None:
+    """The message is ``sent`` once none of its channels is left to do (any had it), else failed/dropped.
+    Its row is locked first: channels finish in concurrent transactions, and each updates its own
+    delivery before taking the lock, so the last to finish sees every other one's result (PostgreSQL;
+    SQLite serialises writers anyway)."""
+    message = session.scalars(
+        select(WeeklyMessage).where(WeeklyMessage.id == weekly_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if message is None:
+        return
     rows = session.execute(
         select(WeeklyDelivery.status, WeeklyDelivery.sent_at, WeeklyDelivery.last_error).where(WeeklyDelivery.weekly_id == weekly_id)
     ).all()
     if not rows or any(r.status in ("pending", "sending") for r in rows):
         return
     sent = [r for r in rows if r.status == "sent"]
-    message = session.get(WeeklyMessage, weekly_id)
     if sent:
         message.status, message.sent_at, message.last_error = "sent", max(r.sent_at for r in sent), None
     else:

@@ -262,3 +262,32 @@ def test_a_caption_that_names_its_link_is_not_given_it_twice():
     long = pictures.WeekPicture(b"", "Đối tác: Lào (3), " * 100 + f"\nChi tiết: {link}", link)
     caption = weekly_delivery.photo_caption(long)
     assert len(caption) <= 1024 and caption.count(link) == 1 and caption.endswith(link)
+
+
+def test_the_webs_own_picture_goes_out_by_e_mail_and_telegram(db_factory, unlimited_telegram):
+    """The wiring the daemon uses (crawler.alerts.week_picture → web.week), on real peers."""
+    from crawler.alerts import week_picture
+
+    factory, server = db_factory, unlimited_telegram
+    with transaction(factory) as session:
+        person(session, [("telegram", "951"), ("email", "that@example.vn")], OPTED_IN)
+    weekly_delivery.enqueue_due(factory, MONDAY_8)
+    link = f"{BASE}/tuan/2026-W48"
+    with SmtpServer() as smtp:
+        sender = Sender(factory, TelegramDelivery(server.bot()), transports={"email": email_channel(smtp.url)})
+        weekly_sender = weekly_delivery.WeeklySender(factory, sender, week_picture, BASE, clock=lambda: MONDAY_8)
+
+        async def go():
+            await weekly_sender.send_due()
+            await sender.transports["email"].close()
+            await sender.delivery.bot.shutdown()
+
+        asyncio.run(go())
+        [mail] = smtp.to("that@example.vn")
+    [photo] = server.sent_to(951)
+    assert photo.photo.startswith(PNG_MAGIC) and photo.text.count(link) == 1 and len(photo.text) <= 1024
+    related = next(part for part in mail.message.iter_parts() if part.get_content_type() == "multipart/related")
+    html_part, image = list(related.iter_parts())
+    assert image.get_content() == photo.photo  # the same picture on both channels
+    assert f'<a href="{link}">{link}</a>' in html_part.get_content()
+    assert mail.message.get_body(("plain",)).get_content().count(link) == 1
