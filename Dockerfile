@@ -36,10 +36,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # A fixed uid so bind-mounted data folders can be chowned to it on the host. Its home is the working
 # directory, created bare (no skeleton dotfiles).
 # Document text (crawler/documents/): pdftotext/pdftoppm, Tesseract with Vietnamese data, antiword and
-# catdoc for legacy .doc. The same list as the Makefile's DOCUMENT_PACKAGES.
+# catdoc for legacy .doc. The same list as the Makefile's DOCUMENT_PACKAGES. fonts-dejavu-core: the
+# weekly charts' Vietnamese labels (web/charts.py; the Makefile's CHART_FONT_PACKAGES).
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       poppler-utils tesseract-ocr tesseract-ocr-vie antiword catdoc \
+       poppler-utils tesseract-ocr tesseract-ocr-vie antiword catdoc fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin portalwatch \
     && python -m venv /opt/venv
