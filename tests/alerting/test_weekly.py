@@ -113,6 +113,12 @@ def test_the_cron_trigger_fires_monday_8_vietnam_time_with_a_generous_misfire_gr
     assert trigger.get_next_fire_time(MONDAY_8, MONDAY_8 + timedelta(seconds=1)) == MONDAY_8 + timedelta(days=7)
     assert trigger.get_next_fire_time(None, datetime(2026, 11, 30, 0, 30, tzinfo=timezone.utc)) == MONDAY_8  # 07:30 in Vietnam
 
+    # Across the new year: 2026 has an ISO week 53 (28/12/2026–03/01/2027), sent on Monday 04/01/2027.
+    due = weekly_delivery.due_week(datetime(2027, 1, 4, 8, 0, tzinfo=VN))
+    assert (due.iso_year, due.iso_week) == (2026, 53)
+    assert weekly_delivery.subject(2026, 53).startswith("Tuần 53/2026 (28/12–03/01/2027)")
+    assert weekly_delivery.due_week(datetime(2027, 1, 4, 0, 59, tzinfo=timezone.utc)).iso_week == 52  # 07:59 in Vietnam
+
     scheduler = AsyncIOScheduler(timezone="Asia/Ho_Chi_Minh")
     weekly_delivery.add_weekly_job(scheduler, lambda: None)
     [job] = scheduler.get_jobs()
