@@ -3,6 +3,7 @@ e-mail when an SMTP server is set; Apprise URLs always (they carry their own con
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from crawler.config import Settings
@@ -67,6 +68,22 @@ def make_email_channel(settings: Settings, factory):
     mail_from = settings.mail_from or f"portalwatch@{config.host}"
     unsubscribe = Unsubscribe(secret_key(settings, factory), settings.public_url, mail_from)
     return EmailChannel(config, mail_from, per_minute=settings.smtp_rate, timeout=settings.smtp_timeout, unsubscribe=unsubscribe)
+def public_base(settings: Settings) -> str:
+    """The web workspace's address for links in messages: PORTALWATCH_PUBLIC_URL, else this host's port."""
+    return (settings.public_url or f"http://localhost:{settings.http_port}").rstrip("/")
+
+
+def week_picture(session, iso_year: int, iso_week: int, base_url: str):
+    """The weekly picture (PNG, caption, link) as the web's /tuan/ page draws it."""
+    from web.week import week_picture as draw
+
+    return draw(session, iso_year, iso_week, base_url)
+
+
+def make_weekly(settings: Settings, factory, sender):
+    from monitor.alerting.weekly import WeeklySender
+
+    return WeeklySender(factory, sender, week_picture, public_base(settings))
 
 
 def make_sender(settings: Settings, factory):
@@ -106,6 +123,7 @@ async def apply_bot_updates(settings: Settings, factory) -> int:
     application = build_application(
         settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url, factory, settings.telegram_admin_chat_ids,
         max_keywords=settings.max_keywords_per_chat, max_keyword_chars=settings.max_keyword_chars,
+        week_picture=week_picture, base_url=public_base(settings),
     )
     await application.initialize()
     try:
@@ -115,12 +133,18 @@ async def apply_bot_updates(settings: Settings, factory) -> int:
 
 
 async def send_alerts(settings: Settings, factory):
+    from monitor.alerting.weekly import enqueue_due
+
     sender = make_sender(settings, factory)
     sender.recover()
+    weekly = make_weekly(settings, factory, sender)
+    weekly.recover()
     try:
         await sender.drain()
         await sender.send_digests()
         await sender.send_notices()
+        await asyncio.to_thread(enqueue_due, factory)  # a run after Monday 08:00 queues the week once
+        await weekly.send_due()
     finally:
         await close_sender(sender)
     return sender.stats

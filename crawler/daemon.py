@@ -53,6 +53,7 @@ class Daemon:
         self.prepared: Prepared | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.sender = None
+        self.weekly = None
         self.bot_app = None
         self._due: set[str] = set()
         self._sent_before = 0
@@ -88,6 +89,7 @@ class Daemon:
         ]
         self.scheduler = self._build_scheduler()
         self.scheduler.start()
+        await self.enqueue_weekly()  # down at Monday 08:00: the week is still queued, once
         log.info("daemon started: %d portals scheduled", len(self.scheduler.get_jobs()))
         await self.stop_event.wait()
         started = time.monotonic()
@@ -136,7 +138,23 @@ class Daemon:
                 replace_existing=True,
                 next_run_time=first,
             )
+        from monitor.alerting.weekly import add_weekly_job
+
+        add_weekly_job(scheduler, self.enqueue_weekly)  # Monday 08:00 Vietnam time
         return scheduler
+
+    async def enqueue_weekly(self) -> int:
+        """Queue last week's picture for every opted-in subscriber (once per week, whoever calls)."""
+        from monitor.alerting.weekly import enqueue_due
+
+        try:
+            queued = await asyncio.to_thread(enqueue_due, self.prepared.factory)
+        except Exception:
+            log.exception("weekly picture not queued; the next start or Monday will try again")
+            return 0
+        if queued:
+            self.send_event.set()
+        return queued
 
     def _replan(self, runs) -> list[tuple[str, datetime]]:
         """After a batch: each paced portal's next poll by its rhythm, its budget and what the crawl found."""
@@ -240,12 +258,14 @@ class Daemon:
         if token is None:
             log.info("no TELEGRAM_BOT_TOKEN: alerts go to the console, no bot")
             return
+        from crawler.alerts import public_base, week_picture
         from monitor.bot import build_application, publish_commands
 
         app = build_application(
             token.get_secret_value(), self.settings.telegram_api_url, self.prepared.factory,
             self.settings.telegram_admin_chat_ids, polling=True,
             max_keywords=self.settings.max_keywords_per_chat, max_keyword_chars=self.settings.max_keyword_chars,
+            week_picture=week_picture, base_url=public_base(self.settings),
         )
         try:
             await app.initialize()
@@ -272,10 +292,11 @@ class Daemon:
             log.exception("bot did not stop cleanly")
 
     def _start_sender(self) -> None:
-        from crawler.alerts import make_sender
+        from crawler.alerts import make_sender, make_weekly
 
         self.sender = make_sender(self.settings, self.prepared.factory)
-        recovered = self.sender.recover()
+        self.weekly = make_weekly(self.settings, self.prepared.factory, self.sender)
+        recovered = self.sender.recover() + self.weekly.recover()
         if recovered:
             log.warning("%d alerts were in flight when the last process died: sending them again", recovered)
 
@@ -286,6 +307,7 @@ class Daemon:
                 if not self.stop_event.is_set():
                     await self.sender.send_digests()
                     await self.sender.send_notices()
+                    await self.weekly.send_due(self.stop_event)
             except Exception:
                 log.exception("sender pass failed; alerts stay queued")
             stats = self.sender.stats

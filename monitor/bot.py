@@ -43,6 +43,8 @@ HELP = """<b>portalwatch</b> — theo dõi cổng thông tin các tỉnh: chỉ 
 /latest — các bài gần đây đã gửi cho bạn
 /mute &lt;số giờ&gt; — tạm dừng cảnh báo (0 để bật lại)
 /digest &lt;off|daily HH:MM&gt; — nhận một bản tổng hợp mỗi ngày thay cho cảnh báo tức thì
+/digest weekly — nhận bức tranh tuần vào 8:00 sáng thứ Hai (/digest weekly off để tắt)
+/tuan — bức tranh tuần này
 /stop — ngừng nhận mọi cảnh báo"""
 
 ADMIN_HELP = """
@@ -60,7 +62,8 @@ COMMANDS = [
     ("portals", "Các cổng được theo dõi"),
     ("latest", "Bài gần đây"),
     ("mute", "Tạm dừng cảnh báo"),
-    ("digest", "Bản tổng hợp hằng ngày"),
+    ("digest", "Bản tổng hợp hằng ngày, bức tranh tuần"),
+    ("tuan", "Bức tranh tuần này"),
     ("stop", "Ngừng nhận cảnh báo"),
 ]
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -74,11 +77,14 @@ class BotContext:
     """What handlers need, kept in ``application.bot_data['pw']``."""
 
     def __init__(self, factory, admin_chat_ids: list[int], max_keywords: int = MAX_KEYWORDS_PER_CHAT,
-                 max_keyword_chars: int = MAX_KEYWORD_CHARS):
+                 max_keyword_chars: int = MAX_KEYWORD_CHARS, week_picture=None, base_url: str = ""):
         self.factory = factory
         self.admins = set(admin_chat_ids)
         self.max_keywords = max_keywords
         self.max_keyword_chars = max_keyword_chars
+        # ``week_picture(session, iso_year, iso_week, base_url)`` -> png, caption, link (the web's /tuan/).
+        self.week_picture = week_picture
+        self.base_url = base_url
 
 
 # Each bot's context by token, for code that has an update but no handler context (_reply).
@@ -104,23 +110,33 @@ REPLY_ATTEMPTS = 3
 
 async def _reply(update: Update, text: str) -> None:
     """Send ``text`` in as many messages as it needs, paced like alerts; a 403 deactivates the chat."""
-    message, chat_id = update.effective_message, update.effective_chat.id
-    pacer = pacer_for(message.get_bot().token)
+    message = update.effective_message
     for part in split_message(text):
-        for attempt in range(REPLY_ATTEMPTS):
-            try:
-                await pacer.send(chat_id, lambda part=part: message.reply_text(
-                    part, parse_mode=ParseMode.HTML, disable_web_page_preview=True))
-                break
-            except Exception as exc:
-                decision = classify(exc)
-                if decision.action == Action.RETRY_AFTER and attempt + 1 < REPLY_ATTEMPTS:
-                    pacer.pause(decision.seconds or 1.0, chat_id)
-                    continue
-                if decision.action == Action.DEACTIVATE:
-                    await _chat_gone(update, decision.reason)
-                    return
-                raise
+        sent = await _paced(update, lambda part=part: message.reply_text(
+            part, parse_mode=ParseMode.HTML, disable_web_page_preview=True))
+        if not sent:
+            return
+
+
+async def _paced(update: Update, request) -> bool:
+    """One reply request through the bot's pacer (the alerts' own), retried on RetryAfter; False when
+    the chat refused it (403: deactivated at once)."""
+    chat_id = update.effective_chat.id
+    pacer = pacer_for(update.effective_message.get_bot().token)
+    for attempt in range(REPLY_ATTEMPTS):
+        try:
+            await pacer.send(chat_id, request)
+            return True
+        except Exception as exc:
+            decision = classify(exc)
+            if decision.action == Action.RETRY_AFTER and attempt + 1 < REPLY_ATTEMPTS:
+                pacer.pause(decision.seconds or 1.0, chat_id)
+                continue
+            if decision.action == Action.DEACTIVATE:
+                await _chat_gone(update, decision.reason)
+                return False
+            raise
+    return False
 
 
 def _deactivate(factory, chat_id: int, reason: str) -> None:
@@ -266,6 +282,8 @@ def list_command(session, subscriber, update: Update) -> str:
         lines.append(f"Tạm dừng đến {_vn(subscriber.muted_until)}")
     if subscriber.digest_time:
         lines.append(f"Bản tổng hợp hằng ngày lúc {e(subscriber.digest_time)}")
+    if subscriber.weekly_since:
+        lines.append("Bức tranh tuần: 8:00 sáng thứ Hai")
     return "\n".join(lines)
 
 
@@ -315,17 +333,43 @@ def mute(session, subscriber, update: Update) -> str:
 @registered
 def digest(session, subscriber, update: Update) -> str:
     args = _args_text(update).split()
+    if args[:1] == ["weekly"] and args[1:] in ([], ["on"], ["off"]):
+        on = args[1:] != ["off"]
+        subscribers.set_weekly(session, subscriber.id, on)
+        if not on:
+            return "Đã tắt bức tranh tuần."
+        return "Bạn sẽ nhận bức tranh tuần vào 8:00 sáng thứ Hai hằng tuần (giờ Việt Nam). Gõ /tuan để xem tuần này."
     if args == ["off"]:
         at = None
     elif len(args) == 2 and args[0] == "daily" and _HHMM.match(args[1]):
         hour, minute = _HHMM.match(args[1]).groups()
         at = f"{int(hour):02d}:{minute}"
     else:
-        return "Cú pháp: /digest off hoặc /digest daily HH:MM (giờ Việt Nam)"
+        return "Cú pháp: /digest off, /digest daily HH:MM (giờ Việt Nam), /digest weekly hoặc /digest weekly off"
     subscribers.set_digest(session, subscriber, at)
     if at is None:
         return "Đã tắt bản tổng hợp: cảnh báo được gửi ngay."
     return f"Bạn sẽ nhận bản tổng hợp mỗi ngày lúc {at} (giờ Việt Nam)."
+
+
+async def tuan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """This week's picture (Vietnam time) as a photo with its caption and link, paced like every reply."""
+    from monitor.alerting.weekly import current_week, photo_caption, photo_filename
+
+    ctx = _ctx(context)
+    if ctx.week_picture is None:
+        await _reply(update, "Bức tranh tuần chưa được bật trên máy chủ này.")
+        return
+    year, week = current_week(utcnow())
+    try:
+        picture = await _in_transaction(context, lambda session: ctx.week_picture(session, year, week, ctx.base_url))
+    except Exception:
+        log.exception("weekly picture of week %d/%d could not be drawn for /tuan", week, year)
+        await _reply(update, "Chưa vẽ được bức tranh tuần lúc này, vui lòng thử lại sau.")
+        return
+    message = update.effective_message
+    await _paced(update, lambda: message.reply_photo(
+        picture.png, caption=photo_caption(picture), filename=photo_filename(year, week)))
 
 
 async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -334,6 +378,7 @@ async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if subscriber is not None:
             subscribers.deactivate(session, subscriber.chat_id, "stopped by the user (/stop)")
             outbox.drop_pending(session, subscriber.id, "stopped by the user (/stop)")
+            subscribers.set_weekly(session, subscriber.id, False)
 
     await _in_transaction(context, work)
     await _reply(update, "Bạn đã ngừng nhận cảnh báo. Gõ /start để đăng ký lại.")
@@ -404,6 +449,7 @@ HANDLERS = {
     "latest": latest,
     "mute": mute,
     "digest": digest,
+    "tuan": tuan,
     "stop": stop,
     "status": status,
     "pause": pause,
@@ -412,13 +458,15 @@ HANDLERS = {
 
 
 def build_application(token: str, api_url: str, factory, admin_chat_ids: list[int], polling: bool = False,
-                      max_keywords: int = MAX_KEYWORDS_PER_CHAT, max_keyword_chars: int = MAX_KEYWORD_CHARS) -> Application:
+                      max_keywords: int = MAX_KEYWORDS_PER_CHAT, max_keyword_chars: int = MAX_KEYWORD_CHARS,
+                      week_picture=None, base_url: str = "") -> Application:
     builder = ApplicationBuilder().token(token).base_url(f"{api_url.rstrip('/')}/bot")
     builder = builder.base_file_url(f"{api_url.rstrip('/')}/file/bot")
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    application.bot_data["pw"] = _CONTEXTS[token] = BotContext(factory, admin_chat_ids, max_keywords, max_keyword_chars)
+    application.bot_data["pw"] = _CONTEXTS[token] = BotContext(factory, admin_chat_ids, max_keywords, max_keyword_chars,
+                                                                   week_picture, base_url)
     for name, handler in HANDLERS.items():
         application.add_handler(CommandHandler(name, handler))
     application.add_error_handler(_on_error)

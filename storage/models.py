@@ -242,6 +242,9 @@ class Subscriber(Base):
     muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" Vietnam time, or NULL for instant
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Opted in to the weekly picture (Monday 08:00 Vietnam time) since then; NULL: not opted in.
+    # A week is sent only to subscribers opted in before its Monday slot (migration 0010).
+    weekly_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deactivated_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -334,6 +337,43 @@ class AlertDelivery(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    # pending | sending | sent | failed | dropped
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Telegram's message id, or the e-mail's Message-ID.
+    message_id: Mapped[str | None] = mapped_column(String(300))
+
+
+class WeeklyMessage(Base):
+    """The weekly outbox: one row per (subscriber, ISO week), queued on the Monday after the week in
+    one transaction with a ``weekly_deliveries`` row per active channel; the sender drains them."""
+
+    __tablename__ = "weekly_messages"
+    __table_args__ = (UniqueConstraint("subscriber_id", "iso_year", "iso_week", name="uq_weekly_subscriber_week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    iso_year: Mapped[int] = mapped_column(Integer)
+    iso_week: Mapped[int] = mapped_column(Integer)
+    # pending (a channel still to do) | sent (any channel had it) | failed | dropped
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WeeklyDelivery(Base):
+    """A weekly message on one channel: ``sending`` before the request, ``sent`` after it."""
+
+    __tablename__ = "weekly_deliveries"
+    __table_args__ = (UniqueConstraint("weekly_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    weekly_id: Mapped[int] = mapped_column(ForeignKey("weekly_messages.id", ondelete="CASCADE"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
     # pending | sending | sent | failed | dropped
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)

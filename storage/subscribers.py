@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AlertDelivery, Channel, Rule, Subscriber
+from storage import weekly
 from storage.outbox import drop_pending
 from storage.types import utcnow
 
@@ -96,6 +97,7 @@ def deactivate_channel(session: Session, channel_id: int, reason: str) -> list[i
         .where(AlertDelivery.channel_id == channel_id, AlertDelivery.status.in_(("pending", "sending")))
         .values(status="dropped", last_error=reason[:1000])
     )
+    weekly.drop_channel(session, channel_id, reason)
     if not channels_of(session, channel.subscriber_id):
         subscriber = session.get(Subscriber, channel.subscriber_id)
         subscriber.active, subscriber.deactivated_reason = False, reason[:500]
@@ -215,3 +217,9 @@ def set_digest(session: Session, subscriber: Subscriber, at: str | None) -> None
     subscriber.digest_time = at
     if at and subscriber.last_digest_at is None:
         subscriber.last_digest_at = utcnow()
+
+
+def set_weekly(session: Session, subscriber_id: int, on: bool) -> bool:
+    """Opt a subscriber in to (``on``) or out of the weekly picture sent Monday 08:00 Vietnam time
+    (the bot's /digest weekly, the CLI's --weekly, the e-mail manage page); False: no such subscriber."""
+    return weekly.set_weekly(session, subscriber_id, on)

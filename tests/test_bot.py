@@ -73,7 +73,7 @@ def test_start_subscribe_list_unsubscribe_stop(factory, unlimited_telegram):
 
 def test_mute_digest_and_bad_arguments(factory, unlimited_telegram):
     server = unlimited_telegram
-    for text in ("/start", "/mute 2", "/digest daily 07:30", "/digest weekly", "/mute abc", "/portals"):
+    for text in ("/start", "/mute 2", "/digest daily 07:30", "/digest monthly", "/mute abc", "/portals"):
         server.push_message(43, text)
     run_updates(server, factory)
     texts = replies(server, 43)

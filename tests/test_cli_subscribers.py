@@ -61,3 +61,26 @@ def test_e_mail_and_apprise_subscribers_added_listed_redacted_and_removed(env, c
 def test_bad_channels_are_one_line_errors(env, capsys, argv, message):
     assert cli.main(argv) == 2
     assert capsys.readouterr().err.strip() == message
+
+
+
+def test_weekly_flag_opts_a_subscriber_in_and_out_of_the_weekly_picture(env, capsys):
+    def columns(needle: str) -> list[str]:
+        """ID, ACTIVE, MUTED UNTIL, DIGEST, WEEKLY of the subscriber whose line holds ``needle``."""
+        assert cli.main(["subscribers", "list"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].split()[:6] == ["ID", "ACTIVE", "MUTED", "UNTIL", "DIGEST", "WEEKLY"]
+        return next(line for line in lines if needle in line).split()[:5]
+
+    assert cli.main(["subscribers", "add", "--email", "tuan@example.vn", "--weekly"]) == 0
+    assert cli.main(["subscribers", "add", "777"]) == 0
+    capsys.readouterr()
+    assert columns("email:tuan@example.vn")[1:] == ["yes", "-", "-", "yes"]
+    assert columns("telegram:777")[1:] == ["yes", "-", "-", "-"]
+    assert cli.main(["subscribers", "add", "--email", "tuan@example.vn", "--weekly", "off"]) == 0
+    capsys.readouterr()
+    assert columns("email:tuan@example.vn")[1:] == ["yes", "-", "-", "-"]
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["subscribers", "add", "--email", "tuan@example.vn", "--weekly", "sometimes"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'sometimes'" in capsys.readouterr().err

@@ -30,6 +30,8 @@ def register(sub) -> None:
     add.add_argument("--keyword", "-k", action="append", default=[], help="a keyword rule (repeatable)")
     add.add_argument("--digest", choices=("daily", "off"), help="one e-mail/message a day instead of instant alerts")
     add.add_argument("--digest-at", default=DEFAULT_DIGEST_AT, metavar="HH:MM", help="Vietnam time of the daily digest")
+    add.add_argument("--weekly", nargs="?", const="on", choices=("on", "off"),
+                     help="the weekly picture every Monday 08:00 Vietnam time (--weekly off: stop it)")
     remove = actions.add_parser("remove", help="stop alerting a chat (or one of a subscriber's channels)")
     remove.add_argument("chat_id", type=int, nargs="?")
     _channel_options(remove)
@@ -91,6 +93,8 @@ def _add(session, args, settings: Settings) -> int:
         print(f"portalwatch: {error}", file=sys.stderr)
     if args.digest:
         subscribers.set_digest(session, subscriber, args.digest_at if args.digest == "daily" else None)
+    if args.weekly:
+        subscribers.set_weekly(session, subscriber.id, args.weekly == "on")
     what = [f"chat {args.chat_id}"] if args.chat_id is not None else []
     what += [display(k, a) for k, a in named]
     if result.over_cap:
@@ -131,7 +135,7 @@ def handle(args, settings: Settings) -> int:
         if args.action == "remove":
             return _remove(session, args)
         now = utcnow()
-        print(f"{'ID':>5} {'ACTIVE':6} {'MUTED UNTIL':16} {'DIGEST':6}  CHANNELS  |  KEYWORDS")
+        print(f"{'ID':>5} {'ACTIVE':6} {'MUTED UNTIL':16} {'DIGEST':6} {'WEEKLY':6}  CHANNELS  |  KEYWORDS")
         for subscriber in subscribers.all_subscribers(session, active_only=False):
             muted = short_vn(subscriber.muted_until) if subscriber.muted_until and subscriber.muted_until > now else "-"
             keywords = ", ".join(r.name for r in subscribers.rules_of(session, subscriber)) or "-"
@@ -141,6 +145,6 @@ def handle(args, settings: Settings) -> int:
             ) or (f"telegram:{subscriber.chat_id}" if subscriber.chat_id is not None else "-")
             print(
                 f"{subscriber.id:>5} {'yes' if subscriber.active else 'no':6} {muted:16} "
-                f"{subscriber.digest_time or '-':6}  {channels}  |  {keywords}"
+                f"{subscriber.digest_time or '-':6} {'yes' if subscriber.weekly_since else '-':6}  {channels}  |  {keywords}"
             )
     return 0

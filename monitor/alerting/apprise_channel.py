@@ -88,12 +88,16 @@ class AppriseChannel:
             self._cache.popitem(last=False)
         return client
 
-    async def _notify(self, url: str, title: str, body: str) -> None:
+    async def notify(self, url: str, title: str, body: str, attach: str | None = None) -> None:
+        """One notification, with ``attach`` (a file path) as an attachment where the service takes one."""
+        await self._notify(url, title, body, attach)
+
+    async def _notify(self, url: str, title: str, body: str, attach: str | None = None) -> None:
         import apprise
 
         client = self._apprise(url)
         with apprise.LogCapture(level=logging.WARNING) as captured:
-            ok = await client.async_notify(body=body, title=title)
+            ok = await client.async_notify(body=body, title=title, attach=attach)
         if not ok:
             lines = [line.split(" - ", 2)[-1] for line in captured.getvalue().splitlines() if line.strip()]
             raise AppriseFailed(scrub("; ".join(lines[-3:]) or "Apprise reported a failure", url))

@@ -8,7 +8,8 @@ implementation, and keeps the client's loop from being slowed by the server's wo
 
 Rate limits follow Telegram's published numbers (1 message/s per chat, 30/s overall, 20/min per
 group), counted strictly on arrival times in sliding windows (``telegram_limits``), and answer
-429 + ``retry_after``. Every sendMessage is recorded with its arrival time and answer
+429 + ``retry_after``. Every sendMessage and sendPhoto (a multipart upload; the photo's bytes are
+kept in ``SentMessage.photo``, its caption in ``text``) is recorded with its arrival time and answer
 (``attempts``), so a test can compare what a sender released with what the server saw arrive.
 """
 
@@ -43,6 +44,8 @@ class SentMessage:
     parse_mode: str | None
     at: float  # time.monotonic() when the request arrived
     params: dict[str, Any] = field(repr=False)
+    # sendPhoto: the uploaded file's bytes (``text`` is then the caption).
+    photo: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,19 @@ def _ok(result: Any) -> web.Response:
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Query, JSON or form parameters; a multipart file part (an upload, as PTB sends a photo) comes
+    as ``bytes`` under its field name, and an ``attach://name`` value is replaced by that part."""
     params: dict[str, Any] = dict(request.query)
     if request.can_read_body:
         if request.content_type == "application/json":
             return {**params, **(await request.json())}
         form = await request.post()
+        files = {k: v.file.read() for k, v in form.items() if isinstance(v, web.FileField)}
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        params.update(files)
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://") and value[9:] in files:
+                params[key] = files[value[9:]]
     for key, value in params.items():
         if key not in _STRING_PARAMS and isinstance(value, str):
             try:
@@ -125,6 +135,7 @@ class FakeTelegramServer:
             "getme": self._get_me,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
+            "sendphoto": self._send_photo,
             "deletewebhook": self._true,
             "setmycommands": self._true,
             "deletemycommands": self._true,
@@ -288,10 +299,11 @@ class FakeTelegramServer:
         handler = self._methods.get(method)
         if handler is None:
             return _error(404, "Not Found")
-        if handler == self._send_message:
-            response = await self._send_message(params, arrived)
+        if handler in (self._send_message, self._send_photo):
+            response = await handler(params, arrived)
+            text = params.get("text") if handler == self._send_message else params.get("caption")
             with self._lock:
-                self.attempts.append(Attempt(params.get("chat_id"), params.get("text") or "", arrived, response.status))
+                self.attempts.append(Attempt(params.get("chat_id"), text or "", arrived, response.status))
             return response
         return await handler(params)
 
@@ -354,8 +366,40 @@ class FakeTelegramServer:
             return _error(400, "Bad Request: message is too long")
         return self._deliver(chat_id, text, parse_mode, visible, params, arrived)
 
+    async def _send_photo(self, params: dict[str, Any], arrived: float) -> web.Response:
+        """An uploaded photo (multipart), as Telegram takes one: PNG or JPEG up to 10 MB, caption up to
+        1024 characters; paced, blocked and migrated like sendMessage."""
+        with self._lock:
+            fault = self._faults.popleft() if self._faults else None
+        if fault and fault.delay:
+            try:
+                await asyncio.wait_for(self._closing.wait(), fault.delay)
+            except TimeoutError:
+                pass
+        elif fault:
+            return _error(fault.status, fault.description)
+        chat_id, photo, caption = params.get("chat_id"), params.get("photo"), params.get("caption") or ""
+        if chat_id in (None, ""):
+            return _error(400, "Bad Request: chat_id is empty")
+        if not isinstance(photo, bytes) or not photo:
+            return _error(400, "Bad Request: there is no photo in the request")
+        if len(photo) > 10 * 1024 * 1024:
+            return _error(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        size = _image_size(photo)
+        if size is None:
+            return _error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        parse_mode = params.get("parse_mode")
+        try:
+            visible = visible_text(caption) if str(parse_mode).lower() == "html" else caption
+        except HtmlError as exc:
+            return _error(400, f"Bad Request: {exc}")
+        if telegram_length(visible) > 1024:
+            return _error(400, "Bad Request: message caption is too long")
+        return self._deliver(chat_id, caption, parse_mode, visible, params, arrived, photo=photo, size=size)
+
     def _deliver(self, chat_id: Any, text: str, parse_mode: str | None, visible: str,
-                 params: dict[str, Any], arrived: float) -> web.Response:
+                 params: dict[str, Any], arrived: float, photo: bytes | None = None,
+                 size: tuple[int, int] | None = None) -> web.Response:
         with self._lock:
             if chat_id in self._blocked:
                 self.count_403 += 1
@@ -369,10 +413,29 @@ class FakeTelegramServer:
                 retry_after = max(1, math.ceil(wait))
                 return _error(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
             message_id = next(self._message_ids)
-            self._sent.append(SentMessage(message_id, chat_id, text, parse_mode, arrived, params))
+            self._sent.append(SentMessage(message_id, chat_id, text, parse_mode, arrived, params, photo))
             self._sent_changed.notify_all()
         chat = {"id": chat_id, "type": "private" if isinstance(chat_id, int) and chat_id > 0 else "group"}
         if chat["type"] == "group":
             chat["title"] = f"Nhóm {chat_id}"
-        return _ok({"message_id": message_id, "date": int(time.time()), "chat": chat,
-                    "from": self._bot_user(), "text": visible})
+        result = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": self._bot_user()}
+        if photo is None:
+            return _ok({**result, "text": visible})
+        width, height = size
+        photo_size = {"file_id": f"photo-{message_id}", "file_unique_id": f"u{message_id}", "width": width,
+                      "height": height, "file_size": len(photo)}
+        return _ok({**result, "photo": [photo_size], **({"caption": visible} if visible else {})})
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG (IHDR) or a JPEG (SOFn marker); None for anything else."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+            i += 2 + length
+    return None
