@@ -35,6 +35,11 @@ _TITLES = (
     "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn", "quan chức", "các quan chức", "hoàng hậu", "nhà vua", "hoàng thái tử",
     "thái tử", "công chúa", "thượng nghị sĩ", "đặc phái viên", "đặc sứ", "tổng tư lệnh", "đô đốc", "tướng",
     "ủy viên", "ngài", "tân đại sứ", "tư lệnh",
+    # heads of state and party, envoys and parliaments, named by title ("tiếp Tổng Bí thư, Chủ tịch nước Lào")
+    "tổng bí thư", "chủ tịch nước", "phó chủ tịch nước", "chủ tịch quốc hội", "chủ tịch thượng viện",
+    "chủ tịch hạ viện", "tổng lãnh sự", "lãnh sự", "tham tán", "tùy viên", "nữ hoàng", "hoàng tử", "phu nhân",
+    "thủ hiến", "toàn quyền", "thống đốc bang", "tổng đốc", "bí thư", "phó bí thư", "trưởng đoàn",
+    "đại sứ đặc mệnh toàn quyền", "chánh văn phòng", "tổng tham mưu trưởng", "nguyên thủ",
 )
 TRIGGERS = {
     "move": [
@@ -62,20 +67,27 @@ TRIGGERS = {
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
         "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
         "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
-        "gặp song phương", "gặp riêng",
+        "gặp song phương", "gặp riêng", "gặp mặt", "gặp gỡ", "tiếp xúc với", "gặp thân mật", "tiếp xúc song phương",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
     "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
     "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo"],
+    # Ceremonies held in the partner's own country ("dự lễ nhậm chức của Tổng thống Philippines"): our
+    # side attending one has gone there, whether or not the clause says where.
+    "ceremony": [
+        f"{verb} {rite}" for verb in ("dự", "tham dự", "dự lễ", "tham dự lễ")
+        for rite in ("lễ nhậm chức", "lễ tuyên thệ nhậm chức", "nhậm chức", "tuyên thệ nhậm chức", "lễ đăng quang",
+                     "lễ đăng cơ", "lễ tang", "quốc tang", "lễ quốc tang", "lễ kỷ niệm quốc khánh")
+    ],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
 # A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
-_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "attend", "meet", "arrive", "lead", "delegation")
+_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "ceremony", "attend", "meet", "arrive", "lead", "delegation")
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
 # … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
@@ -107,8 +119,11 @@ _BACK_REFERENCE = tuple(
 _AT_CEREMONY = (" tại ", " dự ")
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
-# "các chuyến thăm", "những cuộc tiếp xúc": visits in general, no one visit.
-_GENERIC = (" các ", " những ", " nhiều ", " mọi ")
+# "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
+_GENERIC = (" các ", " những ", " nhiều ", " mọi ", " hai ", " ba ", " bốn ", " mấy ", " vài ")
+_GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến"))
+# Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
+_EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày hội ", " sự kiện ", " tọa đàm ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
@@ -144,7 +159,7 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
-_BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
+_BACKGROUND = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
 _YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)) ")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
@@ -250,6 +265,10 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
             continue
+        if lower.endswith(_GENERIC_NOUNS, 0, hit.start):
+            continue  # "ba cuộc gặp mặt", "các buổi làm việc với": no one meeting
+        if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
+            continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
         if hit.payload == "delegation" and lower.startswith(_STANDING, hit.end):
             continue
         if merged and hit.start <= merged[-1].end:
@@ -270,7 +289,7 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
-    if lower.startswith("chuyến", trigger.start):
+    if lower.startswith("chuyến", trigger.start) or lower.endswith((" cuộc ", " buổi ", " chuyến "), 0, trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
     if trigger.payload in ("move", "visit") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
         # "Tổng thống Obama thăm Việt Nam năm 2016": a dated visit told as history (not "sẽ thăm … năm 2018").
@@ -330,7 +349,7 @@ def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places
     return (
         _home_hit(folded, start, end, home, places, True) >= 0
         or _vietnamese_name(folded, start, end, places) >= 0
-        or _bare_title(folded, start, end)
+        or _bare_title(folded, start, end, places)
     )
 
 
@@ -344,15 +363,32 @@ def _opens_clause(folded: FoldedText, position: int) -> bool:
     return position == folded.clause_bounds(position)[0] or folded.lower.endswith(" , ", 0, position)
 
 
-def _bare_title(folded: FoldedText, start: int, end: int) -> bool:
+def _bare_title(folded: FoldedText, start: int, end: int, places: list[Place] = ()) -> bool:
     lower, cased = folded.lower, folded.cased
     for title in _BARE_TITLES:
         position = lower.find(title, max(0, start - 1), end + 1)
         while position != -1:
-            following = cased[position + len(title) : position + len(title) + 1]
-            if not following.isupper() and not following.isdigit():
+            after = position + len(title)
+            following = cased[after : after + 1]
+            if not following.isupper() and not following.isdigit() and not (
+                following == "," and _foreign_title_follows(folded, after + 2, places)
+            ):
                 return True
             position = lower.find(title, position + 1, end + 1)
+    return False
+
+
+_TITLE_CHAIN_REACH = 32  # folded characters from a title's comma to the country of the next title
+
+
+def _foreign_title_follows(folded: FoldedText, position: int, places) -> bool:
+    """"Tổng Bí thư, Chủ tịch nước Lào": the titles of one foreign leader, joined by a comma; the first
+    belongs to the country that ends the chain (no "và", no other comma between)."""
+    lower = folded.lower
+    for place in places:
+        if position <= place.start <= position + _TITLE_CHAIN_REACH:
+            between = lower[position - 1 : place.start]
+            return " , " not in between and " và " not in between and " của " not in between
     return False
 
 
@@ -420,7 +456,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
     # Attending is placed by where it is held ("tại", "ở"), not by where something else goes ("đường bay đến Osaka").
-    markers = _STAY_MARKERS if verb in ("delegation", "attend") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
+    markers = _STAY_MARKERS if verb in ("delegation", "attend", "ceremony") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
     arriving = verb == "arrive"
     if verb in ("lead", "arrive"):
         verb = "move"
@@ -466,7 +502,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
                 return OUTBOUND, _run(hosts)
         guest_end = min(after[0].start, trigger.end + 40) if after else 0
         guest_ours = home is not None and (
-            _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1)
+            _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1, places)
         )
         if after and where != DOMESTIC and guest_ours and not _HOST_AFTER.match(folded.lower, trigger.end + 1):
             # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
@@ -481,19 +517,27 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         else:
             hosted = _passive(folded, trigger, before) or (
                 home is not None
-                and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1))
+                and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1, places))
             )
         return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
         abroad = _run([p for p in places if p.start >= at]) or _run(after)
         return (OUTBOUND, abroad) if abroad else None
-    if verb == "visit" and where == DOMESTIC and before and folded.lower.startswith(("việt nam ", "nước ta "), at):
-        return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam"
-    if verb in ("attend", "visit"):
+    if verb == "visit" and where == DOMESTIC and before and (
+        folded.lower.startswith(("việt nam ", "nước ta "), at) or (home is not None and _home_place_at(folded, at, home))
+    ):
+        return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam", "Tư lệnh … Hoa Kỳ thăm Đà Nẵng"
+    if verb == "ceremony" and where is None and after and after[0].start - trigger.end <= _MEET_REACH and home is not None:
+        # "Phó Chủ tịch nước … dự lễ nhậm chức của Tổng thống Philippines": ours, there.
+        clause_start = folded.clause_bounds(trigger.start)[0]
+        if _home_side(folded, clause_start, trigger.start, home, places):
+            return OUTBOUND, _run(after)
+    if verb in ("attend", "visit", "ceremony"):
         return None
     if where == DOMESTIC:
         if verb in ("meet", "delegation"):
-            guests = [p for p in after if p.start < at] or before
+            # "hội đàm với X tại Hà Nội": X before the place; "Tại Hà Nội, … hội đàm với X": X after the verb.
+            guests = (_run(after) if at < trigger.start else [p for p in after if p.start < at]) or before
         else:  # "X sang thăm Việt Nam"; "chuyến thăm chính thức Việt Nam của Thủ tướng Nhật Bản"
             guests = before or [p for p in after if p.start > at]
         return (INBOUND, guests) if guests else None
@@ -508,6 +552,14 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         if not met and before and home is not None and _province_after(folded, trigger.end, home):
             # "Đoàn doanh nghiệp Bangladesh làm việc với Sở Công Thương TP.HCM": a province hosts.
             return INBOUND, before
+        subject_start = folded.clause_bounds(trigger.start)[0]
+        if met and home is not None and _DELEGATION_OBJECT.match(folded.lower, trigger.end + 1) and (
+            _home_hit(folded, subject_start, trigger.start, home, places) >= 0
+            or _vietnamese_name(folded, subject_start, trigger.start, places) >= 0
+        ):
+            # "UBND tỉnh Điện Biên có buổi làm việc với đoàn công tác tỉnh Phông Sa Lỳ (Lào)": the side
+            # called a delegation is the one visiting; ours receives it.
+            return INBOUND, _run(met)
         return (UNKNOWN, _run(met) or before) if met or before else None
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
@@ -527,11 +579,54 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             _vietnamese_name(folded, clause_start, trigger.start, places),
         )
         if ours > before[-1].start:
+            if _destination_at_home(folded, ours, home):
+                # "tàu chiến … của Hải quân Australia cập cảng Tiên Sa (Đà Nẵng), bắt đầu chuyến thăm": our
+                # place after the partner is where the partner came.
+                return INBOUND, before
             return OUTBOUND, after or before
-        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start)) and _after_marker(folded, before[-1].start):
+        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start, places)) and _after_marker(folded, before[-1].start):
             # "Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm": the place before is where our side went.
             return OUTBOUND, _run(before)
     return (INBOUND, before) if before else (OUTBOUND, after)
+
+
+# "làm việc với đoàn công tác …", "gặp mặt Đoàn đại biểu …": the partner met is a delegation.
+_DELEGATION_OBJECT = re.compile(r"(?:với )?(?:các )?(?:đoàn|phái đoàn) ")
+# Words between an arriving marker and our place: "đến Cảng Cam Ranh", "tới sân bay quốc tế Nội Bài".
+_PORT_WORDS = frozenset("cảng sân bay quốc tế vịnh cửa khẩu đảo quân".split())
+
+
+def _home_place_at(folded: FoldedText, at: int, home: list[Hit]) -> bool:
+    """Whether one of our provinces or places (capitalised) starts at folded offset ``at``, past admin words."""
+    lower = folded.lower
+    position = at
+    for _ in range(3):
+        end = lower.find(" ", position)
+        if lower[position:end] not in _ADMIN:
+            break
+        position = end + 1
+    return any(
+        hit.start == position and hit.payload not in (NOT_HOME, IMPLICIT, "organ") and folded.cased[hit.start].isupper()
+        for hit in home
+    )
+
+
+def _destination_at_home(folded: FoldedText, start: int, home: list[Hit]) -> bool:
+    """Whether the Vietnamese side at ``start`` is a place the partner arrives at: a province or place
+    after "đến", "tới", "tại" … ("vừa đến Cảng Cam Ranh") or in brackets after a venue ("Tiên Sa (Đà Nẵng)")."""
+    if not any(hit.start == start and hit.payload not in (NOT_HOME, IMPLICIT, "organ") for hit in home):
+        return False
+    lower, cased = folded.lower, folded.cased
+    end = start - 1
+    for _ in range(5):
+        begin = lower.rfind(" ", 0, end) + 1
+        word = lower[begin:end]
+        if word == "(" or word in _MARKERS:
+            return True
+        if not (word in _ADMIN or word in _PORT_WORDS or cased[begin:begin + 1].isupper()):
+            return False
+        end = begin - 1
+    return False
 
 
 def _after_marker(folded: FoldedText, start: int) -> bool:
