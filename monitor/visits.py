@@ -257,10 +257,13 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
             continue
+        if hit.payload == "receive" and lower.startswith(("đón nhận ", "lễ đón nhận "), hit.start):
+            continue  # "làm lễ đón nhận hài cốt", "đón nhận Huân chương": things received, no guest
         if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
             continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
         if hit.payload in ("meet", "courtesy", "receive") and (
-            lower.endswith(_BACK_REFERENCE, 0, hit.start) or _opens_with_noun(folded, hit)
+            (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit))
+            or _opens_with_noun(folded, hit)
         ):
             continue
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
@@ -269,6 +272,12 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue  # "ba cuộc gặp mặt", "các buổi làm việc với": no one meeting
         if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
             continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
+        if (
+            hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start)
+            and lower.endswith((" buổi ", " cuộc "), 0, hit.start) and not lower.endswith((" có buổi ", " có cuộc "), 0, hit.start)
+            and not lower.startswith(("với ", "giữa "), hit.end + 1)
+        ):
+            continue  # "nhấn mạnh buổi gặp mặt có ý nghĩa …": the meeting talked of, no sides named
         if hit.payload == "delegation" and lower.startswith(_STANDING, hit.end):
             continue
         if merged and hit.start <= merged[-1].end:
@@ -278,6 +287,15 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
         else:
             merged.append(hit)
     return merged
+
+
+def _names_the_met(folded: FoldedText, hit: Hit) -> bool:
+    """"trong cuộc hội kiến Chủ tịch nước Trần Đại Quang", "tại buổi làm việc với …": the meeting
+    referred to names whom it was with, so it is reported here too (not "Tại buổi hội đàm, …")."""
+    following = folded.cased[hit.end + 1 : hit.end + 2]
+    return following.isupper() or folded.lower.startswith(("với ", "giữa "), hit.end + 1) or (
+        folded.lower.endswith((" với", " giữa"), 0, hit.end)
+    )
 
 
 def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
@@ -424,7 +442,10 @@ def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Plac
     place_starts = {p.start for p in places}
     tokens = list(folded.tokens_from(start, end + 1))
     last = -1
+    spans = [(p.start, p.end) for p in places]
     for i, (position, token) in enumerate(tokens[:-1]):
+        if any(s <= position < e for s, e in spans):
+            continue  # "Bồ Đào Nha": a syllable of a country's name
         if token in _SURNAMES or (i and token in _MIDDLE and tokens[i - 1][1][:1].isupper()):
             following = tokens[i + 1][1]
             if (
