@@ -83,11 +83,22 @@ TRIGGERS = {
     ],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
+    # Our mission and community abroad ("Thủ tướng … trụ sở mới của Đại sứ quán Việt Nam tại Hà Lan",
+    # "Chủ tịch nước nghe Đại sứ Việt Nam tại Bê-la-rút …"): a leader of ours with them is there.
+    "mission": [
+        f"{who} {country} {where}" for who in (
+            "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "lãnh sự quán", "cơ quan đại diện", "cộng đồng người",
+            "bà con người", "kiều bào", "bà con kiều bào",
+        ) for country in ("việt nam", "việt") for where in ("tại", "ở")
+    ] + ["kiều bào tại", "bà con kiều bào tại", "kiều bào ta tại", "kiều bào ta ở"],
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
 # A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
-_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "ceremony", "attend", "meet", "arrive", "lead", "delegation")
+_PRIORITY = (
+    "receive", "credentials", "courtesy", "move", "visit", "ceremony", "attend", "meet", "arrive", "lead", "delegation",
+    "mission",
+)
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
 # … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
@@ -474,6 +485,12 @@ def _next_word(folded: FoldedText, end: int) -> str:
 def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None = None):
     """(direction, partner mentions) for one verb in its clause, or None when it is no foreign visit."""
     verb = trigger.payload
+    if verb == "mission":
+        return _with_our_mission(folded, trigger, places, home)
+    if verb == "meet":
+        # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại": the country of our
+        # mission's post is not the partner met; a partner must be named.
+        places = [p for p in places if not folded.lower.endswith(_OUR_POST, 0, p.start)]
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
     # Attending is placed by where it is held ("tại", "ở"), not by where something else goes ("đường bay đến Osaka").
@@ -648,6 +665,38 @@ def _destination_at_home(folded: FoldedText, start: int, home: list[Hit]) -> boo
             return False
         end = begin - 1
     return False
+
+
+_OUR_POST = (" việt nam tại ", " việt nam ở ", " việt tại ")
+# Our leaders and delegations, who go abroad: "Thủ tướng", "Chủ tịch nước", "đoàn đại biểu cấp cao".
+_OUR_LEADERS = (
+    " thủ tướng ", " phó thủ tướng ", " chủ tịch nước ", " phó chủ tịch nước ", " chủ tịch quốc hội ",
+    " phó chủ tịch quốc hội ", " tổng bí thư ", " đoàn đại biểu cấp cao ", " phu nhân ",
+)
+# Directing our mission from home: "Bộ Ngoại giao đã chỉ đạo Đại sứ quán Việt Nam tại Anh".
+_REMOTE = (" chỉ đạo ", " yêu cầu ", " đề nghị ", " giao ", " điện ", " gửi ", " thư ", " bảo hộ ", " từng ", " đã có ")
+
+
+def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit] | None):
+    """A leader of ours with our embassy or community in a country: outbound, that country."""
+    if home is None:
+        return None
+    post = [p for p in places if trigger.end < p.start <= trigger.end + 1]
+    if not post:
+        return None
+    lower, cased = folded.lower, folded.cased
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    window = lower[clause_start - 1 : trigger.start]
+    foreign_starts = {p.start - clause_start + 1 for p in places}
+    for title in _OUR_LEADERS:
+        at = window.find(title)
+        while at != -1:
+            following = at + len(title)
+            # a foreign leader has his country after the title ("Thủ tướng Hà Lan")
+            if following not in foreign_starts and not any(cue in window[following - 1 :] for cue in _REMOTE):
+                return OUTBOUND, _run(post)
+            at = window.find(title, at + 1)
+    return None
 
 
 def _after_marker(folded: FoldedText, start: int) -> bool:
