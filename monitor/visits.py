@@ -318,6 +318,9 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
+    trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
+    if trip != -1 and _BACKGROUND.search(lower, trip + 7, min(trigger.start + 1, trip + 60)):
+        return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
     if lower.startswith("chuyến", trigger.start) or lower.endswith((" cuộc ", " buổi ", " chuyến "), 0, trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
     if trigger.payload in ("move", "visit") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
@@ -787,7 +790,7 @@ def _destination(
             return FOREIGN, start  # "…, thủ đô Tokyo", "… của Nhật Bản"
         # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
         targets = ([start] if immediate and steps == 0 else []) + (
-            [start + len(token) + 1] if token.lower() in markers else []
+            [start + len(token) + 1] if token.lower() in markers and not folded.lower.endswith(_LIFE_BEFORE, 0, start) else []
         )
         for target in targets:
             kind = _place_kind(folded, target, stop, starts, known)
@@ -800,6 +803,11 @@ def _destination(
 
 
 _UNSURE = "unsure"
+# Where someone lived, studied, fought or died ("liệt sĩ hy sinh tại Lào"): not where the visit is.
+_LIFE_BEFORE = tuple(
+    f" {verb} " for verb in ("hy sinh", "sinh sống", "học tập", "định cư", "sinh ra", "qua đời", "từ trần", "an táng",
+                             "chiến đấu", "công tác lâu năm", "mất")
+)
 # Words before a foreign capital or country that place an unknown venue named just before them.
 _BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ")
 
