@@ -573,6 +573,14 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         clause_start = folded.clause_bounds(trigger.start)[0]
         if _home_side(folded, clause_start, trigger.start, home, places):
             return OUTBOUND, _run(after)
+    if verb == "attend" and home is not None:
+        # "Tham dự PP17 tại Nha Trang có các quốc gia đối tác gồm Australia, Nhật Bản …", "Hội thảo có sự
+        # tham gia của các quan chức cấp cao đến từ Chile, Peru và Việt Nam": foreign attendees, listed,
+        # at an event of ours.
+        listed = _ATTENDEES.search(folded.lower, trigger.end, min(clause_end + 1, trigger.end + 80))
+        guests = [p for p in after if listed and p.start >= listed.end() and p.start - listed.end() <= _MEET_REACH]
+        if guests and (where == DOMESTIC or (where is None and "đến từ" in listed.group())):
+            return INBOUND, _run(guests)
     if verb in ("attend", "visit", "ceremony"):
         return None
     if where == DOMESTIC:
@@ -670,6 +678,8 @@ def _destination_at_home(folded: FoldedText, start: int, home: list[Hit]) -> boo
     return False
 
 
+# Who attends, listed after the verb: "… có (các) đoàn …", "sự tham gia của … đến từ".
+_ATTENDEES = re.compile(r" (?:có|gồm|của)(?: [^ ]+){0,8}? (?:đến từ|gồm|đoàn|đoàn đại biểu|quốc gia|nước|đại diện) ")
 _OUR_POST = (" việt nam tại ", " việt nam ở ", " việt tại ")
 # Our leaders and delegations, who go abroad: "Thủ tướng", "Chủ tịch nước", "đoàn đại biểu cấp cao".
 _OUR_LEADERS = (

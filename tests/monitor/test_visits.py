@@ -381,6 +381,13 @@ def test_receiving_during_our_trip_abroad_is_outbound():
         # a leader of ours with our embassy or community abroad
         ("Thủ tướng cắt băng khánh thành trụ sở mới của Đại sứ quán Việt Nam tại Hà Lan.", [(["Hà Lan"], "outbound")]),
         ("Chủ tịch nước nghe Đại sứ Việt Nam tại Bê-la-rút báo cáo về công tác cộng đồng.", [(["Belarus"], "outbound")]),
+        # foreign attendees listed at an event of ours
+        ("Tham dự diễn tập tại Đà Nẵng có các quốc gia đối tác gồm Canada và New Zealand.",
+         [(["Canada", "New Zealand"], "inbound")]),
+        ("Tọa đàm tại Hà Nội có sự tham gia của các quan chức đến từ Chile và Peru.", [(["Chile", "Peru"], "inbound")]),
+        # international organisations of the gazetteer
+        ("Phó Thủ tướng tiếp Giám đốc điều hành UN Women.", [(["UN Women"], "inbound")]),
+        ("Chủ tịch Quốc hội tiếp Tổng Thư ký Liên minh Nghị viện Thế giới Martin Chungong.", [(["IPU"], "inbound")]),
     ],
 )
 def test_issue_12_general_fixes(text, expected):
@@ -407,6 +414,8 @@ def test_issue_12_general_fixes(text, expected):
         "Thủ tướng đề nghị Đại sứ quán Việt Nam tại Nhật Bản hỗ trợ lao động.",
         # a visit referred to as recent background
         "Trong chuyến thăm vừa rồi, các Bộ trưởng của Hoa Kỳ đều hội đàm với đoàn cấp cao của Việt Nam.",
+        # attendees abroad are no guests of ours
+        "Tham dự hội nghị tại Bangkok có đại diện các nước ASEAN.",
     ],
 )
 def test_issue_12_not_visits(text):
