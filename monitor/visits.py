@@ -458,9 +458,9 @@ def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Plac
     last = -1
     spans = [(p.start, p.end) for p in places]
     for i, (position, token) in enumerate(tokens[:-1]):
-        if any(s <= position < e for s, e in spans):
-            continue  # "Bồ Đào Nha": a syllable of a country's name
         if token in _SURNAMES or (i and token in _MIDDLE and tokens[i - 1][1][:1].isupper()):
+            if any(s <= position < e for s, e in spans):
+                continue  # "Bồ Đào Nha": a syllable of a country's name
             following = tokens[i + 1][1]
             if (
                 following[:1].isupper() and following not in _SURNAMES and (position - 1) not in place_ends
