@@ -62,6 +62,8 @@ TRIGGERS = {
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
+        # "Chủ tịch Quốc hội … chào mừng Thượng nghị sĩ John McCain …": welcoming a guest by title
+        *(f"chào mừng {title}" for title in _TITLES), *(f"hoan nghênh {title}" for title in _TITLES),
     ],
     "meet": [
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
@@ -627,6 +629,11 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             _home_hit(folded, clause_start, trigger.start, home, places),
             _vietnamese_name(folded, clause_start, trigger.start, places),
         )
+        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start, places)) and _lower_has(
+            folded, clause_start, clause_end, _OUR_PEOPLE_ABROAD
+        ):
+            # "Thủ tướng … thông báo với bà con kiều bào về mục đích chuyến thăm": with our community there.
+            return OUTBOUND, _run(before) if not after else _run(after)
         if ours > before[-1].start:
             if _destination_at_home(folded, ours, home):
                 # "tàu chiến … của Hải quân Australia cập cảng Tiên Sa (Đà Nẵng), bắt đầu chuyến thăm": our
@@ -680,6 +687,8 @@ def _destination_at_home(folded: FoldedText, start: int, home: list[Hit]) -> boo
 
 # Who attends, listed after the verb: "… có (các) đoàn …", "sự tham gia của … đến từ".
 _ATTENDEES = re.compile(r" (?:có|gồm|của)(?: [^ ]+){0,8}? (?:đến từ|gồm|đoàn|đoàn đại biểu|quốc gia|nước|đại diện) ")
+# Our people abroad: a leader of ours with them is abroad too.
+_OUR_PEOPLE_ABROAD = (" kiều bào ", " cộng đồng người việt ", " người việt nam ở nước ngoài ", " bà con người việt ")
 _OUR_POST = (" việt nam tại ", " việt nam ở ", " việt tại ")
 # Our leaders and delegations, who go abroad: "Thủ tướng", "Chủ tịch nước", "đoàn đại biểu cấp cao".
 _OUR_LEADERS = (

@@ -385,6 +385,11 @@ def test_receiving_during_our_trip_abroad_is_outbound():
         ("Tham dự diễn tập tại Đà Nẵng có các quốc gia đối tác gồm Canada và New Zealand.",
          [(["Canada", "New Zealand"], "inbound")]),
         ("Tọa đàm tại Hà Nội có sự tham gia của các quan chức đến từ Chile và Peru.", [(["Chile", "Peru"], "inbound")]),
+        # welcoming a guest by title; our leader with our community abroad
+        ("Chủ tịch Quốc hội chào mừng Thượng nghị sĩ John McCain và Ủy ban Quân vụ Thượng viện Hoa Kỳ.",
+         [(["Hoa Kỳ"], "inbound")]),
+        ("Thủ tướng cho biết quan hệ với Thụy Điển phát triển tốt, đồng thời thông báo với bà con kiều bào về "
+         "mục đích chuyến thăm lần này.", [(["Thụy Điển"], "outbound")]),
         # international organisations of the gazetteer
         ("Phó Thủ tướng tiếp Giám đốc điều hành UN Women.", [(["UN Women"], "inbound")]),
         ("Chủ tịch Quốc hội tiếp Tổng Thư ký Liên minh Nghị viện Thế giới Martin Chungong.", [(["IPU"], "inbound")]),
