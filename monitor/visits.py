@@ -128,7 +128,7 @@ _ABROAD_DATELINE = (" giờ địa phương ", " đặc phái viên ttxvn ", " �
 _BACK_REFERENCE = tuple(
     f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
     for noun in ("buổi", "cuộc")
-)
+) + (" kết quả ", " kết quả cuộc ", " kết quả buổi ", " kết quả các cuộc ")  # "kết quả hội đàm": talks already held
 _AT_CEREMONY = (" tại ", " dự ")
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
@@ -173,6 +173,7 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
 _BACKGROUND = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
+_BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước) ")
 _YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)) ")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
@@ -321,7 +322,7 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
     trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
-    if trip != -1 and _BACKGROUND.search(lower, trip + 7, min(trigger.start + 1, trip + 60)):
+    if trip != -1 and _BACKGROUND_TRIP.search(lower, trip + 7, min(trigger.start + 1, trip + 70)):
         return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
     if lower.startswith("chuyến", trigger.start) or lower.endswith((" cuộc ", " buổi ", " chuyến "), 0, trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
@@ -492,9 +493,9 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     verb = trigger.payload
     if verb == "mission":
         return _with_our_mission(folded, trigger, places, home)
-    if verb == "meet":
-        # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại": the country of our
-        # mission's post is not the partner met; a partner must be named.
+    if verb in ("meet", "attend", "lead", "delegation"):
+        # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn
+        # Việt Nam tại Liên hợp quốc": the post of our mission is not the partner; one must be named.
         places = [p for p in places if not folded.lower.endswith(_OUR_POST, 0, p.start)]
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
@@ -564,7 +565,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             )
         return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
-        abroad = _run([p for p in places if p.start >= at]) or _run(after)
+        # "thăm chính thức nước này", "nước bạn": the country named last before
+        abroad = _run([p for p in places if p.start >= at]) or _run(after) or before[-1:]
         return (OUTBOUND, abroad) if abroad else None
     if verb == "visit" and where == DOMESTIC and before and (
         folded.lower.startswith(("việt nam ", "nước ta "), at) or (home is not None and _home_place_at(folded, at, home))

@@ -390,6 +390,9 @@ def test_receiving_during_our_trip_abroad_is_outbound():
          [(["Hoa Kỳ"], "inbound")]),
         ("Thủ tướng cho biết quan hệ với Thụy Điển phát triển tốt, đồng thời thông báo với bà con kiều bào về "
          "mục đích chuyến thăm lần này.", [(["Thụy Điển"], "outbound")]),
+        # "nước này": the country named last before
+        ("Trả lời phỏng vấn báo chí Hàn Quốc trước thềm chuyến thăm chính thức nước này, Thủ tướng Nguyễn Xuân Phúc "
+         "nói về hợp tác.", [(["Hàn Quốc"], "outbound")]),
         # international organisations of the gazetteer
         ("Phó Thủ tướng tiếp Giám đốc điều hành UN Women.", [(["UN Women"], "inbound")]),
         ("Chủ tịch Quốc hội tiếp Tổng Thư ký Liên minh Nghị viện Thế giới Martin Chungong.", [(["IPU"], "inbound")]),
@@ -419,6 +422,9 @@ def test_issue_12_general_fixes(text, expected):
         "Thủ tướng đề nghị Đại sứ quán Việt Nam tại Nhật Bản hỗ trợ lao động.",
         # a visit referred to as recent background
         "Trong chuyến thăm vừa rồi, các Bộ trưởng của Hoa Kỳ đều hội đàm với đoàn cấp cao của Việt Nam.",
+        # talks already held; our standing mission's post
+        "Về kết quả hội đàm của Thủ tướng và Tổng thống Pháp, Bộ trưởng cho biết hai bên nhất trí nhiều nội dung.",
+        "Đoàn Việt Nam tham dự Hội nghị do Đại sứ Nguyễn Văn A, Trưởng Phái đoàn Việt Nam tại Liên hợp quốc, làm trưởng đoàn.",
         # attendees abroad are no guests of ours
         "Tham dự hội nghị tại Bangkok có đại diện các nước ASEAN.",
     ],
