@@ -221,12 +221,20 @@ def detect_visits(
     reports in more detail, so a headline visit is dropped when the body has one with its partners.
     ``home``: lexicon hits of the Vietnamese side (``places.home_entries``); when given, a clause
     without a Vietnamese side (a province, an organ, a Vietnamese name) reports no visit of ours."""
+    if not places or not triggers:
+        return []  # every visit has a foreign partner and a verb
     visits: list[Visit] = []
     headline: list[Visit] = []
     seen: set[tuple] = set()
     done_clauses: set[int] = set()
     # Whether the article names our side anywhere: asked only of a clause that does not.
-    ours = (lambda: _home_side(folded, 1, len(folded.lower) - 1, home, places)) if home is not None else (lambda: False)
+    known: list[bool] = []
+
+    def ours() -> bool:  # asked at most once an article
+        if not known:
+            known.append(home is not None and _home_side(folded, 1, len(folded.lower) - 1, home, places))
+        return known[0]
+
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
     # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
     merged = _merge(folded, triggers)
