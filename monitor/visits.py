@@ -81,7 +81,7 @@ TRIGGERS = {
     "ceremony": [
         f"{verb} {rite}" for verb in ("dự", "tham dự", "dự lễ", "tham dự lễ")
         for rite in ("lễ nhậm chức", "lễ tuyên thệ nhậm chức", "nhậm chức", "tuyên thệ nhậm chức", "lễ đăng quang",
-                     "lễ đăng cơ", "lễ tang", "quốc tang", "lễ quốc tang", "lễ kỷ niệm quốc khánh")
+                     "lễ đăng cơ", "lễ tang", "quốc tang", "lễ quốc tang")
     ],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
@@ -302,7 +302,8 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue  # "nhấn mạnh buổi gặp mặt có ý nghĩa …": the meeting talked of, no sides named
         if hit.payload == "delegation" and lower.startswith(_STANDING, hit.end):
             continue
-        if merged and hit.start <= merged[-1].end:
+        if merged and hit.start <= merged[-1].end and "mission" not in (hit.payload, merged[-1].payload):
+            # (our mission abroad is read apart: "tiếp Đại sứ Việt Nam tại Lào" receives our envoy)
             last = merged[-1]
             stronger = min(last.payload, hit.payload, key=_PRIORITY.index)
             merged[-1] = Hit(last.start, max(last.end, hit.end), stronger)
@@ -501,7 +502,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     verb = trigger.payload
     if verb == "mission":
         return _with_our_mission(folded, trigger, places, home)
-    if verb in ("meet", "attend", "lead", "delegation"):
+    located = places  # where the clause is placed: our post abroad is abroad
+    if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn
         # Việt Nam tại Liên hợp quốc": the post of our mission is not the partner; one must be named.
         places = [p for p in places if not folded.lower.endswith(_OUR_POST, 0, p.start)]
@@ -516,7 +518,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
     # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
     where, at = _destination(
-        folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers, known,
+        folded, trigger.end + 1, clause_end, located, verb in ("move", "visit"), markers, known,
         _ARRIVE_REACH if arriving else _MAX_SCAN,
     )
     if arriving and where is None:
@@ -525,7 +527,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Tại bang California, đoàn đã làm việc với …", "Chiều 12/5, tại Đại lễ đường Nhân dân ở thủ đô
         # Bắc Kinh, Chủ tịch nước đã hội kiến …": the place is said before the verb.
         clause_start = folded.clause_bounds(trigger.start)[0]
-        where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+        where, at = _destination(folded, clause_start, trigger.start, located, False, _STAY_MARKERS)
         if where == FOREIGN and verb in ("receive", "courtesy"):
             # "Tại Bắc Kinh, Chủ tịch Trung Quốc đón tiếp …": received abroad, our side is the guest.
             return OUTBOUND, _run([p for p in places if p.start >= at])
@@ -704,6 +706,7 @@ _OUR_POST = (" việt nam tại ", " việt nam ở ", " việt tại ")
 _OUR_LEADERS = (
     " thủ tướng ", " phó thủ tướng ", " chủ tịch nước ", " phó chủ tịch nước ", " chủ tịch quốc hội ",
     " phó chủ tịch quốc hội ", " tổng bí thư ", " đoàn đại biểu cấp cao ", " phu nhân ",
+    " đoàn công tác ", " đoàn đại biểu ", " bí thư tỉnh ủy ", " chủ tịch ubnd ", " lãnh đạo tỉnh ",
 )
 # Directing our mission from home: "Bộ Ngoại giao đã chỉ đạo Đại sứ quán Việt Nam tại Anh".
 _REMOTE = (" chỉ đạo ", " yêu cầu ", " đề nghị ", " giao ", " điện ", " gửi ", " thư ", " bảo hộ ", " từng ", " đã có ")
@@ -717,6 +720,8 @@ def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], hom
     if not post:
         return None
     lower, cased = folded.lower, folded.cased
+    if lower.endswith((" tiếp ", " đón ", " tiếp đón ", " triệu tập "), 0, trigger.start):
+        return None  # "Chủ tịch nước tiếp Đại sứ Việt Nam tại Lào trước khi lên đường": our envoy, at home
     clause_start = folded.clause_bounds(trigger.start)[0]
     window = lower[clause_start - 1 : trigger.start]
     foreign_starts = {p.start - clause_start + 1 for p in places}

@@ -390,6 +390,10 @@ def test_receiving_during_our_trip_abroad_is_outbound():
          [(["Hoa Kỳ"], "inbound")]),
         ("Thủ tướng cho biết quan hệ với Thụy Điển phát triển tốt, đồng thời thông báo với bà con kiều bào về "
          "mục đích chuyến thăm lần này.", [(["Thụy Điển"], "outbound")]),
+        # our envoy abroad, received by the host or calling on him
+        ("Thủ tướng Lào tiếp Đại sứ Việt Nam tại Lào.", [(["Lào"], "outbound")]),
+        ("Đại sứ Việt Nam tại Lào chào xã giao Thủ tướng Lào.", [(["Lào"], "outbound")]),
+        ("Đoàn công tác của tỉnh gặp mặt cộng đồng người Việt tại Lào.", [(["Lào"], "outbound")]),
         # "nước này": the country named last before
         ("Trả lời phỏng vấn báo chí Hàn Quốc trước thềm chuyến thăm chính thức nước này, Thủ tướng Nguyễn Xuân Phúc "
          "nói về hợp tác.", [(["Hàn Quốc"], "outbound")]),
@@ -425,6 +429,9 @@ def test_issue_12_general_fixes(text, expected):
         # talks already held; our standing mission's post
         "Về kết quả hội đàm của Thủ tướng và Tổng thống Pháp, Bộ trưởng cho biết hai bên nhất trí nhiều nội dung.",
         "Đoàn Việt Nam tham dự Hội nghị do Đại sứ Nguyễn Văn A, Trưởng Phái đoàn Việt Nam tại Liên hợp quốc, làm trưởng đoàn.",
+        # our envoy received at home before leaving for his post; a celebration held by an embassy
+        "Chủ tịch nước tiếp Đại sứ Việt Nam tại Lào trước khi lên đường nhận nhiệm vụ.",
+        "Thủ tướng dự lễ kỷ niệm Quốc khánh Lào do Đại sứ quán Lào tổ chức.",
         # attendees abroad are no guests of ours
         "Tham dự hội nghị tại Bangkok có đại diện các nước ASEAN.",
     ],
