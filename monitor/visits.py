@@ -49,7 +49,10 @@ TRIGGERS = {
         "ghé thăm", "thăm thiện chí",
     ],
     # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
-    "credentials": ["trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư", "trình bản sao thư ủy nhiệm"],
+    "credentials": [
+        f"{verb} {letter}" for verb in ("trình", "nhận", "tiếp nhận", "trao")
+        for letter in ("quốc thư", "thư ủy nhiệm", "bản sao quốc thư", "bản sao thư ủy nhiệm")
+    ],
     # "X dẫn đầu đoàn … đi/sang …": a trip said by who leads it; weaker than any other verb of the clause.
     "lead": ["dẫn đầu đoàn", "làm trưởng đoàn", "dẫn đầu phái đoàn"],
     "receive": [
@@ -511,14 +514,15 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     after = [p for p in places if p.start >= trigger.end]
     # Attending is placed by where it is held ("tại", "ở"), not by where something else goes ("đường bay đến Osaka").
     markers = _STAY_MARKERS if verb in ("delegation", "attend", "ceremony") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
-    arriving = verb == "arrive"
+    arriving, leading = verb == "arrive", verb == "lead"
     if verb in ("lead", "arrive"):
         verb = "move"
     known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
     # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
     # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
     where, at = _destination(
-        folded, trigger.end + 1, clause_end, located, verb in ("move", "visit"), markers, known,
+        # (not after "dẫn đầu đoàn đại biểu": the name right after it is where the delegation is from)
+        folded, trigger.end + 1, clause_end, located, verb in ("move", "visit") and not leading, markers, known,
         _ARRIVE_REACH if arriving else _MAX_SCAN,
     )
     if arriving and where is None:
@@ -532,8 +536,9 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             # "Tại Bắc Kinh, Chủ tịch Trung Quốc đón tiếp …": received abroad, our side is the guest.
             return OUTBOUND, _run([p for p in places if p.start >= at])
     if verb == "credentials":
-        # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
-        ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
+        # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ", "Tổng thống Kenya nhận Quốc
+        # thư của Đại sứ Việt Nam" are ours abroad.
+        ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], clause_end, _OUR_ENVOY)
         return (OUTBOUND, after or before) if ours else (INBOUND, before or after)
     if verb == "receive" and where == FOREIGN and not (
         _word_before_marker(folded, at)[:1].isupper() and _lower_has(folded, max(0, at - 45), at, _ENVOYS)
@@ -709,7 +714,8 @@ _OUR_LEADERS = (
     " đoàn công tác ", " đoàn đại biểu ", " bí thư tỉnh ủy ", " chủ tịch ubnd ", " lãnh đạo tỉnh ",
 )
 # Directing our mission from home: "Bộ Ngoại giao đã chỉ đạo Đại sứ quán Việt Nam tại Anh".
-_REMOTE = (" chỉ đạo ", " yêu cầu ", " đề nghị ", " giao ", " điện ", " gửi ", " thư ", " bảo hộ ", " từng ", " đã có ")
+_REMOTE = (" chỉ đạo ", " yêu cầu ", " đề nghị ", " giao ", " gửi điện ", " điện mừng ", " gửi thư ", " thư chúc mừng ",
+           " gửi ", " bảo hộ ", " từng ")
 
 
 def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit] | None):

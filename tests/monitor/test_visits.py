@@ -394,6 +394,12 @@ def test_receiving_during_our_trip_abroad_is_outbound():
         ("Thủ tướng Lào tiếp Đại sứ Việt Nam tại Lào.", [(["Lào"], "outbound")]),
         ("Đại sứ Việt Nam tại Lào chào xã giao Thủ tướng Lào.", [(["Lào"], "outbound")]),
         ("Đoàn công tác của tỉnh gặp mặt cộng đồng người Việt tại Lào.", [(["Lào"], "outbound")]),
+        # credentials received by our side, or presented by our envoy abroad
+        ("Chủ tịch nước đã nhận Quốc thư của Đại sứ Cộng hòa Séc.", [(["Séc"], "inbound")]),
+        ("Tổng thống Kenya nhận Quốc thư của Đại sứ Việt Nam.", [(["Kenya"], "outbound")]),
+        # after "dẫn đầu đoàn đại biểu" comes where the delegation is from, then where it goes
+        ("Chủ tịch UBND tỉnh dẫn đầu đoàn đại biểu tỉnh Nghệ An sang tỉnh Xiêng Khoảng dự lễ kỷ niệm.",
+         [(["Lào"], "outbound")]),
         # "nước này": the country named last before
         ("Trả lời phỏng vấn báo chí Hàn Quốc trước thềm chuyến thăm chính thức nước này, Thủ tướng Nguyễn Xuân Phúc "
          "nói về hợp tác.", [(["Hàn Quốc"], "outbound")]),
