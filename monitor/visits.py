@@ -143,7 +143,8 @@ _EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
+    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
+    r"lễ hội|đội thi|các đội|đội đến từ) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
 _MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ", " công nghệ ", " xuất xứ ")
