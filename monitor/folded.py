@@ -133,12 +133,21 @@ class FoldedText:
         ``start`` is the first character of the clause's first token, ``end`` the space after its last.
         """
         if self._clauses is None:
-            self._clauses = [m.start() for m in _CLAUSE_TOKEN.finditer(self.lower)]
+            self._clauses = [m.start() for m in _CLAUSE_TOKEN.finditer(self.lower) if not self._initial_stop(m.start())]
         marks = self._clauses
         i = bisect_right(marks, position)
         start = marks[i - 1] + 3 if i else 1
         end = marks[i] if i < len(marks) else len(self.lower) - 1
         return start, end
+
+    def _initial_stop(self, mark: int) -> bool:
+        """Whether the " . " at folded ``mark`` closes a one-letter initial before a capitalised name
+        ("John F. Kennedy", "V. Volodin"), not a clause."""
+        cased = self.cased
+        if cased[mark + 1] != "." or not cased[mark + 3 : mark + 4].isupper():
+            return False
+        before = cased[cased.rfind(" ", 0, mark) + 1 : mark]
+        return len(before) == 1 and before.isupper()
 
     def tokens_from(self, position: int, stop: int):
         """(start, token) for the tokens from folded ``position`` (a token start) up to ``stop``."""

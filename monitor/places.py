@@ -172,6 +172,13 @@ def _longest_first(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+@lru_cache(maxsize=1)
+def _names_ending_in_a_name() -> tuple[str, ...]:
+    """Folded " name " endings of geographic names whose last word is also a surname or given name
+    ("Thái Bình Dương": "Hạm đội Thái Bình Dương Hoa Kỳ" names the US fleet, not a person Dương)."""
+    return tuple(FoldedText(name).lower.rstrip() + " " for name in gazetteer().get("names_ending_in_a_name", []))
+
+
 def _previous_token(cased: str, start: int) -> str:
     before = cased.rfind(" ", 0, start - 1)
     return cased[before + 1 : start - 1]
@@ -191,7 +198,7 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
         entry: Entry = hit.payload
         if entry.tier == EXCLUDE or not cased[hit.start].isupper():
             continue
-        if _previous_token(cased, hit.start) in NAME_BEFORE:
+        if _previous_token(cased, hit.start) in NAME_BEFORE and not folded.lower.endswith(_names_ending_in_a_name(), 0, hit.start):
             continue
         if entry.tier == SAFE:
             accepted[hit.start] = hit

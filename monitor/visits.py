@@ -35,6 +35,11 @@ _TITLES = (
     "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn", "quan chức", "các quan chức", "hoàng hậu", "nhà vua", "hoàng thái tử",
     "thái tử", "công chúa", "thượng nghị sĩ", "đặc phái viên", "đặc sứ", "tổng tư lệnh", "đô đốc", "tướng",
     "ủy viên", "ngài", "tân đại sứ", "tư lệnh",
+    # heads of state and party, envoys and parliaments, named by title ("tiếp Tổng Bí thư, Chủ tịch nước Lào")
+    "tổng bí thư", "chủ tịch nước", "phó chủ tịch nước", "chủ tịch quốc hội", "chủ tịch thượng viện",
+    "chủ tịch hạ viện", "tổng lãnh sự", "lãnh sự", "tham tán", "tùy viên", "nữ hoàng", "hoàng tử", "phu nhân",
+    "thủ hiến", "toàn quyền", "thống đốc bang", "tổng đốc", "bí thư", "phó bí thư", "trưởng đoàn",
+    "đại sứ đặc mệnh toàn quyền", "chánh văn phòng", "tổng tham mưu trưởng", "nguyên thủ",
 )
 TRIGGERS = {
     "move": [
@@ -44,7 +49,10 @@ TRIGGERS = {
         "ghé thăm", "thăm thiện chí",
     ],
     # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
-    "credentials": ["trình quốc thư", "trình thư ủy nhiệm", "trình bản sao quốc thư", "trình bản sao thư ủy nhiệm"],
+    "credentials": [
+        f"{verb} {letter}" for verb in ("trình", "nhận", "tiếp nhận", "trao")
+        for letter in ("quốc thư", "thư ủy nhiệm", "bản sao quốc thư", "bản sao thư ủy nhiệm")
+    ],
     # "X dẫn đầu đoàn … đi/sang …": a trip said by who leads it; weaker than any other verb of the clause.
     "lead": ["dẫn đầu đoàn", "làm trưởng đoàn", "dẫn đầu phái đoàn"],
     "receive": [
@@ -57,25 +65,45 @@ TRIGGERS = {
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
+        # "Chủ tịch Quốc hội … chào mừng Thượng nghị sĩ John McCain …": welcoming a guest by title
+        *(f"chào mừng {title}" for title in _TITLES), *(f"hoan nghênh {title}" for title in _TITLES),
     ],
     "meet": [
         "hội đàm", "hội kiến", "làm việc với", "điện đàm", "gặp tổng thống", "gặp thủ tướng",
         "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
         "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
-        "gặp song phương", "gặp riêng",
+        "gặp song phương", "gặp riêng", "gặp mặt", "gặp gỡ", "tiếp xúc với", "gặp thân mật", "tiếp xúc song phương",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
     "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
     "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo"],
+    # Ceremonies held in the partner's own country ("dự lễ nhậm chức của Tổng thống Philippines"): our
+    # side attending one has gone there, whether or not the clause says where.
+    "ceremony": [
+        f"{verb} {rite}" for verb in ("dự", "tham dự", "dự lễ", "tham dự lễ")
+        for rite in ("lễ nhậm chức", "lễ tuyên thệ nhậm chức", "nhậm chức", "tuyên thệ nhậm chức", "lễ đăng quang",
+                     "lễ đăng cơ", "lễ tang", "quốc tang", "lễ quốc tang")
+    ],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
+    # Our mission and community abroad ("Thủ tướng … trụ sở mới của Đại sứ quán Việt Nam tại Hà Lan",
+    # "Chủ tịch nước nghe Đại sứ Việt Nam tại Bê-la-rút …"): a leader of ours with them is there.
+    "mission": [
+        f"{who} {country} {where}" for who in (
+            "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "lãnh sự quán", "cơ quan đại diện", "cộng đồng người",
+            "bà con người", "kiều bào", "bà con kiều bào",
+        ) for country in ("việt nam", "việt") for where in ("tại", "ở")
+    ] + ["kiều bào tại", "bà con kiều bào tại", "kiều bào ta tại", "kiều bào ta ở"],
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
 # A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
-_PRIORITY = ("receive", "credentials", "courtesy", "move", "visit", "attend", "meet", "arrive", "lead", "delegation")
+_PRIORITY = (
+    "receive", "credentials", "courtesy", "move", "visit", "ceremony", "attend", "meet", "arrive", "lead", "delegation",
+    "mission",
+)
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
 # … or preceded by these: "hỏi thăm", "bốc thăm" (a draw), "rút thăm".
@@ -103,16 +131,20 @@ _ABROAD_DATELINE = (" giờ địa phương ", " đặc phái viên ttxvn ", " �
 _BACK_REFERENCE = tuple(
     f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
     for noun in ("buổi", "cuộc")
-)
+) + (" kết quả ", " kết quả cuộc ", " kết quả buổi ", " kết quả các cuộc ")  # "kết quả hội đàm": talks already held
 _AT_CEREMONY = (" tại ", " dự ")
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
-# "các chuyến thăm", "những cuộc tiếp xúc": visits in general, no one visit.
-_GENERIC = (" các ", " những ", " nhiều ", " mọi ")
+# "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
+_GENERIC = (" các ", " những ", " nhiều ", " mọi ", " hai ", " ba ", " bốn ", " mấy ", " vài ")
+_GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến"))
+# Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
+_EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày hội ", " sự kiện ", " tọa đàm ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh) "
+    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
+    r"lễ hội|đội thi|các đội|đội đến từ) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
 _MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ", " công nghệ ", " xuất xứ ")
@@ -144,7 +176,8 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
-_BACKGROUND = re.compile(r" (?:vừa qua|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
+_BACKGROUND = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
+_BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước) ")
 _YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)) ")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
@@ -192,12 +225,20 @@ def detect_visits(
     reports in more detail, so a headline visit is dropped when the body has one with its partners.
     ``home``: lexicon hits of the Vietnamese side (``places.home_entries``); when given, a clause
     without a Vietnamese side (a province, an organ, a Vietnamese name) reports no visit of ours."""
+    if not places or not triggers:
+        return []  # every visit has a foreign partner and a verb
     visits: list[Visit] = []
     headline: list[Visit] = []
     seen: set[tuple] = set()
     done_clauses: set[int] = set()
     # Whether the article names our side anywhere: asked only of a clause that does not.
-    ours = (lambda: _home_side(folded, 1, len(folded.lower) - 1, home, places)) if home is not None else (lambda: False)
+    known: list[bool] = []
+
+    def ours() -> bool:  # asked at most once an article
+        if not known:
+            known.append(home is not None and _home_side(folded, 1, len(folded.lower) - 1, home, places))
+        return known[0]
+
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
     # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
     merged = _merge(folded, triggers)
@@ -242,23 +283,46 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
             continue
+        if hit.payload == "receive" and lower.startswith(("đón nhận ", "lễ đón nhận "), hit.start):
+            continue  # "làm lễ đón nhận hài cốt", "đón nhận Huân chương": things received, no guest
         if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
             continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
         if hit.payload in ("meet", "courtesy", "receive") and (
-            lower.endswith(_BACK_REFERENCE, 0, hit.start) or _opens_with_noun(folded, hit)
+            (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit))
+            or _opens_with_noun(folded, hit)
         ):
             continue
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
             continue
+        if lower.endswith(_GENERIC_NOUNS, 0, hit.start):
+            continue  # "ba cuộc gặp mặt", "các buổi làm việc với": no one meeting
+        if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
+            continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
+        if (
+            hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start)
+            and lower.endswith((" buổi ", " cuộc "), 0, hit.start) and not lower.endswith((" có buổi ", " có cuộc "), 0, hit.start)
+            and not lower.startswith(("với ", "giữa "), hit.end + 1)
+        ):
+            continue  # "nhấn mạnh buổi gặp mặt có ý nghĩa …": the meeting talked of, no sides named
         if hit.payload == "delegation" and lower.startswith(_STANDING, hit.end):
             continue
-        if merged and hit.start <= merged[-1].end:
+        if merged and hit.start <= merged[-1].end and "mission" not in (hit.payload, merged[-1].payload):
+            # (our mission abroad is read apart: "tiếp Đại sứ Việt Nam tại Lào" receives our envoy)
             last = merged[-1]
             stronger = min(last.payload, hit.payload, key=_PRIORITY.index)
             merged[-1] = Hit(last.start, max(last.end, hit.end), stronger)
         else:
             merged.append(hit)
     return merged
+
+
+def _names_the_met(folded: FoldedText, hit: Hit) -> bool:
+    """"trong cuộc hội kiến Chủ tịch nước Trần Đại Quang", "tại buổi làm việc với …": the meeting
+    referred to names whom it was with, so it is reported here too (not "Tại buổi hội đàm, …")."""
+    following = folded.cased[hit.end + 1 : hit.end + 2]
+    return following.isupper() or folded.lower.startswith(("với ", "giữa "), hit.end + 1) or (
+        folded.lower.endswith((" với", " giữa"), 0, hit.end)
+    )
 
 
 def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
@@ -270,7 +334,10 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
-    if lower.startswith("chuyến", trigger.start):
+    trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
+    if trip != -1 and _BACKGROUND_TRIP.search(lower, trip + 7, min(trigger.start + 1, trip + 70)):
+        return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
+    if lower.startswith("chuyến", trigger.start) or lower.endswith((" cuộc ", " buổi ", " chuyến "), 0, trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
     if trigger.payload in ("move", "visit") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
         # "Tổng thống Obama thăm Việt Nam năm 2016": a dated visit told as history (not "sẽ thăm … năm 2018").
@@ -330,7 +397,7 @@ def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places
     return (
         _home_hit(folded, start, end, home, places, True) >= 0
         or _vietnamese_name(folded, start, end, places) >= 0
-        or _bare_title(folded, start, end)
+        or _bare_title(folded, start, end, places)
     )
 
 
@@ -344,15 +411,32 @@ def _opens_clause(folded: FoldedText, position: int) -> bool:
     return position == folded.clause_bounds(position)[0] or folded.lower.endswith(" , ", 0, position)
 
 
-def _bare_title(folded: FoldedText, start: int, end: int) -> bool:
+def _bare_title(folded: FoldedText, start: int, end: int, places: list[Place] = ()) -> bool:
     lower, cased = folded.lower, folded.cased
     for title in _BARE_TITLES:
         position = lower.find(title, max(0, start - 1), end + 1)
         while position != -1:
-            following = cased[position + len(title) : position + len(title) + 1]
-            if not following.isupper() and not following.isdigit():
+            after = position + len(title)
+            following = cased[after : after + 1]
+            if not following.isupper() and not following.isdigit() and not (
+                following == "," and _foreign_title_follows(folded, after + 2, places)
+            ):
                 return True
             position = lower.find(title, position + 1, end + 1)
+    return False
+
+
+_TITLE_CHAIN_REACH = 32  # folded characters from a title's comma to the country of the next title
+
+
+def _foreign_title_follows(folded: FoldedText, position: int, places) -> bool:
+    """"Tổng Bí thư, Chủ tịch nước Lào": the titles of one foreign leader, joined by a comma; the first
+    belongs to the country that ends the chain (no "và", no other comma between)."""
+    lower = folded.lower
+    for place in places:
+        if position <= place.start <= position + _TITLE_CHAIN_REACH:
+            between = lower[position - 1 : place.start]
+            return " , " not in between and " và " not in between and " của " not in between
     return False
 
 
@@ -388,8 +472,11 @@ def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Plac
     place_starts = {p.start for p in places}
     tokens = list(folded.tokens_from(start, end + 1))
     last = -1
+    spans = [(p.start, p.end) for p in places]
     for i, (position, token) in enumerate(tokens[:-1]):
         if token in _SURNAMES or (i and token in _MIDDLE and tokens[i - 1][1][:1].isupper()):
+            if any(s <= position < e for s, e in spans):
+                continue  # "Bồ Đào Nha": a syllable of a country's name
             following = tokens[i + 1][1]
             if (
                 following[:1].isupper() and following not in _SURNAMES and (position - 1) not in place_ends
@@ -417,18 +504,26 @@ def _next_word(folded: FoldedText, end: int) -> str:
 def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None = None):
     """(direction, partner mentions) for one verb in its clause, or None when it is no foreign visit."""
     verb = trigger.payload
+    if verb == "mission":
+        return _with_our_mission(folded, trigger, places, home)
+    located = places  # where the clause is placed: our post abroad is abroad
+    if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
+        # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn
+        # Việt Nam tại Liên hợp quốc": the post of our mission is not the partner; one must be named.
+        places = [p for p in places if not folded.lower.endswith(_OUR_POST, 0, p.start)]
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
     # Attending is placed by where it is held ("tại", "ở"), not by where something else goes ("đường bay đến Osaka").
-    markers = _STAY_MARKERS if verb in ("delegation", "attend") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
-    arriving = verb == "arrive"
+    markers = _STAY_MARKERS if verb in ("delegation", "attend", "ceremony") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
+    arriving, leading = verb == "arrive", verb == "lead"
     if verb in ("lead", "arrive"):
         verb = "move"
     known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
     # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
     # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
     where, at = _destination(
-        folded, trigger.end + 1, clause_end, places, verb in ("move", "visit"), markers, known,
+        # (not after "dẫn đầu đoàn đại biểu": the name right after it is where the delegation is from)
+        folded, trigger.end + 1, clause_end, located, verb in ("move", "visit") and not leading, markers, known,
         _ARRIVE_REACH if arriving else _MAX_SCAN,
     )
     if arriving and where is None:
@@ -437,13 +532,14 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Tại bang California, đoàn đã làm việc với …", "Chiều 12/5, tại Đại lễ đường Nhân dân ở thủ đô
         # Bắc Kinh, Chủ tịch nước đã hội kiến …": the place is said before the verb.
         clause_start = folded.clause_bounds(trigger.start)[0]
-        where, at = _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS)
+        where, at = _destination(folded, clause_start, trigger.start, located, False, _STAY_MARKERS)
         if where == FOREIGN and verb in ("receive", "courtesy"):
             # "Tại Bắc Kinh, Chủ tịch Trung Quốc đón tiếp …": received abroad, our side is the guest.
             return OUTBOUND, _run([p for p in places if p.start >= at])
     if verb == "credentials":
-        # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ" is ours abroad.
-        ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], trigger.start, _OUR_ENVOY)
+        # "Đại sứ Việt Nam tại Ấn Độ trình Quốc thư lên Tổng thống Ấn Độ", "Tổng thống Kenya nhận Quốc
+        # thư của Đại sứ Việt Nam" are ours abroad.
+        ours = _lower_has(folded, folded.clause_bounds(trigger.start)[0], clause_end, _OUR_ENVOY)
         return (OUTBOUND, after or before) if ours else (INBOUND, before or after)
     if verb == "receive" and where == FOREIGN and not (
         _word_before_marker(folded, at)[:1].isupper() and _lower_has(folded, max(0, at - 45), at, _ENVOYS)
@@ -466,7 +562,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
                 return OUTBOUND, _run(hosts)
         guest_end = min(after[0].start, trigger.end + 40) if after else 0
         guest_ours = home is not None and (
-            _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1)
+            _home_side(folded, trigger.end + 1, guest_end, home, places) or _bare_title(folded, trigger.start, trigger.end + 1, places)
         )
         if after and where != DOMESTIC and guest_ours and not _HOST_AFTER.match(folded.lower, trigger.end + 1):
             # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
@@ -481,19 +577,36 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         else:
             hosted = _passive(folded, trigger, before) or (
                 home is not None
-                and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1))
+                and (_home_side(folded, trigger.end + 1, clause_end, home, []) or _bare_title(folded, trigger.start, trigger.end + 1, places))
             )
         return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
-        abroad = _run([p for p in places if p.start >= at]) or _run(after)
+        # "thăm chính thức nước này", "nước bạn": the country named last before
+        abroad = _run([p for p in places if p.start >= at]) or _run(after) or before[-1:]
         return (OUTBOUND, abroad) if abroad else None
-    if verb == "visit" and where == DOMESTIC and before and folded.lower.startswith(("việt nam ", "nước ta "), at):
-        return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam"
-    if verb in ("attend", "visit"):
+    if verb == "visit" and where == DOMESTIC and before and (
+        folded.lower.startswith(("việt nam ", "nước ta "), at) or (home is not None and _home_place_at(folded, at, home))
+    ):
+        return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam", "Tư lệnh … Hoa Kỳ thăm Đà Nẵng"
+    if verb == "ceremony" and where is None and after and after[0].start - trigger.end <= _MEET_REACH and home is not None:
+        # "Phó Chủ tịch nước … dự lễ nhậm chức của Tổng thống Philippines": ours, there.
+        clause_start = folded.clause_bounds(trigger.start)[0]
+        if _home_side(folded, clause_start, trigger.start, home, places):
+            return OUTBOUND, _run(after)
+    if verb == "attend" and home is not None:
+        # "Tham dự PP17 tại Nha Trang có các quốc gia đối tác gồm Australia, Nhật Bản …", "Hội thảo có sự
+        # tham gia của các quan chức cấp cao đến từ Chile, Peru và Việt Nam": foreign attendees, listed,
+        # at an event of ours.
+        listed = _ATTENDEES.search(folded.lower, trigger.end, min(clause_end + 1, trigger.end + 80))
+        guests = [p for p in after if listed and p.start >= listed.end() and p.start - listed.end() <= _MEET_REACH]
+        if guests and (where == DOMESTIC or (where is None and "đến từ" in listed.group())):
+            return INBOUND, _run(guests)
+    if verb in ("attend", "visit", "ceremony"):
         return None
     if where == DOMESTIC:
         if verb in ("meet", "delegation"):
-            guests = [p for p in after if p.start < at] or before
+            # "hội đàm với X tại Hà Nội": X before the place; "Tại Hà Nội, … hội đàm với X": X after the verb.
+            guests = (_run(after) if at < trigger.start else [p for p in after if p.start < at]) or before
         else:  # "X sang thăm Việt Nam"; "chuyến thăm chính thức Việt Nam của Thủ tướng Nhật Bản"
             guests = before or [p for p in after if p.start > at]
         return (INBOUND, guests) if guests else None
@@ -508,6 +621,14 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         if not met and before and home is not None and _province_after(folded, trigger.end, home):
             # "Đoàn doanh nghiệp Bangladesh làm việc với Sở Công Thương TP.HCM": a province hosts.
             return INBOUND, before
+        subject_start = folded.clause_bounds(trigger.start)[0]
+        if met and home is not None and _DELEGATION_OBJECT.match(folded.lower, trigger.end + 1) and (
+            _home_hit(folded, subject_start, trigger.start, home, places) >= 0
+            or _vietnamese_name(folded, subject_start, trigger.start, places) >= 0
+        ):
+            # "UBND tỉnh Điện Biên có buổi làm việc với đoàn công tác tỉnh Phông Sa Lỳ (Lào)": the side
+            # called a delegation is the one visiting; ours receives it.
+            return INBOUND, _run(met)
         return (UNKNOWN, _run(met) or before) if met or before else None
     if verb == "courtesy":
         return (INBOUND, before) if before else (OUTBOUND, after)
@@ -526,12 +647,100 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             _home_hit(folded, clause_start, trigger.start, home, places),
             _vietnamese_name(folded, clause_start, trigger.start, places),
         )
+        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start, places)) and _lower_has(
+            folded, clause_start, clause_end, _OUR_PEOPLE_ABROAD
+        ):
+            # "Thủ tướng … thông báo với bà con kiều bào về mục đích chuyến thăm": with our community there.
+            return OUTBOUND, _run(before) if not after else _run(after)
         if ours > before[-1].start:
+            if _destination_at_home(folded, ours, home):
+                # "tàu chiến … của Hải quân Australia cập cảng Tiên Sa (Đà Nẵng), bắt đầu chuyến thăm": our
+                # place after the partner is where the partner came.
+                return INBOUND, before
             return OUTBOUND, after or before
-        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start)) and _after_marker(folded, before[-1].start):
+        if (ours >= 0 or _bare_title(folded, clause_start, trigger.start, places)) and _after_marker(folded, before[-1].start):
             # "Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm": the place before is where our side went.
             return OUTBOUND, _run(before)
     return (INBOUND, before) if before else (OUTBOUND, after)
+
+
+# "làm việc với đoàn công tác …", "gặp mặt Đoàn đại biểu …": the partner met is a delegation.
+_DELEGATION_OBJECT = re.compile(r"(?:với )?(?:các )?(?:đoàn|phái đoàn) ")
+# Words between an arriving marker and our place: "đến Cảng Cam Ranh", "tới sân bay quốc tế Nội Bài".
+_PORT_WORDS = frozenset("cảng sân bay quốc tế vịnh cửa khẩu đảo quân".split())
+
+
+def _home_place_at(folded: FoldedText, at: int, home: list[Hit]) -> bool:
+    """Whether one of our provinces or places (capitalised) starts at folded offset ``at``, past admin words."""
+    lower = folded.lower
+    position = at
+    for _ in range(3):
+        end = lower.find(" ", position)
+        if lower[position:end] not in _ADMIN:
+            break
+        position = end + 1
+    return any(
+        hit.start == position and hit.payload not in (NOT_HOME, IMPLICIT, "organ") and folded.cased[hit.start].isupper()
+        for hit in home
+    )
+
+
+def _destination_at_home(folded: FoldedText, start: int, home: list[Hit]) -> bool:
+    """Whether the Vietnamese side at ``start`` is a place the partner arrives at: a province or place
+    after "đến", "tới", "tại" … ("vừa đến Cảng Cam Ranh") or in brackets after a venue ("Tiên Sa (Đà Nẵng)")."""
+    if not any(hit.start == start and hit.payload not in (NOT_HOME, IMPLICIT, "organ") for hit in home):
+        return False
+    lower, cased = folded.lower, folded.cased
+    end = start - 1
+    for _ in range(5):
+        begin = lower.rfind(" ", 0, end) + 1
+        word = lower[begin:end]
+        if word == "(" or word in _MARKERS:
+            return True
+        if not (word in _ADMIN or word in _PORT_WORDS or cased[begin:begin + 1].isupper()):
+            return False
+        end = begin - 1
+    return False
+
+
+# Who attends, listed after the verb: "… có (các) đoàn …", "sự tham gia của … đến từ".
+_ATTENDEES = re.compile(r" (?:có|gồm|của)(?: [^ ]+){0,8}? (?:đến từ|gồm|đoàn|đoàn đại biểu|quốc gia|nước|đại diện) ")
+# Our people abroad: a leader of ours with them is abroad too.
+_OUR_PEOPLE_ABROAD = (" kiều bào ", " cộng đồng người việt ", " người việt nam ở nước ngoài ", " bà con người việt ")
+_OUR_POST = (" việt nam tại ", " việt nam ở ", " việt tại ")
+# Our leaders and delegations, who go abroad: "Thủ tướng", "Chủ tịch nước", "đoàn đại biểu cấp cao".
+_OUR_LEADERS = (
+    " thủ tướng ", " phó thủ tướng ", " chủ tịch nước ", " phó chủ tịch nước ", " chủ tịch quốc hội ",
+    " phó chủ tịch quốc hội ", " tổng bí thư ", " đoàn đại biểu cấp cao ", " phu nhân ",
+    " đoàn công tác ", " đoàn đại biểu ", " bí thư tỉnh ủy ", " chủ tịch ubnd ", " lãnh đạo tỉnh ",
+)
+# Directing our mission from home: "Bộ Ngoại giao đã chỉ đạo Đại sứ quán Việt Nam tại Anh".
+_REMOTE = (" chỉ đạo ", " yêu cầu ", " đề nghị ", " giao ", " gửi điện ", " điện mừng ", " gửi thư ", " thư chúc mừng ",
+           " gửi ", " bảo hộ ", " từng ")
+
+
+def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit] | None):
+    """A leader of ours with our embassy or community in a country: outbound, that country."""
+    if home is None:
+        return None
+    post = [p for p in places if trigger.end < p.start <= trigger.end + 1]
+    if not post:
+        return None
+    lower, cased = folded.lower, folded.cased
+    if lower.endswith((" tiếp ", " đón ", " tiếp đón ", " triệu tập "), 0, trigger.start):
+        return None  # "Chủ tịch nước tiếp Đại sứ Việt Nam tại Lào trước khi lên đường": our envoy, at home
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    window = lower[clause_start - 1 : trigger.start]
+    foreign_starts = {p.start - clause_start + 1 for p in places}
+    for title in _OUR_LEADERS:
+        at = window.find(title)
+        while at != -1:
+            following = at + len(title)
+            # a foreign leader has his country after the title ("Thủ tướng Hà Lan")
+            if following not in foreign_starts and not any(cue in window[following - 1 :] for cue in _REMOTE):
+                return OUTBOUND, _run(post)
+            at = window.find(title, at + 1)
+    return None
 
 
 def _after_marker(folded: FoldedText, start: int) -> bool:
@@ -622,7 +831,7 @@ def _destination(
             return FOREIGN, start  # "…, thủ đô Tokyo", "… của Nhật Bản"
         # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
         targets = ([start] if immediate and steps == 0 else []) + (
-            [start + len(token) + 1] if token.lower() in markers else []
+            [start + len(token) + 1] if token.lower() in markers and not folded.lower.endswith(_LIFE_BEFORE, 0, start) else []
         )
         for target in targets:
             kind = _place_kind(folded, target, stop, starts, known)
@@ -635,6 +844,11 @@ def _destination(
 
 
 _UNSURE = "unsure"
+# Where someone lived, studied, fought or died ("liệt sĩ hy sinh tại Lào"): not where the visit is.
+_LIFE_BEFORE = tuple(
+    f" {verb} " for verb in ("hy sinh", "sinh sống", "học tập", "định cư", "sinh ra", "qua đời", "từ trần", "an táng",
+                             "chiến đấu", "công tác lâu năm", "mất")
+)
 # Words before a foreign capital or country that place an unknown venue named just before them.
 _BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ")
 

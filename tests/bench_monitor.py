@@ -23,7 +23,7 @@ whatever else the shared machine runs. The "3,000 real articles" row runs over t
 (``../shared/corpus/baomoi-2017.jsonl.xz``, 2,600 characters an article on average), with the 10,000
 subscriber keywords: the issue-12 target of 1,000 articles/s on one core.
 
-Each row is printed beside the previous version's (commit ``tests.eval_monitor.BASELINE_COMMIT``,
+Each row is printed beside the previous version's (commit ``tests.eval_monitor.BENCH_BASELINE_COMMIT``,
 before the issue-12 detector changes), stored in ``tests/fixtures/monitor/bench_baseline.json``;
 ``--rebuild-baseline`` measures that version again with this same bench.
 
@@ -252,11 +252,13 @@ def run() -> list[tuple[str, str, str]]:
 
 
 def rebuild_baseline() -> None:
-    from tests.eval_monitor import made_note, run_previous
+    from tests.eval_monitor import BENCH_BASELINE_COMMIT, made_note, run_previous
 
-    out = run_previous("import json; from tests.bench_monitor import measure; print(json.dumps(measure()))")
+    out = run_previous("import json; from tests.bench_monitor import measure; print(json.dumps(measure()))",
+                       commit=BENCH_BASELINE_COMMIT)
     rows = {metric: measured for metric, measured, _ in json.loads(out.splitlines()[-1])}
-    note = made_note("python -m tests.bench_monitor --rebuild-baseline: this bench on the commit's monitor/, one run")
+    note = made_note("python -m tests.bench_monitor --rebuild-baseline: this bench on the commit's monitor/, one run",
+                     BENCH_BASELINE_COMMIT)
     BASELINE.write_text(json.dumps({"made": note, "rows": rows}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

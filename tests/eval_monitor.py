@@ -1,16 +1,22 @@
-"""`make eval`, monitor half: the detectors on the hand-labelled real sentences, beside the previous
-version's figures on the same sentences.
+"""`make eval`, monitor half: the detectors on the hand-labelled real sentences, per class (codes,
+visits, partners, direction, NFC = NFD) and per set, each beside the previous version's figures.
 
-The previous version is commit ``BASELINE_COMMIT`` (before the real-text fixes of issue 12). Its
-figures are stored in ``tests/fixtures/monitor/real/baseline.json`` with the hash of the sentence file
-they were made on; ``--rebuild-baseline`` makes them again: it checks that commit out in a temporary
-git worktree and runs this same scorer with that worktree's ``monitor`` package first on the path.
+Sets. ``dev_sentences.yaml`` (development set) and ``sentences.yaml`` (616 sentences) split in two
+halves BY ARTICLE: an article belongs to half A when the SHA-256 of its corpus id written in decimal
+(``"21471433"``) is an even number, else to half B (``split_of``). Dev and A are tuning material: their
+per-sentence errors may be read (``--dev-errors``, ``--tune-errors``). B stays held out: only its
+aggregate figures are printed, never its per-sentence errors; the whole set (A + B) is printed
+as figures too. ``own_sentences.yaml`` ("own"): sentences the project wrote for cases real text lacks
+(credentials, "dẫn đầu đoàn … sang", provincial "có buổi làm việc với"), coverage rather than an estimate.
 
-The development set ``dev_sentences.yaml`` (articles the held-out set does not use) is scored beside
-it, with its own stored baseline: detectors are changed against the development set's per-sentence
-errors (``--dev-errors``); the held-out set is read only as aggregate figures.
+The previous version is commit ``BASELINE_COMMIT`` (main before the issue-12 split work). Its
+figures are stored in ``tests/fixtures/monitor/real/baseline.json`` with the hash of each sentence
+file; ``--rebuild-baseline`` makes them again: it checks that commit out in a temporary git worktree
+and runs this same scorer with that worktree's ``monitor`` package first on the path.
 
-Run: ``.venv/bin/python -m tests.eval_monitor [--errors] [--dev-errors] [--sentences FILE] [--rebuild-baseline]``.
+Run: ``.venv/bin/python -m tests.eval_monitor [--tune-errors] [--dev-errors] [--sentences FILE]
+[--rebuild-baseline] [--json]``. ``--sentences FILE`` scores another file (all its errors with
+``--errors``) instead of the four sets.
 """
 
 from __future__ import annotations
@@ -27,27 +33,54 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE_COMMIT = "8cc1190"
+BASELINE_COMMIT = "fb01c2c"
+# The bench's stored figures (tests/fixtures/monitor/bench_baseline.json) were made on this one.
+BENCH_BASELINE_COMMIT = "8cc1190"
 REAL = ROOT / "tests" / "fixtures" / "monitor" / "real"
+HELD = REAL / "sentences.yaml"
 BASELINE = REAL / "baseline.json"
 DEV = REAL / "dev_sentences.yaml"
-DEV_BASELINE = REAL / "dev_baseline.json"
+OWN = REAL / "own_sentences.yaml"  # the project's own sentences for cases real text lacks
 TARGETS = {
     "codes_precision": 0.99, "codes_recall": 0.97, "visits_precision": 0.95, "visits_recall": 0.92,
     "partners_exact": 0.97, "direction": 0.95,
 }
+SETS = ("dev", "A", "B", "whole", "own")
+TUNING = frozenset({"dev", "A", "own"})  # sets whose per-sentence errors may be read
 
 
-def measure(path: Path) -> dict:
-    """Figures on ``path`` with whatever ``monitor`` package is first on the path, NFC and NFD."""
+def split_of(article) -> str:
+    """"A" or "B" for a corpus article id: the parity of the SHA-256 of its decimal string."""
+    digest = hashlib.sha256(str(article).encode("ascii")).hexdigest()
+    return "A" if int(digest, 16) % 2 == 0 else "B"
+
+
+def set_members(name: str):
+    """(file, keep) for a set name: ``keep(sentence)`` says whether a sentence of the file is in it."""
+    if name == "dev":
+        return DEV, lambda s: True
+    if name == "own":
+        return OWN, lambda s: True
+    if name == "whole":
+        return HELD, lambda s: True
+    return HELD, lambda s: split_of(s.article) == name
+
+
+def measure(path: Path, name: str | None = None) -> dict:
+    """Figures on ``path`` (only set ``name``'s sentences when given) with whatever ``monitor`` package
+    is first on the path, NFC and NFD."""
     from monitor import Monitor
     from tests.monitor.labelled import load_sentences, score_sentences
 
     sentences = load_sentences(path)
+    if name is not None:
+        keep = set_members(name)[1]
+        sentences = [s for s in sentences if keep(s)]
     monitor = Monitor()
     nfc, nfd = score_sentences(monitor, sentences, "NFC"), score_sentences(monitor, sentences, "NFD")
     return {
         "sentences": len(sentences),
+        "visits_labelled": sum(s.visit for s in sentences),
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "NFC": nfc.figures(),
         "NFD": nfd.figures(),
@@ -56,13 +89,17 @@ def measure(path: Path) -> dict:
     }
 
 
+def measure_sets() -> dict:
+    return {name: measure(set_members(name)[0], name) for name in SETS if set_members(name)[0].is_file()}
+
+
 @contextmanager
-def previous_version():
+def previous_version(commit: str = BASELINE_COMMIT):
     """PYTHONPATH for the previous version's ``monitor`` package beside this tree's tests: a temporary
-    git worktree of ``BASELINE_COMMIT``, removed afterwards."""
+    git worktree of ``commit``, removed afterwards."""
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "baseline"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), BASELINE_COMMIT],
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
                        check=True, capture_output=True)
         try:
             only = Path(scratch) / "path"
@@ -73,9 +110,9 @@ def previous_version():
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
 
 
-def run_previous(code: str, *args: str) -> str:
+def run_previous(code: str, *args: str, commit: str = BASELINE_COMMIT) -> str:
     """Run python ``code`` (``sys.argv[1:]`` = ``args``) on the previous version; its standard output."""
-    with previous_version() as path:
+    with previous_version(commit) as path:
         out = subprocess.run(
             [sys.executable, "-P", "-c", code, *args],
             env=dict(os.environ, PYTHONPATH=path), cwd=ROOT, check=True, capture_output=True, text=True,
@@ -83,74 +120,122 @@ def run_previous(code: str, *args: str) -> str:
     return out.stdout
 
 
-def made_note(how: str) -> dict:
-    return {"commit": BASELINE_COMMIT, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "how": how}
+def made_note(how: str, commit: str = BASELINE_COMMIT) -> dict:
+    return {"commit": commit, "at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "how": how}
 
 
-def rebuild_baseline(path: Path) -> dict:
+def rebuild_baseline() -> dict:
     """Run the scorer on the previous version's ``monitor`` package, in a temporary worktree."""
     out = run_previous(
-        "import json, sys, pathlib; from tests.eval_monitor import measure; "
-        "print(json.dumps(measure(pathlib.Path(sys.argv[1]))))", str(path),
+        "import json; from tests.eval_monitor import measure_sets; print(json.dumps(measure_sets()))"
     )
-    figures = json.loads(out)
-    figures.pop("errors")
-    figures["made"] = made_note(
+    sets = json.loads(out)
+    for figures in sets.values():
+        figures.pop("errors")
+    note = made_note(
         "python -m tests.eval_monitor --rebuild-baseline: git worktree of the commit, its monitor/ first on "
         "PYTHONPATH, this scorer"
-    ) | {"sentences_file": str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)}
-    return figures
+    )
+    return {"made": note, "sets": sets}
 
 
-def render(now: dict, before: dict | None, title: str = "monitor on real sentences") -> str:
-    lines = [f"{title} ({now['sentences']}): measured (NFC / NFD)   previous version   target"]
-    for key, target in TARGETS.items():
-        old = f"{before['NFC'][key]:.3f}" if before else "-"
-        lines.append(f"  {key:18} {now['NFC'][key]:.3f} / {now['NFD'][key]:.3f}            {old:8}           >= {target}")
+# Per class: (label, key in figures, target key).
+_ROWS = (
+    ("codes precision", "codes_precision"), ("codes recall", "codes_recall"), ("codes kind", "kind_accuracy"),
+    ("visits precision", "visits_precision"), ("visits recall", "visits_recall"),
+    ("partners exact", "partners_exact"), ("direction", "direction"),
+)
+
+
+def render(now: dict, before: dict | None) -> str:
+    """One table: a row per class, a column per set, each cell "now (previous)"."""
+    names = [n for n in SETS if n in now]
+    width = 21
+    titles = [f"{n} ({now[n]['sentences']}, {now[n]['visits_labelled']} visits)" for n in names]
+    head = "".join(f"{t:>{width + 3}}" for t in titles)
+    lines = [f"monitor on real sentences: measured (previous version {BASELINE_COMMIT})", f"  {'':18}{head}   target"]
+    prev = (before or {}).get("sets", {})
+    for label, key in _ROWS:
+        cells = []
+        for n in names:
+            old = f"{prev[n]['NFC'][key]:.3f}" if n in prev else "-"
+            cells.append(f"{now[n]['NFC'][key]:.3f} ({old})")
+        target = f">= {TARGETS[key]}" if key in TARGETS else ""
+        lines.append(f"  {label:18}" + "".join(f"{c:>{width + 3}}" for c in cells) + f"   {target}")
     for key in ("codes", "visits"):
-        old = before["NFC"][key] if before else "-"
-        lines.append(f"  {key + ' tp/fp/fn':18} {now['NFC'][key]}   previous {old}")
-    old = f"{before['NFC']['kind_accuracy']:.3f}" if before else "-"
-    lines.append(f"  {'kind_accuracy':18} {now['NFC']['kind_accuracy']:.3f}   previous {old}")
-    lines.append(f"  NFC and NFD outputs identical: {now['identical']}" + (
-        f" (previous version: {before['identical']})" if before else ""))
-    if before and before.get("sha256") != now["sha256"]:
-        lines.append("  NOTE: the stored baseline was made on another version of the sentence file: "
-                     "python -m tests.eval_monitor --rebuild-baseline")
+        cells = []
+        for n in names:
+            old = "/".join(map(str, prev[n]["NFC"][key])) if n in prev else "-"
+            cells.append(f"{'/'.join(map(str, now[n]['NFC'][key]))} ({old})")
+        lines.append(f"  {key + ' tp/fp/fn':18}" + "".join(f"{c:>{width + 3}}" for c in cells))
+    cells = []
+    for n in names:
+        same = now[n]["identical"] and now[n]["NFC"] == now[n]["NFD"]
+        old = ("yes" if prev[n]["identical"] else "no") if n in prev else "-"
+        cells.append(f"{'yes' if same else 'NO'} ({old})")
+    lines.append(f"  {'NFC = NFD':18}" + "".join(f"{c:>{width + 3}}" for c in cells) + "   yes")
+    stale = [n for n in names if n in prev and prev[n].get("sha256") != now[n]["sha256"]]
+    if stale:
+        lines.append(f"  NOTE: the stored baseline of {', '.join(stale)} was made on another version of the "
+                     "sentence file: python -m tests.eval_monitor --rebuild-baseline")
+    return "\n".join(lines)
+
+
+def render_one(now: dict, title: str) -> str:
+    lines = [f"{title} ({now['sentences']} sentences): NFC / NFD   target"]
+    for label, key in _ROWS:
+        target = f">= {TARGETS[key]}" if key in TARGETS else ""
+        lines.append(f"  {label:18} {now['NFC'][key]:.3f} / {now['NFD'][key]:.3f}   {target}")
+    for key in ("codes", "visits"):
+        lines.append(f"  {key + ' tp/fp/fn':18} {now['NFC'][key]}")
+    lines.append(f"  NFC and NFD outputs identical: {now['identical']}")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sentences", type=Path, default=ROOT / "tests" / "fixtures" / "monitor" / "real" / "sentences.yaml")
-    parser.add_argument("--errors", action="store_true", help="list every wrong sentence")
+    parser.add_argument("--sentences", type=Path, help="score this file alone (not one of the four sets)")
+    parser.add_argument("--errors", action="store_true", help="with --sentences: list every wrong sentence")
     parser.add_argument("--dev-errors", action="store_true", help="list every wrong sentence of the development set")
+    parser.add_argument("--tune-errors", action="store_true", help="list every wrong sentence of half A and of own")
     parser.add_argument("--rebuild-baseline", action="store_true", help=f"measure commit {BASELINE_COMMIT} again")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="figures as JSON (no per-sentence errors of B)")
     args = parser.parse_args(argv)
-    if not args.sentences.is_file():
-        print(f"monitor eval: no labelled sentences at {args.sentences}", file=sys.stderr)
-        return 1
-    dev = DEV.is_file() and args.sentences.resolve() != DEV.resolve()
-    if args.rebuild_baseline:
-        BASELINE.write_text(json.dumps(rebuild_baseline(args.sentences.resolve()), indent=2) + "\n", encoding="utf-8")
-        if dev:
-            DEV_BASELINE.write_text(json.dumps(rebuild_baseline(DEV), indent=2) + "\n", encoding="utf-8")
-    before = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.is_file() else None
-    now = measure(args.sentences)
-    dev_now = measure(DEV) if dev else None
-    dev_before = json.loads(DEV_BASELINE.read_text(encoding="utf-8")) if dev and DEV_BASELINE.is_file() else None
-    if args.json:
-        print(json.dumps({"now": now, "baseline": before, "dev": dev_now, "dev_baseline": dev_before},
-                         ensure_ascii=False, indent=2))
+    if args.sentences is not None:
+        if not args.sentences.is_file():
+            print(f"monitor eval: no labelled sentences at {args.sentences}", file=sys.stderr)
+            return 1
+        if args.sentences.resolve() == HELD.resolve():
+            print("monitor eval: sentences.yaml is scored as its halves A and B (run without --sentences)",
+                  file=sys.stderr)
+            return 1
+        now = measure(args.sentences)
+        print(render_one(now, str(args.sentences)))
+        if args.errors:
+            print("\n".join("  " + e for e in now["errors"]))
         return 0
-    print(render(now, before, "held-out real sentences"))
+    if not HELD.is_file():
+        print(f"monitor eval: no labelled sentences at {HELD}", file=sys.stderr)
+        return 1
     if args.errors:
-        print("\n".join("  " + e for e in now["errors"]))
-    if dev_now:
-        print(render(dev_now, dev_before, f"development set {DEV.name}"))
-        if args.dev_errors:
-            print("\n".join("  " + e for e in dev_now["errors"]))
+        print("monitor eval: --errors goes with --sentences; use --tune-errors (half A) or --dev-errors",
+              file=sys.stderr)
+        return 1
+    if args.rebuild_baseline:
+        BASELINE.write_text(json.dumps(rebuild_baseline(), indent=2) + "\n", encoding="utf-8")
+    before = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.is_file() else None
+    if before is not None and "sets" not in before:
+        before = None  # a baseline of the older one-set layout
+    now = measure_sets()
+    if args.json:
+        shown = {n: {k: v for k, v in f.items() if k != "errors" or n in TUNING} for n, f in now.items()}
+        print(json.dumps({"now": shown, "baseline": before}, ensure_ascii=False, indent=2))
+        return 0
+    print(render(now, before))
+    for flag, name in ((args.dev_errors, "dev"), (args.tune_errors, "A"), (args.tune_errors, "own")):
+        if flag and name in now:
+            print(f"errors of {name}:")
+            print("\n".join("  " + e for e in now[name]["errors"]))
     return 0
 
 

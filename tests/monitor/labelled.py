@@ -148,6 +148,7 @@ class RealSentence:
     visit: bool
     partners: list[str]
     direction: str | None
+    article: str = ""  # the corpus record's id (``bm-<article>-<n>`` ids carry it too)
 
 
 def load_sentences(path: Path = REAL) -> list[RealSentence]:
@@ -169,9 +170,15 @@ def load_sentences(path: Path = REAL) -> list[RealSentence]:
                 visit=bool(item.get("visit")),
                 partners=[canonical(p) for p in item.get("partners") or []],
                 direction=item.get("direction"),
+                article=str(item.get("article") or _article_of(str(item.get("id", "")))),
             )
         )
     return sentences
+
+
+def _article_of(sentence_id: str) -> str:
+    parts = sentence_id.split("-")
+    return parts[1] if len(parts) == 3 and parts[0] == "bm" else sentence_id
 
 
 @dataclass

@@ -40,3 +40,16 @@ def test_real_sentences_give_the_same_output_in_nfc_and_nfd():
     assert len(sentences) >= 300
     monitor = Monitor()
     assert score_sentences(monitor, sentences, "NFC").outputs == score_sentences(monitor, sentences, "NFD").outputs
+
+
+def test_the_held_out_file_splits_by_article_into_two_halves_and_b_errors_are_not_listed(capsys):
+    from tests.eval_monitor import HELD, main, split_of
+
+    sentences = load_sentences(HELD)
+    halves: dict[str, set[str]] = {"A": set(), "B": set()}
+    for sentence in sentences:
+        halves[split_of(sentence.article)].add(sentence.article)
+    assert halves["A"] and halves["B"] and not halves["A"] & halves["B"]  # no article in both
+    assert split_of("21471433") == split_of(21471433)  # the decimal id, however it is read
+    assert main(["--sentences", str(HELD), "--errors"]) == 1
+    assert "halves A and B" in capsys.readouterr().err
