@@ -34,7 +34,7 @@ FONT_FILES = (
 )
 EMPTY = "Không có dữ liệu"
 BRAND, INK, MUTED, GRID = "#a4161a", "#1d2733", "#5b6b7b", "#e3e8ee"
-WIDTH_IN, DPI = 8.0, 100  # 800 px charts; the composite is 1280 px
+WIDTH_IN, DPI = 6.4, 100  # 640 px charts; the composite is 1280 px
 _lock = threading.Lock()
 
 
@@ -55,7 +55,7 @@ RC = {
     "svg.hashsalt": "portalwatch",  # the same chart gives the same SVG
     "axes.edgecolor": GRID, "axes.labelcolor": INK, "xtick.color": MUTED, "ytick.color": INK,
     "axes.titleweight": "bold", "axes.titlesize": 13, "axes.titlecolor": INK, "axes.titlelocation": "left",
-    "font.size": 10,
+    "font.size": 10.5,
 }
 
 
@@ -69,8 +69,9 @@ class Chart:
     unit: str = ""
 
 
-def _draw(ax, chart: Chart) -> None:
-    ax.set_title(chart.title, pad=10)
+def _draw(ax, chart: Chart, titled: bool = True) -> None:
+    if titled:
+        ax.set_title(chart.title, pad=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if not chart.bars or not any(v for _, v in chart.bars):
@@ -80,12 +81,13 @@ def _draw(ax, chart: Chart) -> None:
             ax.spines[side].set_visible(False)
         ax.text(0.5, 0.5, EMPTY, ha="center", va="center", transform=ax.transAxes, color=MUTED, fontsize=14)
         return
+    ax.tick_params(length=0, pad=6)
     labels = [_short(label) for label, _ in chart.bars]
     values = [value for _, value in chart.bars]
     top = max(values)
     if chart.horizontal:
         positions = list(range(len(values)))[::-1]
-        ax.barh(positions, values, color=BRAND, height=0.62)
+        ax.barh(positions, values, color=BRAND, height=0.62 if len(values) > 3 else 0.45)
         ax.set_yticks(positions, labels)
         ax.set_xlim(0, top * 1.15 + 0.5)
         ax.xaxis.grid(True, color=GRID)
@@ -115,7 +117,7 @@ def _short(label: str, limit: int = 34) -> str:
 
 
 def _height(chart: Chart) -> float:
-    return max(3.2, 1.2 + 0.32 * len(chart.bars)) if chart.horizontal and chart.bars else 3.6
+    return max(3.6, 1.2 + 0.32 * len(chart.bars)) if chart.horizontal and chart.bars else 3.6
 
 
 def _save(figure: Figure, fmt: str) -> bytes:
@@ -126,12 +128,13 @@ def _save(figure: Figure, fmt: str) -> bytes:
 
 
 def render(chart: Chart, fmt: str = "png") -> bytes:
-    """The chart as PNG or SVG bytes (800 px wide)."""
+    """The chart as PNG or SVG bytes (640 px wide)."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown chart format {fmt!r}")
     with _lock, matplotlib.rc_context(RC):
         figure = Figure(figsize=(WIDTH_IN, _height(chart)), layout="constrained")
-        _draw(figure.add_subplot(), chart)
+        figure.suptitle(chart.title, x=0.015, ha="left", fontsize=13, fontweight="bold", color=INK)
+        _draw(figure.add_subplot(), chart, titled=False)
         return _save(figure, fmt)
 
 
