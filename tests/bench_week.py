@@ -66,7 +66,7 @@ def _fill(factory, titles: list[str], count: int) -> None:
                 for n in ids
             ])
             session.execute(insert(Match), [
-                dict(article_id=n + 1, kind="visit", terms=[PARTNERS[n % len(PARTNERS)]], snippet="[[đoàn]]",
+                dict(article_id=n + 1, kind="visit", terms=[PARTNERS[n // 20 % len(PARTNERS)]], snippet="[[đoàn]]",
                      data={"reasons": ["đoàn vào: x"]}, rule_name="visit", created_at=START + timedelta(minutes=5 * n))
                 for n in ids if n % 20 == 0
             ] + [
