@@ -16,7 +16,7 @@ from urllib.parse import quote
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from crawler.timefmt import VIETNAM, short_vn
+from crawler.timefmt import short_vn
 from storage.db import transaction
 from storage.week import Week, WeekData, make_week, parse_week, week_data, week_of
 from web.archive import shown_date
