@@ -68,19 +68,6 @@ class Mention:
     sentence: str | None
 
 
-def directive_by_code(session: Session, code: str) -> tuple[Directive, list[Mention]] | None:
-    """A document and every article mentioning it, in the order they were published (the timeline)."""
-    directive = session.scalar(select(Directive).where(Directive.code == code))
-    if directive is None:
-        return None
-    rows = session.execute(
-        select(DirectiveMention.sentence, Article, Portal)
-        .join(Article, Article.id == DirectiveMention.article_id).join(Portal, Portal.id == Article.portal_id)
-        .where(DirectiveMention.directive_id == directive.id).order_by(article_date(), Article.id)
-    ).all()
-    return directive, [Mention(a, p, s) for s, a, p in rows]
-
-
 def directives_by_code(session: Session, code: str, scope: str | None = None) -> list[tuple[Directive, list[Mention]]]:
     """Every document with this code (one per scope: a local code can exist in several provinces), each
     with its mentions in the order they were published; only ``scope``'s when given."""

@@ -135,7 +135,8 @@ def build_app(daemon) -> web.Application:
         from web.registers import render_directive
 
         code = request.match_info["code"][:200]
-        page = await asyncio.to_thread(render_directive, daemon.prepared.factory, code)
+        scope = request.query.get("scope") or None
+        page = await asyncio.to_thread(render_directive, daemon.prepared.factory, code, scope)
         return html(page) if page is not None else not_found(f"Không có văn bản “{code}” trong sổ văn bản.")
 
     async def visits(request: web.Request) -> web.Response:

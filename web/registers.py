@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 
 from crawler.timefmt import short_vn
 from storage.db import transaction
-from storage.registers import directive_by_code, directive_choices, directive_list, visits
+from storage.registers import directive_choices, directives_by_code, directive_list, visits
 from storage.search import facets
 from web.archive import shown_date
 from web.templating import render
@@ -41,16 +41,23 @@ def render_directives(factory, query) -> str:
     )
 
 
-def render_directive(factory, code: str) -> str | None:
+def render_directive(factory, code: str, scope: str | None = None) -> str | None:
+    """Every document with this code — one per scope, since a local code such as 481/QĐ-UBND exists in
+    several provinces — or only ``scope``'s; None when there is none."""
     with transaction(factory) as session:
-        found = directive_by_code(session, code)
-    if found is None:
+        found = directives_by_code(session, code, scope[:80] if scope else None)
+    if not found:
         return None
-    directive, mentions = found
-    portals = list(dict.fromkeys(m.portal.name for m in mentions))
+    documents = [
+        {
+            "directive": directive, "mentions": mentions,
+            "portals": list(dict.fromkeys(m.portal.name for m in mentions)),
+            "first": next((m for m in mentions if m.article.id == directive.first_article_id), None),
+        }
+        for directive, mentions in found
+    ]
     return render(
-        "directive.html", directive=directive, mentions=mentions, portals=portals,
-        first=next((m for m in mentions if m.article.id == directive.first_article_id), None),
+        "directive.html", code=code, documents=documents, scoped=bool(scope),
         short_vn=short_vn, shown_date=shown_date, marked=marked_snippet,
     )
 

@@ -23,6 +23,19 @@ def day_first(iso_day: str | None) -> str:
     return "/".join(reversed(parts)) if len(parts) == 3 else iso_day
 
 
+def code_url(code: str, scope: str | None = None) -> str:
+    """A document's register page; a local code (several provinces may use it) carries its scope."""
+    url = "/van-ban/" + quote(code, safe="/")
+    return f"{url}?scope={quote(scope, safe='')}" if scope and scope != "VN" else url
+
+
+def scope_name(scope: str | None) -> str:
+    """The identity scope as a reader says it: national, a province, or not told."""
+    if not scope or scope == "VN":
+        return "Toàn quốc"
+    return "Chưa rõ tỉnh" if scope == "?" else scope
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -35,7 +48,8 @@ def environment() -> Environment:
     env.filters["vn_time"] = short_vn
     env.filters["day_first"] = day_first
     env.filters["issuer"] = lambda code: ISSUERS.get(code, code) if code else ""
-    env.filters["code_url"] = lambda code: "/van-ban/" + quote(code, safe="/")
+    env.filters["code_url"] = code_url
+    env.filters["scope_name"] = scope_name
     return env
 
 

@@ -73,3 +73,27 @@ def test_snippet_markup_is_escaped(db_factory):
     [(status, page, _)] = fetch(db_factory, "/doan/")
     assert status == 200 and "<script>x" not in page and "&lt;script&gt;x&lt;/script&gt; <mark>Lào</mark>" in page
     assert "đoàn vào" in page
+
+
+def test_a_local_code_of_two_provinces_is_two_documents_on_its_page(db_factory):
+    """481/QĐ-UBND of Lai Châu and of Cao Bằng: one code, two documents; the list links each by scope."""
+    def build(session):
+        for slug, name, province in (("lc", "Cổng Lai Châu", "Lai Châu"), ("cb", "Cổng Cao Bằng", "Cao Bằng")):
+            add_portal(session, slug, name, province)
+            article = add_article(session, slug, f"Quyết định của {province}", "Quyết định số 481/QĐ-UBND …")
+            directive = Directive(code="481/QĐ-UBND", scope=province, kind="Quyết định", issuer="UBND",
+                                  first_article_id=article.id, mentions=1)
+            session.add(directive)
+            session.flush()
+            session.add(DirectiveMention(directive_id=directive.id, article_id=article.id,
+                                         sentence=f"Quyết định số 481/QĐ-UBND của UBND tỉnh {province}"))
+
+    seeded(db_factory, build)
+    both, one, listing, other = fetch(db_factory, "/van-ban/481/QĐ-UBND", "/van-ban/481/QĐ-UBND?scope=Cao%20Bằng",
+                                      "/van-ban/", "/van-ban/481/QĐ-UBND?scope=Hà%20Giang")
+    assert both[0] == 200 and both[1].count('<section class="document"') == 2
+    assert "Lai Châu" in both[1] and "Cao Bằng" in both[1] and "2 văn bản khác nhau" in both[1]
+    assert one[0] == 200 and one[1].count('<section class="document"') == 1
+    assert "Quyết định của Cao Bằng" in one[1] and "Quyết định của Lai Châu" not in one[1]
+    assert 'href="/van-ban/481/Q%C4%90-UBND?scope=Cao%20B%E1%BA%B1ng"' in listing[1]
+    assert other[0] == 404
