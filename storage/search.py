@@ -10,12 +10,13 @@ result with a message instead of an error. The index itself is built by migratio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, exists, func, literal_column, select, text, type_coerce
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from crawler.timefmt import VIETNAM
 from monitor.normalise import canonical, strip_accents
@@ -183,12 +184,8 @@ def _text_condition(session: Session, groups: list[Group], folded: bool):
     return column.op("@@")(query), -func.ts_rank_cd(column, query)
 
 
-def search(session: Session, request: SearchRequest) -> SearchResult:
-    parsed = parse_query(request.text)
-    per_page = min(max(1, request.per_page), MAX_PAGE_SIZE)
-    page = max(1, request.page)
-    if parsed.error:
-        return SearchResult([], 0, page, per_page, parsed, parsed.error)
+def _query(session: Session, request: SearchRequest, parsed: ParsedQuery):
+    """(the select of (Article, Portal) the request asks for, its order): the page and the exports' one query."""
     base = select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(*_filters(request))
     newest = (article_date().desc(), Article.id.desc())
     if parsed.groups:
@@ -197,9 +194,17 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
             base = base.join(condition, condition.c.id == Article.id)
         else:
             base = base.where(condition)
-        order = newest if request.sort == "date" else (rank, *newest)
-    else:
-        order = newest
+        return base, (newest if request.sort == "date" else (rank, *newest))
+    return base, newest
+
+
+def search(session: Session, request: SearchRequest) -> SearchResult:
+    parsed = parse_query(request.text)
+    per_page = min(max(1, request.per_page), MAX_PAGE_SIZE)
+    page = max(1, request.page)
+    if parsed.error:
+        return SearchResult([], 0, page, per_page, parsed, parsed.error)
+    base, order = _query(session, request, parsed)
     counted = select(func.count()).select_from(base.with_only_columns(Article.id).subquery())
     try:
         with session.begin_nested():  # a failing statement must not poison the caller's transaction
@@ -214,6 +219,27 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
     elif not hits:
         message = f"Trang {page} không có kết quả: chỉ có {-(-total // per_page)} trang."
     return SearchResult(hits, total, page, per_page, parsed, message)
+
+
+def search_batches(session: Session, request: SearchRequest, batch: int = 500) -> Iterator[list[Hit]]:
+    """Every hit of ``request`` (page and page size ignored), in the page's order, ``batch`` at a time.
+
+    One statement read as a stream (a server-side cursor on PostgreSQL, SQLite's own stepping), so
+    the whole result is one snapshot and only one batch is held; the article text is not loaded.
+    A query the page would refuse yields nothing.
+    """
+    parsed = parse_query(request.text)
+    if parsed.error:
+        return
+    base, order = _query(session, request, parsed)
+    statement = base.order_by(*order).options(defer(Article.text), defer(Article.lead))
+    try:
+        result = session.execute(statement, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
+    except DBAPIError:  # a query the engine refuses: an empty export, as the page shows a message
+        session.rollback()
+        return
+    for rows in result.partitions():
+        yield _hits(session, rows)
 
 
 def _hits(session: Session, rows) -> list[Hit]:
