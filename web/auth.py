@@ -42,6 +42,10 @@ CSRF_FIELD = "csrf"
 OPEN_PATHS = frozenset({"/healthz", "/metrics"})
 
 
+def _key(name: str, kind: type):
+    return web.RequestKey(name, kind) if hasattr(web, "RequestKey") else name  # aiohttp < 3.12: plain names
+
+
 @dataclass(frozen=True)
 class User:
     name: str
@@ -50,6 +54,11 @@ class User:
     @property
     def admin(self) -> bool:
         return self.role == "admin"
+
+
+USER = _key("portalwatch.user", User)
+SESSION = _key("portalwatch.session", str)
+KEY = _key("portalwatch.csrf_key", bytes)
 
 
 # --- password hashes --------------------------------------------------------------------------------
@@ -266,23 +275,23 @@ def csrf_key(settings) -> bytes:
 
 def middleware(login: Login, key: bytes, refuse):
     """Logins for every path but ``OPEN_PATHS`` (``refuse(request)`` answers a missing or wrong one),
-    the user at ``request["user"]`` (None when no login is configured) and the browser's session id."""
+    the user at ``request[USER]`` (None when no login is configured) and the browser's session id."""
 
     @web.middleware
     async def authenticate(request: web.Request, handler):
-        request["user"], request["csrf_key"] = None, key
+        request[USER], request[KEY] = None, key
         if login.enabled and request.path not in OPEN_PATHS:
             given = credentials(request)
             user = login.check(*given) if given else None
             if user is None:
                 return refuse(request)
-            request["user"] = user
+            request[USER] = user
         session = request.cookies.get(SESSION_COOKIE, "")
         fresh = not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", session)
-        request["session"] = secrets.token_urlsafe(32) if fresh else session
+        request[SESSION] = secrets.token_urlsafe(32) if fresh else session
         response = await handler(request)
-        if fresh and request["user"] is not None and not response.prepared:
-            response.set_cookie(SESSION_COOKIE, request["session"], httponly=True, samesite="Strict", path="/",
+        if fresh and request[USER] is not None and not response.prepared:
+            response.set_cookie(SESSION_COOKIE, request[SESSION], httponly=True, samesite="Strict", path="/",
                                 secure=request.secure)
         return response
 
@@ -291,16 +300,16 @@ def middleware(login: Login, key: bytes, refuse):
 
 def csrf_token(request: web.Request) -> str | None:
     """The token an admin's forms carry; None for anyone who may not change anything."""
-    user = request.get("user")
+    user = request.get(USER)
     if user is None or not user.admin:
         return None
-    message = f"{user.name}\0{user.role}\0{request['session']}".encode("utf-8")
-    return hmac.new(request["csrf_key"], message, hashlib.sha256).hexdigest()
+    message = f"{user.name}\0{user.role}\0{request[SESSION]}".encode("utf-8")
+    return hmac.new(request[KEY], message, hashlib.sha256).hexdigest()
 
 
 async def admin_post(request: web.Request) -> tuple[User | None, str | None, dict]:
     """For a POST that changes something: (the admin, None, the form) or (None, why it is refused, {})."""
-    user = request.get("user")
+    user = request.get(USER)
     if user is None:
         return None, "Trang này chưa bật đăng nhập: đặt PORTALWATCH_WEB_PASSWORD hoặc PORTALWATCH_WEB_USERS để quản trị từ web.", {}
     if not user.admin:
