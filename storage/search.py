@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, exists, func, literal_column, select, text, type_coerce
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from crawler.timefmt import VIETNAM
 from monitor.normalise import canonical, strip_accents
@@ -221,29 +221,53 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
     return SearchResult(hits, total, page, per_page, parsed, message)
 
 
-def search_batches(session: Session, request: SearchRequest, batch: int = 500) -> Iterator[list[Hit]]:
+@dataclass(frozen=True)
+class Listed:
+    """One search hit as the exports list it: plain columns, no ORM object (a 100,000-row export
+    loads no entity), the article's documents and visit partners."""
+
+    id: int
+    title: str
+    url: str
+    published_at: datetime | None
+    published_has_time: bool
+    first_seen_at: datetime
+    topic: str | None
+    portal_name: str
+    province: str | None
+    kind: str | None
+    codes: tuple[str, ...]
+    partners: tuple[str, ...]
+
+
+_LISTED = (Article.id, Article.title, Article.url, Article.published_at, Article.published_has_time, Article.first_seen_at,
+           Article.topic, Portal.name, Portal.province, Portal.kind)
+
+
+def search_batches(session: Session, request: SearchRequest, batch: int = 500) -> Iterator[list[Listed]]:
     """Every hit of ``request`` (page and page size ignored), in the page's order, ``batch`` at a time.
 
-    One statement read as a stream (a server-side cursor on PostgreSQL, SQLite's own stepping), so
-    the whole result is one snapshot and only one batch is held; the article text is not loaded.
-    A query the page would refuse yields nothing.
+    The page's own query (``_query``) read as one stream (a server-side cursor on PostgreSQL, SQLite's
+    own stepping), so the whole result is one snapshot and only one batch is held. A query the page
+    would refuse yields nothing.
     """
     parsed = parse_query(request.text)
     if parsed.error:
         return
     base, order = _query(session, request, parsed)
-    statement = base.order_by(*order).options(defer(Article.text), defer(Article.lead))
+    statement = base.with_only_columns(*_LISTED).order_by(*order)
     try:
         result = session.execute(statement, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
     except DBAPIError:  # a query the engine refuses: an empty export, as the page shows a message
         session.rollback()
         return
     for rows in result.partitions():
-        yield _hits(session, rows)
+        codes, partners = _mentions(session, [row[0] for row in rows])
+        yield [Listed(*row, tuple(codes.get(row[0], ())), tuple(partners.get(row[0], ()))) for row in rows]
 
 
-def _hits(session: Session, rows) -> list[Hit]:
-    ids = [article.id for article, _ in rows]
+def _mentions(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The documents (codes, sorted) and visit partners (first seen first) of the articles ``ids``."""
     codes: dict[int, list[str]] = {}
     partners: dict[int, list[str]] = {}
     if ids:
@@ -253,10 +277,15 @@ def _hits(session: Session, rows) -> list[Hit]:
         ):
             codes.setdefault(article_id, []).append(code)
         for article_id, terms in session.execute(
-            select(Match.article_id, Match.terms).where(Match.article_id.in_(ids), Match.kind == "visit")
+            select(Match.article_id, Match.terms).where(Match.article_id.in_(ids), Match.kind == "visit").order_by(Match.id)
         ):
             partners.setdefault(article_id, [])
             partners[article_id] += [t for t in terms or [] if t not in partners[article_id]]
+    return codes, partners
+
+
+def _hits(session: Session, rows) -> list[Hit]:
+    codes, partners = _mentions(session, [article.id for article, _ in rows])
     return [Hit(a, p, codes.get(a.id, []), partners.get(a.id, []), a.id in partners) for a, p in rows]
 
 

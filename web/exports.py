@@ -49,7 +49,7 @@ CONCURRENT = 2
 # A client that takes no data for this long is dropped (the read transaction must not stay open).
 STALL_SECONDS = 60.0
 CHUNK = 256 * 1024
-_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA = frozenset("=+-@\t\r\n")
 # Characters XML 1.0 cannot carry (openpyxl refuses them): control characters but tab and newlines.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_MAX_CHARS = 32767
@@ -82,9 +82,8 @@ def _search_rows(session, query) -> Iterator[list[tuple]]:
         return
     for hits in search_batches(session, replace(request, page=1), BATCH):
         yield [
-            (shown_moment(h.article), h.article.title, h.portal.name, h.portal.province,
-             KIND_LABELS.get(h.portal.kind, h.portal.kind), TOPIC_LABELS.get(h.article.topic, h.article.topic),
-             "; ".join(h.codes), ", ".join(h.partners), h.article.url)
+            (shown_moment(h), h.title, h.portal_name, h.province, KIND_LABELS.get(h.kind, h.kind),
+             TOPIC_LABELS.get(h.topic, h.topic), "; ".join(h.codes), ", ".join(h.partners), h.url)
             for h in hits
         ]
 
@@ -140,6 +139,8 @@ LISTS = {
 
 def csv_cell(value) -> str:
     """A CSV cell that cannot run as a formula (a title starting with "=" stays text)."""
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _FORMULA else value
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -147,7 +148,7 @@ def csv_cell(value) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
+    return "'" + text if text[:1] in _FORMULA else text
 
 
 def csv_lines(rows) -> bytes:
