@@ -17,6 +17,7 @@ another browser. It is checked with ``hmac.compare_digest``; a POST without it o
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -204,6 +205,7 @@ class Login:
         self._stamp = None
         self._memo_key = secrets.token_bytes(32)
         self._verified: dict[bytes, User] = {}
+        self._turns: asyncio.Semaphore | None = None
         if self.users_path is not None:
             self._reload()
 
@@ -230,10 +232,28 @@ class Login:
             return
         self._users, self._stamp, self._verified = users, stamp, {}
 
+    def _memo(self, name: str, password: str) -> bytes:
+        return hmac.new(self._memo_key, f"{name}\0{password}".encode("utf-8"), hashlib.sha256).digest()
+
+    def remembered(self, name: str, password: str) -> User | None:
+        """A login verified before (cheap, no scrypt); None when it must be checked."""
+        if self.users_path is not None:
+            self._reload()
+        return self._verified.get(self._memo(name, password))
+
+    async def check_async(self, name: str, password: str) -> User | None:
+        """``check`` with scrypt in a worker thread, two at a time, so logins never stall the event loop."""
+        if (known := self.remembered(name, password)) is not None:
+            return known
+        if self._turns is None:
+            self._turns = asyncio.Semaphore(2)
+        async with self._turns:
+            return await asyncio.to_thread(self.check, name, password)
+
     def check(self, name: str, password: str) -> User | None:
         if self.users_path is not None:
             self._reload()
-        memo = hmac.new(self._memo_key, f"{name}\0{password}".encode("utf-8"), hashlib.sha256).digest()
+        memo = self._memo(name, password)
         if (known := self._verified.get(memo)) is not None:
             return known
         user = None
@@ -282,7 +302,7 @@ def middleware(login: Login, key: bytes, refuse):
         request[USER], request[KEY] = None, key
         if login.enabled and request.path not in OPEN_PATHS:
             given = credentials(request)
-            user = login.check(*given) if given else None
+            user = await login.check_async(*given) if given else None
             if user is None:
                 return refuse(request)
             request[USER] = user
