@@ -247,23 +247,28 @@ _LISTED = (Article.id, Article.title, Article.url, Article.published_at, Article
 def search_batches(session: Session, request: SearchRequest, batch: int = 500) -> Iterator[list[Listed]]:
     """Every hit of ``request`` (page and page size ignored), in the page's order, ``batch`` at a time.
 
-    The page's own query (``_query``) read as one stream (a server-side cursor on PostgreSQL, SQLite's
-    own stepping), so the whole result is one snapshot and only one batch is held. A query the page
+    The page's own query and order (``_query``) read as one stream of ids (a server-side cursor on
+    PostgreSQL, SQLite's own stepping) in one transaction, so only one batch is held. A query the page
     would refuse yields nothing.
     """
     parsed = parse_query(request.text)
     if parsed.error:
         return
     base, order = _query(session, request, parsed)
-    statement = base.with_only_columns(*_LISTED).order_by(*order)
+    # Only the ids are sorted (a sort of 100,000 titles and URLs spills to disk on SQLite); each
+    # batch's columns are then read by id.
+    ordered = base.with_only_columns(Article.id).order_by(*order)
     try:
-        result = session.execute(statement, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
+        result = session.execute(ordered, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
     except DBAPIError:  # a query the engine refuses: an empty export, as the page shows a message
         session.rollback()
         return
-    for rows in result.partitions():
-        codes, partners = _mentions(session, [row[0] for row in rows])
-        yield [Listed(*row, tuple(codes.get(row[0], ())), tuple(partners.get(row[0], ()))) for row in rows]
+    columns = select(*_LISTED).join(Portal, Portal.id == Article.portal_id)
+    for chunk in result.partitions():
+        ids = [row[0] for row in chunk]
+        rows = {row[0]: row for row in session.execute(columns.where(Article.id.in_(ids)))}
+        codes, partners = _mentions(session, ids)
+        yield [Listed(*rows[i], tuple(codes.get(i, ())), tuple(partners.get(i, ()))) for i in ids if i in rows]
 
 
 def _mentions(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
