@@ -218,6 +218,8 @@ class ExcelCells:
             cell = self.make(self.sheet, value=formula)
             cell.font = self.link
             return cell
+        if not text.startswith("="):
+            return text  # openpyxl stores a plain string as text (inline), the cheap path
         cell = self.make(self.sheet, value=text)
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
