@@ -258,15 +258,16 @@ def search_batches(session: Session, request: SearchRequest, batch: int = 500) -
     # Only the ids are sorted (a sort of 100,000 titles and URLs spills to disk on SQLite); each
     # batch's columns are then read by id.
     ordered = base.with_only_columns(Article.id).order_by(*order)
+    connection = session.connection()  # Core rows, in the session's transaction: no ORM work per row
     try:
-        result = session.execute(ordered, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
+        result = connection.execute(ordered, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
     except DBAPIError:  # a query the engine refuses: an empty export, as the page shows a message
         session.rollback()
         return
     columns = select(*_LISTED).join(Portal, Portal.id == Article.portal_id)
     for chunk in result.partitions():
         ids = [row[0] for row in chunk]
-        rows = {row[0]: row for row in session.execute(columns.where(Article.id.in_(ids)))}
+        rows = {row[0]: row for row in connection.execute(columns.where(Article.id.in_(ids)))}
         codes, partners = _mentions(session, ids)
         yield [Listed(*rows[i], tuple(codes.get(i, ())), tuple(partners.get(i, ()))) for i in ids if i in rows]
 

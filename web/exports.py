@@ -154,8 +154,7 @@ def csv_cell(value) -> str:
 def csv_lines(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+    writer.writerows([[v if v.__class__ is str and v[:1] not in _FORMULA else csv_cell(v) for v in row] for row in rows])
     return out.getvalue().encode("utf-8")
 
 
