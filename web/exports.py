@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -278,8 +279,12 @@ def add_routes(app: web.Application, daemon) -> None:
                 await response.write(csv_header(spec))
                 loop = asyncio.get_running_loop()
 
+                gone = threading.Event()
+
                 def produce() -> None:
                     for chunk in csv_chunks(spec, factory(), query):
+                        if gone.is_set():
+                            raise ConnectionAbortedError("the client left")
                         future = asyncio.run_coroutine_threadsafe(response.write(chunk), loop)
                         try:
                             future.result(STALL_SECONDS)
@@ -289,6 +294,10 @@ def add_routes(app: web.Application, daemon) -> None:
 
                 try:
                     await asyncio.to_thread(produce)
+                except asyncio.CancelledError:  # aiohttp cancels the handler of a client that hung up
+                    gone.set()
+                    log.info("export %s.csv stopped: the client left", spec.slug)
+                    raise
                 except Exception as error:  # noqa: BLE001 - the client left or stalled, or the read failed
                     # Headers are gone: cut the connection, so the download shows as broken, not complete.
                     level = logging.INFO if isinstance(error, ConnectionError) else logging.ERROR

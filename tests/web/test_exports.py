@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from crawler.timefmt import VIETNAM
+from storage import repositories as repo
 from storage.db import transaction
 from storage.models import Article, Directive, Match
 from tests.web.support import PageDaemon, add_article, add_portal, seeded
@@ -213,3 +214,78 @@ def test_visits_export_and_filters(factory):
     assert links(page.decode(), "/doan") == [query_of(query)] * 2
     [(_, body, _)] = download(factory, "/doan.csv?partner=" + quote("Nhật Bản"))
     assert len(csv_rows(body)) == 1
+
+
+@pytest.mark.parametrize("client_does", ["stalls", "leaves"])
+def test_a_client_that_stalls_or_leaves_ends_the_export(db_factory, monkeypatch, caplog, client_does):
+    """The CSV is written from a read transaction: a client that stops reading (or hangs up) must end
+    it, not hold it open. Long titles fill the socket buffers so the server has to wait on the client."""
+    import logging
+    import socket
+
+    import web.exports
+
+    def build(session):
+        add_portal(session, "laocai", "Cổng TTĐT tỉnh Lào Cai", "Lào Cai")
+        for n in range(300):
+            add_article(session, "laocai", f"Bài {n} " + "đối ngoại " * 2500, "Nội dung", days_ago=n / 10)
+
+    seeded(db_factory, build)
+    monkeypatch.setattr(web.exports, "BATCH", 1)
+    monkeypatch.setattr(web.exports, "STALL_SECONDS", 2.0)
+    engine = db_factory.kw["bind"]
+
+    def reader_open() -> bool | None:
+        """SQLite: whether some read transaction still holds the WAL (a TRUNCATE checkpoint is busy)."""
+        if engine.dialect.name != "sqlite":
+            return None
+        import sqlite3
+
+        with transaction(db_factory) as session:  # a write after the export's snapshot, for a reader to hold back
+            repo.set_paused(session, "laocai", not repo.paused_portal_ids(session))
+        with sqlite3.connect(engine.url.database, timeout=0) as raw:
+            return raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 1
+    caplog.set_level(logging.INFO, logger="portalwatch.web")
+    from web.app import build_app
+
+    async def go():
+        server = TestServer(build_app(PageDaemon(db_factory)), host="127.0.0.1")
+        await server.start_server()
+        try:
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the server must wait on us
+            sock.connect(("127.0.0.1", server.port))
+            sock.setblocking(False)
+            reader, writer = await asyncio.open_connection(sock=sock)
+            writer.write(b"GET /tim-kiem.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200")
+            await asyncio.sleep(0.5)
+            during = reader_open()
+            if client_does == "leaves":
+                await reader.read(65536)
+                writer.close()
+            for _ in range(100):  # up to 10 s for the server to notice
+                if any("export tim-kiem.csv stopped" in r.getMessage() for r in caplog.records):
+                    break
+                await asyncio.sleep(0.1)
+            for _ in range(50):  # and for its read transaction to end
+                if not reader_open():
+                    break
+                await asyncio.sleep(0.1)
+            after = reader_open()
+            writer.close()
+            assert (during, after) in ((True, False), (None, None))
+            # The server still answers, and the whole export still works for a client that reads.
+            async with TestClient(server) as client:
+                answer = await client.get("/tim-kiem.csv")
+                body = await answer.read()
+            return body
+        finally:
+            await server.close()
+
+    body = asyncio.run(go())
+    stopped = [r.getMessage() for r in caplog.records if "export tim-kiem.csv stopped" in r.getMessage()]
+    assert len(stopped) == 1, [r.getMessage()[:200] for r in caplog.records]
+    assert len(csv_rows(body)) == 301
