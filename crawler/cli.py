@@ -12,7 +12,7 @@ import pkgutil
 import sys
 
 from crawler import commands
-from crawler.config import Settings
+from crawler.config import Settings, settings_error
 from crawler.errors import UserError
 from crawler.logs import configure_logging
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
     except Exception as exc:  # pydantic ValidationError: a bad environment variable
-        print(f"portalwatch: invalid settings: {exc}", file=sys.stderr)
+        print(f"portalwatch: invalid settings: {settings_error(exc)}", file=sys.stderr)
         return 2
     configure_logging(settings)
     try:

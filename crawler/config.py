@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     http_max_connections: int = Field(default=200, ge=8)
     # Turns on login (HTTP Basic, any user name) for every web page but /healthz and /metrics.
     web_password: SecretStr | None = None
+    # A users file (web/auth.py): lines name:role:hash, role admin or viewer, written by
+    # `portalwatch web-user add`. Logins of either kind; only admins may pause or resume portals.
+    web_users: Path | None = None
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     user_agent: str = "portalwatch/0.1 (+https://github.com/portalwatch/portalwatch; Vietnamese portal monitor)"
@@ -118,7 +121,18 @@ class Settings(BaseSettings):
             parse_smtp_url(value.get_secret_value())  # ValueError names the problem, never the password
         return value
 
-    @field_validator("run_dir", "web_password", mode="before")
+    @field_validator("web_users")
+    @classmethod
+    def _users_file(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from web.auth import read_users
+
+            # ValueError names the file and the line, never a hash; a file not made yet in a folder
+            # that exists has no users (`portalwatch web-user add` makes it).
+            read_users(value, missing_ok=True)
+        return value
+
+    @field_validator("run_dir", "web_password", "web_users", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -174,6 +188,7 @@ class Settings(BaseSettings):
         for name in ("smtp_url", "secret_key"):
             value = getattr(self, name)
             data[name] = value.get_secret_value() if value else None
+        data["web_users"] = None  # children serve no pages; an edit of the file must not stop crawls
         return json.dumps(data)
 
     @classmethod
@@ -181,3 +196,20 @@ class Settings(BaseSettings):
         import json
 
         return cls.model_validate(json.loads(text))
+
+
+def settings_error(error: Exception) -> str:
+    """A settings error as one line per setting: ``PORTALWATCH_WEB_USERS: users.txt line 3: …``."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return str(error).replace("\n", " ")
+    parts = []
+    for item in error.errors(include_input=False, include_url=False):
+        name = str(item["loc"][0]) if item.get("loc") else ""
+        field = Settings.model_fields.get(name)
+        alias = field.validation_alias.choices[0] if field is not None and isinstance(field.validation_alias, AliasChoices) else None
+        setting = alias or ("PORTALWATCH_" + name.upper() if name else "settings")
+        message = str(item.get("msg", "")).removeprefix("Value error, ")
+        parts.append(f"{setting}: {message}")
+    return "; ".join(parts)

@@ -71,4 +71,13 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
     }
 
 
-globals().update(scrapy_settings(Settings()))
+def _module_defaults() -> Settings:
+    # Imported by the `portalwatch` CLI as it builds its parser: a bad environment variable must
+    # reach the CLI's one-line report, not end the import in a traceback.
+    try:
+        return Settings()
+    except ValueError:
+        return Settings.model_construct()
+
+
+globals().update(scrapy_settings(_module_defaults()))

@@ -418,10 +418,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _set_paused(update: Update, context: ContextTypes.DEFAULT_TYPE, paused: bool) -> None:
     portal_id = _args_text(update).strip()
     def work(session) -> bool:
-        portal = session.get(Portal, portal_id) if portal_id else None
-        if portal is not None:
-            portal.paused = paused
-        return portal is not None
+        return repo.set_paused(session, portal_id, paused) is not None
 
     if not await _in_transaction(context, work):
         await _reply(update, f"Không có cổng <code>{e(portal_id or '?')}</code>. Xem /status.")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from storage.models import Article, Directive, DirectiveMention, Match, Portal
 from storage.search import article_date
@@ -21,12 +22,11 @@ class DirectiveRow:
     portals: int  # how many portals mention it
 
 
-def directive_list(session: Session, kind: str | None = None, issuer: str | None = None, year: int | None = None,
-                   limit: int = 50, offset: int = 0, since: datetime | None = None,
-                   scope: str | None = None) -> tuple[list[DirectiveRow], int]:
-    """Documents, the most recently first seen first, with their first sighting; and the total.
-
-    ``since``: only documents first seen at or after that moment (UTC); ``scope``: only that scope."""
+def _directive_query(kind: str | None, issuer: str | None, year: int | None, since: datetime | None = None,
+                     scope: str | None = None):
+    """(the select of (Directive, first Article, its Portal, portal count), its filters), newest first:
+    the register's page, its export, the API and the feed. ``since``: only documents first seen at or
+    after that moment (UTC); ``scope``: only that scope."""
     where = []
     if since is not None:
         where.append(Directive.first_seen_at >= since)
@@ -38,19 +38,37 @@ def directive_list(session: Session, kind: str | None = None, issuer: str | None
         where.append(Directive.issuer == issuer)
     if year:
         where.append(Directive.year == year)
-    total = session.scalar(select(func.count(Directive.id)).where(*where)) or 0
     spread = (
         select(DirectiveMention.directive_id, func.count(func.distinct(Article.portal_id)).label("portals"))
         .join(Article, Article.id == DirectiveMention.article_id).group_by(DirectiveMention.directive_id).subquery()
     )
-    rows = session.execute(
+    query = (
         select(Directive, Article, Portal, spread.c.portals)
         .outerjoin(Article, Article.id == Directive.first_article_id)
         .outerjoin(Portal, Portal.id == Article.portal_id)
         .outerjoin(spread, spread.c.directive_id == Directive.id)
-        .where(*where).order_by(Directive.first_seen_at.desc(), Directive.id.desc()).limit(limit).offset(offset)
-    ).all()
+        .where(*where).order_by(Directive.first_seen_at.desc(), Directive.id.desc())
+        .options(defer(Article.text), defer(Article.lead))
+    )
+    return query, where
+
+
+def directive_list(session: Session, kind: str | None = None, issuer: str | None = None, year: int | None = None,
+                   limit: int = 50, offset: int = 0, since: datetime | None = None,
+                   scope: str | None = None) -> tuple[list[DirectiveRow], int]:
+    """Documents, the most recently first seen first, with their first sighting; and the total."""
+    query, where = _directive_query(kind, issuer, year, since, scope)
+    total = session.scalar(select(func.count(Directive.id)).where(*where)) or 0
+    rows = session.execute(query.limit(limit).offset(offset)).all()
     return [DirectiveRow(d, a, p, n or 0) for d, a, p, n in rows], total
+
+
+def directive_batches(session: Session, kind: str | None = None, issuer: str | None = None, year: int | None = None,
+                      batch: int = 500) -> Iterator[list[DirectiveRow]]:
+    """Every document ``directive_list`` would list, in its order, ``batch`` at a time from one stream."""
+    query, _ = _directive_query(kind, issuer, year)
+    for rows in session.execute(query, execution_options={"yield_per": max(1, batch)}).partitions():
+        yield [DirectiveRow(d, a, p, n or 0) for d, a, p, n in rows]
 
 
 def directive_choices(session: Session) -> tuple[list[str], list[str], list[int]]:
@@ -93,24 +111,47 @@ class VisitRow:
     directions: list[str]  # "đoàn ra" / "đoàn vào", from the detector's reasons
 
 
-def visits(session: Session, partner: str | None = None, province: str | None = None,
-           limit: int = 100) -> tuple[list[VisitRow], Counter]:
-    """Detected foreign visits, newest first, and the count of visits per partner country."""
+def _visit_rows(session: Session, province: str | None, batch: int | None = None):
+    """Every detected visit (optionally of one province), newest first, as (VisitRow, its partners)."""
     query = (
         select(Match, Article, Portal).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
         .where(Match.kind == "visit").order_by(article_date().desc(), Match.id.desc())
+        .options(defer(Article.text), defer(Article.lead))
     )
     if province:
         query = query.where(Portal.province == province)
+    options = {"yield_per": batch} if batch else {}
+    for match, article, portal in session.execute(query, execution_options=options):
+        partners = list(dict.fromkeys(match.terms or []))
+        reasons = (match.data or {}).get("reasons", [])
+        directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
+        yield VisitRow(match, article, portal, directions), partners
+
+
+def visits(session: Session, partner: str | None = None, province: str | None = None,
+           limit: int = 100) -> tuple[list[VisitRow], Counter]:
+    """Detected foreign visits, newest first, and the count of visits per partner country."""
     counts: Counter = Counter()
     rows = []
-    for match, article, portal in session.execute(query):
-        partners = list(dict.fromkeys(match.terms or []))
+    for row, partners in _visit_rows(session, province):
         counts.update(partners)
         if partner and partner not in partners:
             continue
         if len(rows) < limit:
-            reasons = (match.data or {}).get("reasons", [])
-            directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
-            rows.append(VisitRow(match, article, portal, directions))
+            rows.append(row)
     return rows, counts
+
+
+def visit_batches(session: Session, partner: str | None = None, province: str | None = None,
+                  batch: int = 500) -> Iterator[list[VisitRow]]:
+    """Every visit the register's filters keep (no limit), in its order, ``batch`` at a time from one stream."""
+    rows = []
+    for row, partners in _visit_rows(session, province, batch):
+        if partner and partner not in partners:
+            continue
+        rows.append(row)
+        if len(rows) >= batch:
+            yield rows
+            rows = []
+    if rows:
+        yield rows

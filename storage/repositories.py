@@ -52,6 +52,15 @@ def last_run_status(session: Session, portal_id: str) -> str | None:
     )
 
 
+def set_paused(session: Session, portal_id: str, paused: bool) -> Portal | None:
+    """Pause or resume crawling one portal (the bot's /pause and /resume, the status page's buttons);
+    None when there is no such portal. The scheduler reads ``paused_portal_ids`` before each cycle."""
+    portal = session.get(Portal, portal_id) if portal_id else None
+    if portal is not None:
+        portal.paused = paused
+    return portal
+
+
 def paused_portal_ids(session: Session) -> set[str]:
     return set(session.scalars(select(Portal.id).where(Portal.paused.is_(True))))
 

@@ -10,6 +10,7 @@ result with a message instead of an error. The index itself is built by migratio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -183,12 +184,8 @@ def _text_condition(session: Session, groups: list[Group], folded: bool):
     return column.op("@@")(query), -func.ts_rank_cd(column, query)
 
 
-def search(session: Session, request: SearchRequest) -> SearchResult:
-    parsed = parse_query(request.text)
-    per_page = min(max(1, request.per_page), MAX_PAGE_SIZE)
-    page = max(1, request.page)
-    if parsed.error:
-        return SearchResult([], 0, page, per_page, parsed, parsed.error)
+def _query(session: Session, request: SearchRequest, parsed: ParsedQuery):
+    """(the select of (Article, Portal) the request asks for, its order): the page and the exports' one query."""
     base = select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(*_filters(request))
     newest = (article_date().desc(), Article.id.desc())
     if parsed.groups:
@@ -197,9 +194,17 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
             base = base.join(condition, condition.c.id == Article.id)
         else:
             base = base.where(condition)
-        order = newest if request.sort == "date" else (rank, *newest)
-    else:
-        order = newest
+        return base, (newest if request.sort == "date" else (rank, *newest))
+    return base, newest
+
+
+def search(session: Session, request: SearchRequest) -> SearchResult:
+    parsed = parse_query(request.text)
+    per_page = min(max(1, request.per_page), MAX_PAGE_SIZE)
+    page = max(1, request.page)
+    if parsed.error:
+        return SearchResult([], 0, page, per_page, parsed, parsed.error)
+    base, order = _query(session, request, parsed)
     counted = select(func.count()).select_from(base.with_only_columns(Article.id).subquery())
     try:
         with session.begin_nested():  # a failing statement must not poison the caller's transaction
@@ -216,8 +221,59 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
     return SearchResult(hits, total, page, per_page, parsed, message)
 
 
-def _hits(session: Session, rows) -> list[Hit]:
-    ids = [article.id for article, _ in rows]
+@dataclass(frozen=True)
+class Listed:
+    """One search hit as the exports list it: plain columns, no ORM object (a 100,000-row export
+    loads no entity), the article's documents and visit partners."""
+
+    id: int
+    title: str
+    url: str
+    published_at: datetime | None
+    published_has_time: bool
+    first_seen_at: datetime
+    topic: str | None
+    portal_name: str
+    province: str | None
+    kind: str | None
+    codes: tuple[str, ...]
+    partners: tuple[str, ...]
+
+
+_LISTED = (Article.id, Article.title, Article.url, Article.published_at, Article.published_has_time, Article.first_seen_at,
+           Article.topic, Portal.name, Portal.province, Portal.kind)
+
+
+def search_batches(session: Session, request: SearchRequest, batch: int = 500) -> Iterator[list[Listed]]:
+    """Every hit of ``request`` (page and page size ignored), in the page's order, ``batch`` at a time.
+
+    The page's own query and order (``_query``) read as one stream of ids (a server-side cursor on
+    PostgreSQL, SQLite's own stepping) in one transaction, so only one batch is held. A query the page
+    would refuse yields nothing.
+    """
+    parsed = parse_query(request.text)
+    if parsed.error:
+        return
+    base, order = _query(session, request, parsed)
+    # Only the ids are sorted (a sort of 100,000 titles and URLs spills to disk on SQLite); each
+    # batch's columns are then read by id.
+    ordered = base.with_only_columns(Article.id).order_by(*order)
+    connection = session.connection()  # Core rows, in the session's transaction: no ORM work per row
+    try:
+        result = connection.execute(ordered, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
+    except DBAPIError:  # a query the engine refuses: an empty export, as the page shows a message
+        session.rollback()
+        return
+    columns = select(*_LISTED).join(Portal, Portal.id == Article.portal_id)
+    for chunk in result.partitions():
+        ids = [row[0] for row in chunk]
+        rows = {row[0]: row for row in connection.execute(columns.where(Article.id.in_(ids)))}
+        codes, partners = _mentions(session, ids)
+        yield [Listed(*rows[i], tuple(codes.get(i, ())), tuple(partners.get(i, ()))) for i in ids if i in rows]
+
+
+def _mentions(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The documents (codes, sorted) and visit partners (first seen first) of the articles ``ids``."""
     codes: dict[int, list[str]] = {}
     partners: dict[int, list[str]] = {}
     if ids:
@@ -227,10 +283,15 @@ def _hits(session: Session, rows) -> list[Hit]:
         ):
             codes.setdefault(article_id, []).append(code)
         for article_id, terms in session.execute(
-            select(Match.article_id, Match.terms).where(Match.article_id.in_(ids), Match.kind == "visit")
+            select(Match.article_id, Match.terms).where(Match.article_id.in_(ids), Match.kind == "visit").order_by(Match.id)
         ):
             partners.setdefault(article_id, [])
             partners[article_id] += [t for t in terms or [] if t not in partners[article_id]]
+    return codes, partners
+
+
+def _hits(session: Session, rows) -> list[Hit]:
+    codes, partners = _mentions(session, [article.id for article, _ in rows])
     return [Hit(a, p, codes.get(a.id, []), partners.get(a.id, []), a.id in partners) for a, p in rows]
 
 

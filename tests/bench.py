@@ -8,7 +8,8 @@ import traceback
 
 SECTIONS = [
     "tests.bench_crawl", "tests.bench_extract", "tests.bench_monitor", "tests.bench_fanout", "tests.bench_email",
-    "tests.bench_schedule", "tests.bench_documents", "tests.bench_search", "tests.bench_week", "tests.bench_daemon", "tests.bench_links",
+    "tests.bench_schedule", "tests.bench_documents", "tests.bench_search", "tests.bench_week", "tests.bench_export",
+    "tests.bench_daemon", "tests.bench_links",
 ]
 
 

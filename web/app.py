@@ -7,9 +7,6 @@ the daemon's own process; page rendering reads the database in a worker thread.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import hmac
 import json
 from pathlib import Path
 
@@ -37,43 +34,14 @@ def not_found(message: str) -> web.Response:
 MAX_REQUEST_LINE = 128 * 1024
 
 
-# Open without login even when a password is set: Docker's health check and Prometheus; and the
-# pages reached from links in e-mails, which check their own signed token (a mail client's one-click
-# unsubscribe POST carries no credentials), with the style sheet they use.
-OPEN_PATHS = frozenset({"/healthz", "/metrics", "/xac-nhan", "/quan-ly", "/huy-dang-ky", "/static/style.css"})
+def login_required(request: web.Request) -> web.Response:
+    from web.templating import render
 
-
-def password_of(daemon) -> str | None:
-    settings = getattr(daemon, "settings", None)
-    secret = getattr(settings, "web_password", None)
-    return secret.get_secret_value() if secret else None
-
-
-def basic_auth(password: str):
-    """HTTP Basic for every path but ``OPEN_PATHS``; the user name is not checked, the password is."""
-    expected = password.encode("utf-8")
-
-    @web.middleware
-    async def middleware(request: web.Request, handler):
-        if request.path in OPEN_PATHS:
-            return await handler(request)
-        header = request.headers.get("Authorization", "")
-        if header[:6].lower() == "basic ":
-            try:
-                _, _, given = base64.b64decode(header[6:].strip(), validate=True).partition(b":")
-            except (binascii.Error, ValueError):
-                given = b""
-            if hmac.compare_digest(given, expected):
-                return await handler(request)
-        from web.templating import render
-
-        return web.Response(
-            status=401, text=render("not_found.html", heading="Cần đăng nhập", message="Trang này cần mật khẩu của portalwatch."),
-            content_type="text/html", charset="utf-8",
-            headers={"WWW-Authenticate": 'Basic realm="portalwatch", charset="UTF-8"'},
-        )
-
-    return middleware
+    return web.Response(
+        status=401, text=render("not_found.html", heading="Cần đăng nhập", message="Trang này cần mật khẩu của portalwatch."),
+        content_type="text/html", charset="utf-8",
+        headers={"WWW-Authenticate": 'Basic realm="portalwatch", charset="UTF-8"'},
+    )
 
 
 @web.middleware
@@ -85,10 +53,12 @@ async def not_found_page(request: web.Request, handler):
 
 
 def build_app(daemon) -> web.Application:
-    password = password_of(daemon)
+    from web import auth
+
+    settings = getattr(daemon, "settings", None)
     app = web.Application(
         handler_args={"max_line_size": MAX_REQUEST_LINE},
-        middlewares=([basic_auth(password)] if password else []) + [not_found_page],
+        middlewares=[auth.middleware(auth.login_of(settings), auth.csrf_key(settings), login_required), not_found_page],
     )
 
     async def healthz(request: web.Request) -> web.Response:
@@ -104,12 +74,14 @@ def build_app(daemon) -> web.Application:
         return web.Response(body=daemon.metrics.render(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
     async def status_page(request: web.Request) -> web.Response:
+        from web.auth import csrf_token
         from web.status import render
 
         def build() -> str:
             pacer = getattr(daemon, "pacer", None)
             paces = pacer.status(daemon.prepared.registry.portals) if pacer is not None else None
-            return render(daemon.prepared.factory, daemon.last_cycle_at, daemon.prepared.registry.errors, paces)
+            return render(daemon.prepared.factory, daemon.last_cycle_at, daemon.prepared.registry.errors, paces,
+                          csrf=csrf_token(request))
 
         return html(await asyncio.to_thread(build))
 
@@ -144,26 +116,9 @@ def build_app(daemon) -> web.Application:
 
         return html(await asyncio.to_thread(render_visits, daemon.prepared.factory, request.query))
 
-    async def export_csv(request: web.Request) -> web.StreamResponse:
-        from web.export import batch, header
-
-        response = web.StreamResponse(headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": "attachment; filename=\"portalwatch-tim-kiem.csv\"",
-        })
-        await response.prepare(request)
-        await response.write(header())
-        number = 1
-        while (chunk := await asyncio.to_thread(batch, daemon.prepared.factory, request.query, number)) is not None:
-            await response.write(chunk)
-            number += 1
-        await response.write_eof()
-        return response
-
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", archive)
-    app.router.add_get("/tim-kiem.csv", export_csv)
     app.router.add_get("/bai-viet/{article_id}", article)
     app.router.add_get("/van-ban/", directives)
     app.router.add_get("/van-ban/{code:.+}", directive)
@@ -174,6 +129,10 @@ def build_app(daemon) -> web.Application:
     api.add_routes(app, daemon)
     feeds.add_routes(app, daemon)
     add_week_routes(app, daemon)
+    from web import exports, portal_actions
+
+    exports.add_routes(app, daemon)
+    portal_actions.add_routes(app, daemon)
     return app
 
 

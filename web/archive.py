@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from crawler.timefmt import VIETNAM, short_vn
@@ -66,11 +66,18 @@ def read_request(query) -> tuple[SearchRequest, str | None]:
     return request, None
 
 
-def shown_date(article) -> str:
+def shown_moment(article) -> date | datetime:
+    """When an article is listed: its publication (a Vietnam date when the portal gave no time of day),
+    else when it was first seen (UTC)."""
     moment = article.published_at or article.first_seen_at
     if article.published_at and not article.published_has_time:
-        return moment.astimezone(VIETNAM).strftime("%d/%m/%Y")
-    return short_vn(moment)
+        return moment.astimezone(VIETNAM).date()
+    return moment
+
+
+def shown_date(article) -> str:
+    moment = shown_moment(article)
+    return short_vn(moment) if isinstance(moment, datetime) else moment.strftime("%d/%m/%Y")
 
 
 @dataclass
@@ -119,7 +126,7 @@ def render_archive(factory, query) -> str:
     return render(
         "archive.html", form=form, options=options, kind_labels=KIND_LABELS, result=result, rows=rows, message=message,
         searching=bool(request.text.strip()), page=page, pages=pages,
-        export="/tim-kiem.csv" + _link(query)[1:], feed="/feeds/tim-kiem.atom" + _link(query)[1:],
+        export_query=_link(query)[1:], feed="/feeds/tim-kiem.atom" + _link(query)[1:],
         previous=_link(query, page=str(page - 1)) if result and 1 < page <= pages + 1 else None,
         next=_link(query, page=str(page + 1)) if result and page < pages else None,
         article_query=urlencode({"q": request.text, **({"accents": "1"} if request.accent_insensitive else {})})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from markupsafe import Markup, escape
 
 from crawler.timefmt import short_vn
@@ -27,17 +29,32 @@ def _int(value, default=None):
         return default
 
 
+def directive_filters(query) -> dict:
+    """The document register's filters from a query string (the page's and its exports')."""
+    return {"kind": query.get("kind") or None, "issuer": query.get("issuer") or None, "year": _int(query.get("year"))}
+
+
+def visit_filters(query) -> dict:
+    """The visits register's filters from a query string (the page's and its exports')."""
+    return {"partner": query.get("partner") or None, "province": query.get("province") or None}
+
+
+def _export_query(filters: dict) -> str:
+    params = {k: v for k, v in filters.items() if v}
+    return "?" + urlencode(params) if params else ""
+
+
 def render_directives(factory, query) -> str:
     page = max(1, _int(query.get("page"), 1))
-    year = _int(query.get("year"))
-    kind, issuer = query.get("kind") or None, query.get("issuer") or None
+    filters = directive_filters(query)
+    kind, issuer, year = filters["kind"], filters["issuer"], filters["year"]
     with transaction(factory) as session:
         rows, total = directive_list(session, kind, issuer, year, PER_PAGE, (page - 1) * PER_PAGE)
         kinds, issuers, years = directive_choices(session)
     return render(
         "directives.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
         kinds=kinds, issuers=issuers, years=years, form={"kind": kind or "", "issuer": issuer or "", "year": year},
-        short_vn=short_vn, shown_date=shown_date,
+        short_vn=short_vn, shown_date=shown_date, export_query=_export_query(filters),
     )
 
 
@@ -63,11 +80,13 @@ def render_directive(factory, code: str, scope: str | None = None) -> str | None
 
 
 def render_visits(factory, query) -> str:
-    partner, province = query.get("partner") or None, query.get("province") or None
+    filters = visit_filters(query)
+    partner, province = filters["partner"], filters["province"]
     with transaction(factory) as session:
         rows, counts = visits(session, partner, province)
         provinces = facets(session).provinces
     return render(
         "visits.html", rows=rows, counts=counts.most_common(), provinces=provinces,
         form={"partner": partner or "", "province": province or ""}, shown_date=shown_date, marked=marked_snippet,
+        export_query=_export_query(filters),
     )

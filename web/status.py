@@ -15,9 +15,10 @@ STATUS_LABELS = {"sent": "đã gửi", "pending": "chờ gửi", "sending": "đa
                  "merged": "gộp", "failed": "lỗi", "dropped": "bỏ"}
 
 
-def render(factory, last_cycle_at=None, registry_errors=(), paces=None) -> str:
+def render(factory, last_cycle_at=None, registry_errors=(), paces=None, csrf: str | None = None) -> str:
     """``registry_errors``: entries the registry could not load (watched by nobody: said where maintainers
-    look); ``paces``: each portal's next poll and today's budget use (crawler/polling.py)."""
+    look); ``paces``: each portal's next poll and today's budget use (crawler/polling.py); ``csrf``: an
+    admin's token (web/auth.py), which shows the pause/resume buttons; None shows none."""
     now = utcnow()
     with transaction(factory) as session:
         overview = status_overview(session, now - timedelta(days=7))
@@ -26,7 +27,7 @@ def render(factory, last_cycle_at=None, registry_errors=(), paces=None) -> str:
         state = "paused" if p.paused else p.health
         run = overview.runs.get(p.id)
         rows.append(dict(
-            id=p.id, name=p.name, state=state, label=HEALTH_LABELS.get(state, state),
+            id=p.id, name=p.name, state=state, paused=p.paused, label=HEALTH_LABELS.get(state, state),
             css="bad" if state == "unhealthy" else ("ok" if state == "healthy" else "muted"),
             why=p.health_reason if state == "unhealthy" else (run.reason if run and run.status != "ok" else ""),
             last_success_at=p.last_success_at,
@@ -44,4 +45,5 @@ def render(factory, last_cycle_at=None, registry_errors=(), paces=None) -> str:
     return render_template(
         "status.html", now=now, last_cycle_at=last_cycle_at, portals=rows, alerts=alerts, registry_errors=list(registry_errors),
         unhealthy=sum(1 for p in overview.portals if p.health == "unhealthy"),
+        paused=[p for p in overview.portals if p.paused], csrf=csrf,
     )

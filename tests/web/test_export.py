@@ -30,9 +30,9 @@ def rows(body: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("batch", [500, 2])
 def test_export_has_every_result_in_order(factory, batch, monkeypatch):
-    import web.export
+    import web.exports
 
-    monkeypatch.setattr(web.export, "BATCH", batch)
+    monkeypatch.setattr(web.exports, "BATCH", batch)
     (status, page, _), (csv_status, body, headers) = fetch(
         factory, "/?sort=date&q=" + quote("đối ngoại"), "/tim-kiem.csv?sort=date&q=" + quote("đối ngoại"))
     assert csv_status == 200 and headers["Content-Type"].startswith("text/csv") and "attachment" in headers["Content-Disposition"]
