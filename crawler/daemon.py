@@ -80,7 +80,7 @@ class Daemon:
         http = await start_server(self, self.settings.http_host, self.settings.http_port)
         log.info("HTTP on %s:%s", self.settings.http_host, self.settings.http_port)
         await self._start_bot()
-        self._start_sender()
+        await asyncio.to_thread(self._start_sender)  # reads the signing key and resets in-flight rows
         tasks = [
             asyncio.create_task(self._batch_loop(), name="batches"),
             asyncio.create_task(self._match_loop(), name="matching"),
