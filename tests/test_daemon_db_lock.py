@@ -115,3 +115,20 @@ def test_bot_and_healthz_answer_while_the_sender_waits_for_a_locked_database(tmp
         time.sleep(1.0)
         assert [len(tg.sent_to(chat)) for chat in chats] == [1] * len(chats)
         assert daemon.terminate()[0] == 0
+
+
+def test_a_bot_that_could_not_start_is_started_once_telegram_answers(tmp_path, sqlite_url, unlimited_telegram):
+    """Telegram down when the daemon boots: crawling goes on, and the bot starts by itself (bounded
+    backoff) once Telegram answers again, instead of staying off until a restart."""
+    tg = unlimited_telegram
+    tg.unavailable = True
+    registry = registry_file(tmp_path / "p.yaml", {"one": "http://127.0.0.1:9/tin-tuc"})
+    env = daemon_env(sqlite_url, registry, tg, PORTALWATCH_INTERVAL_SCALE="10")
+    with running_daemon(env, tmp_path / "d.log") as daemon:
+        daemon.wait_for(lambda: daemon.health()[1]["last_cycle_at"], 60, "the first cycle")
+        daemon.wait_for(lambda: "bot could not start" in daemon.output(), 30, "the failed start in the log")
+        tg.unavailable = False
+        tg.push_message(4444, "/help")
+        reply = daemon.wait_for(lambda: tg.sent_to(4444), 60, "the bot's reply once Telegram answers")
+        assert "/subscribe" in reply[0].text
+        assert daemon.terminate()[0] == 0
