@@ -423,7 +423,7 @@ class Sender:
     async def _serve_channel(self, jobs: list[outbox.Job], stop: asyncio.Event | None) -> None:
         async with self.workers:
             for job in jobs:
-                if self._held(job.kind) or (stop and stop.is_set()):
+                if (stop and stop.is_set()) or self._held(job.kind):
                     return
                 if not await self._send_one(job):
                     return  # this channel waits (retry later, deactivated, or halted)
@@ -443,6 +443,7 @@ class Sender:
     async def _send_one(self, job: outbox.Job) -> bool:
         view = await self._claims.submit(job)
         if view is None:
+            self._probing.discard(job.kind)  # nothing was sent: a probe this was to be is still to make
             return True
         transport = self._transport(job.kind)
         try:
