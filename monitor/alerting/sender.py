@@ -7,6 +7,13 @@ pending again at the next start. That one message may then arrive twice; every o
 exactly once. A channel's alerts go out in order, one at a time; channels are served concurrently
 under their transport's pacer, and one channel's failure never holds back another.
 
+Every database call runs on the sender's one database thread (``Sender._db``), never on the event
+loop the bot, /healthz and /metrics share; the claims and "sent" records of channels served at the
+same time share a transaction (``_Batcher``). A server that refuses the sender as a whole (``HALT``:
+a refused SMTP login, an unreachable SMTP server, a revoked bot token) halts that kind of channel:
+its work waits, queued, one probe goes through per step of bounded backoff, the admins are told once
+per outage and again when it answers, and sending resumes by itself.
+
 A transport is the object that speaks one kind of channel (``TelegramDelivery``, ``ConsoleDelivery``,
 ``monitor.alerting.email.EmailChannel``, ``monitor.alerting.apprise_channel.AppriseChannel``); its
 ``classify`` (Telegram's when it has none) maps its errors onto the same ``Action`` table.
