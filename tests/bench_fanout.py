@@ -196,7 +196,7 @@ def run(subscribers: int = 1000, full_alerts: int = 200) -> list[tuple[str, str,
          f"≤ {full_alerts * subscribers / 27 / 3600:.2f} h"),
         (f"{sender_label}: msgs/s", f"{path['rate']:.1f}", f"≥ 27; pacer alone {ours['rate']:.1f}"),
         (f"{sender_label}: 429 / lost / duplicates", f"{path['429']} / {path['lost']} / {path['duplicates']}", "0 / 0 / 0"),
-        (f"{sender_label}: longest event-loop stall", f"{path['stall_ms']:.0f} ms", "≤ 100 ms (bot, /healthz share the loop)"),
+        (f"{sender_label}: longest event-loop stall", f"{path['stall_ms']:.0f} ms", "≤ 1000 ms (bot, /healthz share the loop; database work on it shows as seconds)"),
     ]
 
 
