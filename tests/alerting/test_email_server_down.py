@@ -115,3 +115,51 @@ def test_an_unreachable_server_halts_e_mail_until_it_listens(factory, unlimited_
     assert asyncio.run(scenario()) == sorted(PEOPLE)
     assert statuses(factory) == {"sent": 3} and sender.halted_kinds == {}
     assert [t[0] for t in notices_to_admin(tg)] == ["⚠", "✅"]
+
+
+def test_a_server_that_accepts_but_never_greets_costs_one_timeout_and_halts_e_mail(factory, unlimited_telegram):
+    """TCP accepted, no 220 ever: the connect is cut at the channel's timeout (1 s here) on a worker
+    thread, the sends queued behind it get the same failure without dialling again, and e-mail halts."""
+    import socket
+    import time
+
+    from monitor.alerting.email import EmailChannel, MailPacer, parse_smtp_url
+    from tests.support.channels import MAIL_FROM
+
+    tg, clock = unlimited_telegram, Clock()
+    people = [f"nguoi{n}@example.vn" for n in range(6)]
+    seed(factory, [[("email", a)] for a in people], count=1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"smtp://127.0.0.1:{silent.getsockname()[1]}"
+        channel = EmailChannel(parse_smtp_url(url), MAIL_FROM, timeout=1.0, pacer=MailPacer(6000.0))
+        sender = Sender(factory, TelegramDelivery(tg.bot(pool_size=4), Pacer()), transports={"email": channel},
+                        admin_chat_ids=[ADMIN], pause_base=60.0, pause_cap=120.0, clock=clock)
+
+        async def scenario() -> tuple[float, float]:
+            longest, done = 0.0, asyncio.Event()
+
+            async def ticker():
+                nonlocal longest
+                last = time.monotonic()
+                while not done.is_set():
+                    await asyncio.sleep(0.01)
+                    now = time.monotonic()
+                    longest, last = max(longest, now - last), now
+
+            tick = asyncio.create_task(ticker())
+            started = time.monotonic()
+            await sender.drain()
+            took = time.monotonic() - started
+            done.set()
+            await tick
+            await sender.delivery.bot.shutdown()
+            sender.close()
+            return took, longest
+
+        took, longest = asyncio.run(scenario())
+    assert "unreachable" in sender.halted_kinds["email"]
+    assert took < 4.0  # one 1 s timeout, not one per address (6 s): a bound, not a timing
+    assert longest < 0.9  # the wait was on a thread
+    assert statuses(factory) == {"pending": 6}
