@@ -11,8 +11,8 @@ Errors map onto the sender's actions: 4xx answers and broken connections are ret
 backoff; a permanent 5xx refusal of the recipient deactivates that channel; a server that cannot
 be reached or refuses the login (``ServerRefused``), or refuses the sender, halts e-mail as a
 whole: every alert stays queued, the sender probes the server again with bounded backoff and
-resumes by itself once it accepts. A send that waited behind a connection attempt that failed gets
-that failure at once instead of trying the same dead server again.
+resumes by itself once it accepts. After a connection attempt that failed, sends get that failure
+at once, without dialling the same dead server again, until the sender's next probe.
 """
 
 from __future__ import annotations
@@ -192,9 +192,10 @@ class EmailChannel:
         self._conn: smtplib.SMTP | None = None
         self._lock = asyncio.Lock()
         self.submitted = 0
-        # Connection attempts that failed, and the last one's error: see ``_submit``.
-        self._refusals = 0
+        # The last connection attempt's failure; until the sender lets its next probe through
+        # (``allow_retry``), sends get that failure at once instead of dialling the same dead server.
         self._refused: ServerRefused | None = None
+        self._may_retry = True
 
     # --- messages -------------------------------------------------------------------------
     def alert_message(self, target, view) -> EmailMessage:
@@ -235,10 +236,9 @@ class EmailChannel:
 
     # --- SMTP ------------------------------------------------------------------------------
     async def _submit(self, message: EmailMessage, rcpt: str) -> None:
-        refusals = self._refusals
         async with self._lock:
-            if self._refusals != refusals and self._conn is None and self._refused is not None:
-                raise ServerRefused(self._refused.reason)  # the server refused a connection while this send waited its turn
+            if self._conn is None and self._refused is not None and not self._may_retry:
+                raise ServerRefused(self._refused.reason)  # refused a moment ago: no new dial before the next probe
             await self.pacer.acquire()
             try:
                 await asyncio.to_thread(self._send_sync, message, rcpt)
@@ -279,8 +279,7 @@ class EmailChannel:
         else:
             self._refused = None
             return conn
-        self._refusals += 1
-        self._refused = refused
+        self._refused, self._may_retry = refused, False
         raise refused
 
     def _send_sync(self, message: EmailMessage, rcpt: str) -> None:
@@ -300,6 +299,10 @@ class EmailChannel:
             except BaseException:
                 self._drop()
                 raise
+
+    def allow_retry(self) -> None:
+        """The sender's probe of a halted e-mail is due: the next send may dial the server again."""
+        self._may_retry = True
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None

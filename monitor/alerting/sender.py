@@ -249,6 +249,9 @@ class Sender:
         if self._waiting(kind):
             return True
         self._probing.add(kind)
+        allow = getattr(self._transport(kind), "allow_retry", None)
+        if allow is not None:
+            allow()  # a transport that stopped dialling a refusing server may try it once more
         return False
 
     async def _halt(self, kind: str, reason: str) -> None:
@@ -432,7 +435,7 @@ class Sender:
             for job in jobs:
                 if (stop and stop.is_set()) or self._held(job.kind):
                     return
-                if not await self._send_one(job):
+                if not await self._send_one(job, probe=job.kind in self.halted_kinds):
                     return  # this channel waits (retry later, deactivated, or halted)
 
     @staticmethod
@@ -447,11 +450,18 @@ class Sender:
         outbox.mark_deliveries_sent(session, [(job.delivery_id, job.alert_id, None if m is None else str(m)) for job, m in sent])
         return [None] * len(sent)
 
-    async def _send_one(self, job: outbox.Job) -> bool:
+    @staticmethod
+    def _unclaim(session, job: outbox.Job) -> None:
+        outbox.mark_delivery(session, job.delivery_id, "pending", at=utcnow(), error="waiting for its server")
+
+    async def _send_one(self, job: outbox.Job, probe: bool = False) -> bool:
         view = await self._claims.submit(job)
         if view is None:
             self._probing.discard(job.kind)  # nothing was sent: a probe this was to be is still to make
             return True
+        if not probe and job.kind in self.halted_kinds:
+            await self._db(self._unclaim, job)  # its server refused another send meanwhile: it waits, unsent
+            return False
         transport = self._transport(job.kind)
         try:
             message_id = await transport.send(self._target(job.kind, job.channel_id, job.address), view)
@@ -469,6 +479,8 @@ class Sender:
             if pacer is not None:
                 target = self._target(job.kind, job.channel_id, job.address) if job.kind in CHAT_KINDS else None
                 pacer.pause(decision.seconds or 1.0, target)
+        if decision.action == Action.HALT:
+            await self._outcome(job.kind, decision)  # halted in memory at once: channels about to send wait
         go_on = await self._db(self._record_failure, job, decision)
         if decision.action in (Action.RETRY_AFTER, Action.MIGRATE, Action.BACKOFF):
             self.stats.retried += 1
@@ -479,7 +491,8 @@ class Sender:
             self.stats.failed += 1
             self.stats.errors.append(decision.reason)
             log.error("alert %s on %s channel %s given up: %s", job.alert_id, job.kind, job.channel_id, decision.reason)
-        await self._outcome(job.kind, decision)
+        if decision.action != Action.HALT:
+            await self._outcome(job.kind, decision)
         return go_on
 
     def _record_failure(self, session, job: outbox.Job, decision: SendAction) -> bool:
