@@ -103,6 +103,7 @@ async def close_sender(sender) -> None:
         close = getattr(transport, "close", None)
         if close is not None:
             await close()
+    sender.close()  # its database thread ends after the writes already handed to it
 
 
 def sync_console(settings: Settings, factory) -> None:

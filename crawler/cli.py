@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
 from crawler import commands
-from crawler.config import Settings, settings_error
+from crawler.config import Settings, settings_error, unknown_variables
 from crawler.errors import UserError
 from crawler.logs import configure_logging
 
@@ -35,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings()
     except Exception as exc:  # pydantic ValidationError: a bad environment variable
-        print(f"portalwatch: invalid settings: {settings_error(exc)}", file=sys.stderr)
+        print(f"portalwatch: invalid setting: {settings_error(exc)}", file=sys.stderr)
         return 2
+    for warning in unknown_variables(os.environ):
+        print(f"portalwatch: warning: {warning}", file=sys.stderr)
     configure_logging(settings)
     try:
         return int(args.handler(args, settings) or 0)

@@ -6,6 +6,7 @@ settings serialised, so a test that builds a ``Settings`` by hand gets exactly t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +14,14 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_PORTALS = Path(__file__).resolve().parent.parent / "spiders" / "registry"
+
+
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+
+
+def is_address(value: str) -> bool:
+    """A bare address (local@domain), as the From of a message and an admin address must be."""
+    return bool(_ADDRESS.match(value.strip()))
 
 
 class Settings(BaseSettings):
@@ -27,7 +36,7 @@ class Settings(BaseSettings):
     database_wait: float = Field(default=10.0, ge=0)
     portals: Path = BUNDLED_PORTALS
     rules: Path | None = None
-    http_port: int = 8080
+    http_port: int = Field(default=8080, ge=1, le=65535)
     # 0.0.0.0 so the health check and metrics are reachable through a container's published port.
     http_host: str = "0.0.0.0"
     # A connection must send a whole request within this many seconds, and at most this many are open.
@@ -42,12 +51,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     user_agent: str = "portalwatch/0.1 (+https://github.com/portalwatch/portalwatch; Vietnamese portal monitor)"
     # Hard limit on one crawl batch child process, in seconds.
-    crawl_timeout: float = 1800.0
-    download_timeout: float = 30.0
+    crawl_timeout: float = Field(default=1800.0, gt=0)
+    download_timeout: float = Field(default=30.0, gt=0)
     # Largest page body accepted; larger responses fail that request alone.
-    max_page_bytes: int = 10 * 1024 * 1024
+    max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     # Listing pages followed per listing on one visit (pagination stops earlier once a page is all seen).
-    max_listing_pages: int = 5
+    max_listing_pages: int = Field(default=5, ge=1)
     # The polling policy (crawler/policy.py) for portals without a fixed ``interval_minutes``.
     poll_floor_minutes: float = Field(default=3.0, gt=0)
     poll_ceiling_minutes: float = Field(default=120.0, gt=0)
@@ -60,11 +69,11 @@ class Settings(BaseSettings):
     # CPU seconds one article page may take to extract; a page over it is skipped with that reason.
     extract_time_budget: float = Field(default=20.0, gt=0)
     # The daemon starts each portal's first crawl at a random moment within this many seconds.
-    first_crawl_within: float = 45.0
+    first_crawl_within: float = Field(default=45.0, ge=0)
     # Multiplies every crawl interval; tests and soak benchmarks shrink it to run many cycles quickly.
-    interval_scale: float = 1.0
+    interval_scale: float = Field(default=1.0, gt=0)
     # Politeness; tests on 127.0.0.1 lower the delay.
-    download_delay: float = 1.0
+    download_delay: float = Field(default=1.0, ge=0)
     autothrottle: bool = True
     obey_robots: bool = True
     # Ask each portal's listings and feeds "changed?" before building its Scrapy spider (issue 17).
@@ -132,6 +141,46 @@ class Settings(BaseSettings):
             read_users(value, missing_ok=True)
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.strip().upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.strip()
+
+    @field_validator("public_url", "telegram_api_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(value.strip())
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("must be an http:// or https:// address")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None) -> str | None:
+        if value is not None and not is_address(value):
+            raise ValueError("must be a bare e-mail address such as canhbao@example.vn")
+        return value.strip() if value else value
+
+    @field_validator("admin_emails")
+    @classmethod
+    def _admin_emails(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if not is_address(address)]
+        if bad:
+            raise ValueError(f"{len(bad)} of its entries are not e-mail addresses (separate addresses with commas)")
+        return value
+
+    @model_validator(mode="after")
+    def _does_something(self) -> "Settings":
+        """Combinations that would leave a part of the service silently doing nothing."""
+        if self.poll_floor_minutes > self.poll_ceiling_minutes:
+            raise ValueError("PORTALWATCH_POLL_FLOOR_MINUTES is above PORTALWATCH_POLL_CEILING_MINUTES")
+        return self
+
     @field_validator("run_dir", "web_password", "web_users", mode="before")
     @classmethod
     def _empty_is_default(cls, value: object) -> object:
@@ -141,7 +190,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+            try:
+                return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+            except ValueError:
+                raise ValueError("must be Telegram chat ids (whole numbers) separated by commas") from None
         return value
 
     @field_validator("database_password", mode="before")
@@ -198,18 +250,54 @@ class Settings(BaseSettings):
         return cls.model_validate(json.loads(text))
 
 
-def settings_error(error: Exception) -> str:
-    """A settings error as one line per setting: ``PORTALWATCH_WEB_USERS: users.txt line 3: …``."""
-    from pydantic import ValidationError
+def env_name(field: str) -> str:
+    """The environment variable a setting is read from (``http_port`` → ``PORTALWATCH_HTTP_PORT``)."""
+    info = Settings.model_fields.get(field)
+    alias = getattr(info, "validation_alias", None) if info is not None else None
+    choices = getattr(alias, "choices", None)
+    if choices:
+        return str(choices[0])
+    if field.isupper():
+        return field  # pydantic reports an alias (TELEGRAM_ADMIN_CHAT_IDS) as it was given
+    return f"PORTALWATCH_{field.upper()}"
 
-    if not isinstance(error, ValidationError):
-        return str(error).replace("\n", " ")
+
+def settings_error(exc: Exception) -> str:
+    """One line naming each bad setting and what is wrong with it, never its value (it may be a secret)."""
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     parts = []
-    for item in error.errors(include_input=False, include_url=False):
-        name = str(item["loc"][0]) if item.get("loc") else ""
-        field = Settings.model_fields.get(name)
-        alias = field.validation_alias.choices[0] if field is not None and isinstance(field.validation_alias, AliasChoices) else None
-        setting = alias or ("PORTALWATCH_" + name.upper() if name else "settings")
-        message = str(item.get("msg", "")).removeprefix("Value error, ")
-        parts.append(f"{setting}: {message}")
-    return "; ".join(parts)
+    for error in errors(include_input=False, include_url=False):
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        where = [str(part) for part in error.get("loc", ()) if isinstance(part, str)]
+        name = env_name(where[0]) if where else ""
+        if name and name in message:
+            parts.append(message)  # the message already names the variable
+        elif name:
+            parts.append(f"{name}: {message}")
+        else:
+            parts.append(message)
+    return "; ".join(dict.fromkeys(" ".join(p.split()) for p in parts))
+
+
+# PORTALWATCH_* variables that are no setting of this object but are read elsewhere on purpose.
+OTHER_VARIABLES = ("PORTALWATCH_MIGRATE_ATTEMPTS", "PORTALWATCH_MIGRATE_DELAY")
+OTHER_PREFIXES = ("PORTALWATCH_TEST_", "PORTALWATCH_BENCH_")
+
+
+def unknown_variables(environ) -> list[str]:
+    """One warning per PORTALWATCH_* variable that no setting reads (a typo is otherwise silently ignored)."""
+    import difflib
+
+    known = {env_name(field) for field in Settings.model_fields}
+    warnings = []
+    for name in sorted(environ):
+        if (not name.startswith("PORTALWATCH_") or name in known or name in OTHER_VARIABLES
+                or name.startswith(OTHER_PREFIXES)):
+            continue
+        # Same last word first (PORTALWATCH_WEB_PORT → PORTALWATCH_HTTP_PORT), else anything alike.
+        kin = sorted(k for k in known if k.rsplit("_", 1)[-1] == name.rsplit("_", 1)[-1])
+        close = difflib.get_close_matches(name, kin, n=1, cutoff=0.3) or difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        warnings.append(f"{name} is not a setting and is ignored" + (f" (did you mean {close[0]}?)" if close else ""))
+    return warnings

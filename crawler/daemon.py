@@ -41,6 +41,9 @@ MATCH_EVERY_SECONDS = 10.0
 SHUTDOWN_SECONDS = 15.0
 # /healthz waits this long for the portal table before answering from what it read last.
 HEALTH_DB_SECONDS = 3.0
+# A bot that could not start (Telegram unreachable) is tried again after about this long, doubling to the cap.
+BOT_RETRY_SECONDS = 5.0
+BOT_RETRY_CAP = 300.0
 
 
 class Daemon:
@@ -81,7 +84,7 @@ class Daemon:
         http = await start_server(self, self.settings.http_host, self.settings.http_port)
         log.info("HTTP on %s:%s", self.settings.http_host, self.settings.http_port)
         await self._start_bot()
-        self._start_sender()
+        await asyncio.to_thread(self._start_sender)  # reads the signing key and resets in-flight rows
         tasks = [
             asyncio.create_task(self._batch_loop(), name="batches"),
             asyncio.create_task(self._match_loop(), name="matching"),
@@ -258,9 +261,15 @@ class Daemon:
         if token is None:
             log.info("no TELEGRAM_BOT_TOKEN: alerts go to the console, no bot")
             return
+        if not await self._try_bot():
+            # Telegram unreachable at boot must not stop crawling, nor leave the bot off until a restart.
+            self._bot_retry = asyncio.create_task(self._retry_bot(), name="bot start")
+
+    async def _try_bot(self) -> bool:
         from crawler.alerts import public_base, week_picture
         from monitor.bot import build_application, publish_commands
 
+        token = self.settings.telegram_bot_token
         app = build_application(
             token.get_secret_value(), self.settings.telegram_api_url, self.prepared.factory,
             self.settings.telegram_admin_chat_ids, polling=True,
@@ -272,13 +281,36 @@ class Daemon:
             await publish_commands(app)
             await app.updater.start_polling(poll_interval=0.5, timeout=10, allowed_updates=["message"])
             await app.start()
-        except Exception:
-            # Telegram unreachable at boot must not stop crawling: alerts wait in the outbox.
-            log.exception("bot could not start; crawling and queueing go on")
-            return
+        except Exception as exc:
+            log.warning("bot could not start (%s: %s); crawling and queueing go on, trying again", type(exc).__name__, exc)
+            try:
+                if app.updater and app.updater.running:
+                    await app.updater.stop()
+                await app.shutdown()
+            except Exception:
+                pass
+            return False
         self.bot_app = app
+        return True
+
+    async def _retry_bot(self) -> None:
+        """Start the bot again with bounded backoff until it answers (or the daemon stops)."""
+        from monitor.alerting.pacing import backoff_delay
+
+        attempt = 0
+        while not self.stop_event.is_set():
+            await _wait_any(self.stop_event, timeout=backoff_delay(attempt, base=BOT_RETRY_SECONDS, cap=BOT_RETRY_CAP))
+            if self.stop_event.is_set() or await self._try_bot():
+                if self.bot_app is not None:
+                    log.info("bot started after %d retries", attempt + 1)
+                return
+            attempt += 1
 
     async def _stop_bot(self) -> None:
+        retry = getattr(self, "_bot_retry", None)
+        if retry is not None and not retry.done():
+            retry.cancel()
+            await asyncio.gather(retry, return_exceptions=True)
         app, self.bot_app = self.bot_app, None
         if app is None:
             return

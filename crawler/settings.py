@@ -71,13 +71,32 @@ def scrapy_settings(settings: Settings, batch_id: str | None = None) -> dict:
     }
 
 
-def _module_defaults() -> Settings:
-    # Imported by the `portalwatch` CLI as it builds its parser: a bad environment variable must
-    # reach the CLI's one-line report, not end the import in a traceback.
-    try:
-        return Settings()
-    except ValueError:
-        return Settings.model_construct()
+def __getattr__(name: str):
+    """The module-level Scrapy settings (for ``scrapy list``/``scrapy crawl``) are built on first use,
+    not at import: importing this module (the CLI does) never reads the environment, so a bad
+    variable is reported by the CLI in one line, not as a traceback here."""
+    if not name.isupper():
+        raise AttributeError(name)
+    values = _module_settings()
+    if name not in values:
+        raise AttributeError(name)
+    return values[name]
 
 
-globals().update(scrapy_settings(_module_defaults()))
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_module_settings()))
+
+
+_CACHE: dict = {}
+
+
+def _module_settings() -> dict:
+    if not _CACHE:
+        from crawler.config import settings_error
+
+        try:
+            settings = Settings()
+        except Exception as exc:
+            raise SystemExit(f"portalwatch: invalid setting: {settings_error(exc)}") from None
+        _CACHE.update(scrapy_settings(settings))
+    return _CACHE

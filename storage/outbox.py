@@ -161,21 +161,71 @@ def mark_delivery(session: Session, delivery_id: int, status: str, *, error: str
 
 def settle(session: Session, alert_ids) -> None:
     """An alert whose channels are all done becomes ``sent`` (any channel had it), else ``failed``/``dropped``."""
-    for alert_id in set(alert_ids):
-        rows = session.execute(
-            select(AlertDelivery.status, AlertDelivery.sent_at, AlertDelivery.message_id, AlertDelivery.last_error, Channel.kind)
-            .join(Channel, AlertDelivery.channel_id == Channel.id)
-            .where(AlertDelivery.alert_id == alert_id)
-        ).all()
-        if not rows or any(r.status in ("pending", "sending") for r in rows):
+    alert_ids = set(alert_ids)
+    if not alert_ids:
+        return
+    by_alert: dict[int, list] = {}
+    for row in session.execute(
+        select(AlertDelivery.alert_id, AlertDelivery.status, AlertDelivery.sent_at, AlertDelivery.message_id,
+               AlertDelivery.last_error, Channel.kind)
+        .join(Channel, AlertDelivery.channel_id == Channel.id)
+        .where(AlertDelivery.alert_id.in_(alert_ids))
+        .order_by(AlertDelivery.id)
+    ):
+        by_alert.setdefault(row.alert_id, []).append(row)
+    sent_rows = []
+    for alert_id, rows in by_alert.items():
+        if any(r.status in ("pending", "sending") for r in rows):
             continue
         sent = [r for r in rows if r.status == "sent"]
         if sent:
             telegram = next((r.message_id for r in sent if r.kind == "telegram" and r.message_id and r.message_id.isdigit()), None)
-            mark_sent(session, [alert_id], int(telegram) if telegram else None, max(r.sent_at for r in sent))
+            sent_rows.append({"id": alert_id, "status": "sent", "sent_at": max(r.sent_at for r in sent),
+                              "telegram_message_id": int(telegram) if telegram else None, "last_error": None})
         else:
             status = "dropped" if all(r.status == "dropped" for r in rows) else "failed"
             mark_failed(session, alert_id, "; ".join(dict.fromkeys(r.last_error or "" for r in rows)), status=status)
+    if sent_rows:
+        session.execute(update(Alert), sent_rows)  # one UPDATE per row by primary key, sent as one batch
+
+
+def claim_deliveries(session: Session, deliveries: list[int]) -> dict[int, "AlertView"]:
+    """Of these deliveries, those still to send (they and their alert ``pending``) are marked ``sending``;
+    returns each one's view (as ``view`` makes it) by delivery id. Three statements however many."""
+    if not deliveries:
+        return {}
+    rows = session.execute(
+        select(AlertDelivery.id, Alert.id, Subscriber.chat_id, Article.title, Article.published_at, Alert.reasons,
+               Article.first_seen_at)
+        .join(Alert, AlertDelivery.alert_id == Alert.id)
+        .join(Subscriber, Alert.subscriber_id == Subscriber.id)
+        .join(Article, Alert.article_id == Article.id)
+        .where(AlertDelivery.id.in_(deliveries), AlertDelivery.status == "pending", Alert.status == "pending")
+    ).all()
+    if not rows:
+        return {}
+    sources = sources_of(session, [row[1] for row in rows])
+    session.execute(
+        update(AlertDelivery)
+        .where(AlertDelivery.id.in_([row[0] for row in rows]))
+        .values(status="sending", attempts=AlertDelivery.attempts + 1)
+    )
+    return {
+        delivery_id: AlertView(alert_id, chat_id, title, published_at, reasons, sources.get(alert_id, []), first_seen_at)
+        for delivery_id, alert_id, chat_id, title, published_at, reasons, first_seen_at in rows
+    }
+
+
+def mark_deliveries_sent(session: Session, sent: list[tuple[int, int, str | None]], at: datetime | None = None) -> None:
+    """Several deliveries went out: (delivery id, alert id, message id) each; their alerts are settled."""
+    if not sent:
+        return
+    at = at or utcnow()
+    session.execute(update(AlertDelivery), [
+        {"id": delivery_id, "status": "sent", "sent_at": at, "message_id": message_id, "last_error": None}
+        for delivery_id, _, message_id in sent
+    ])
+    settle(session, [alert_id for _, alert_id, _ in sent])
 
 
 def digest_channels_done(session: Session, alert_ids: list[int]) -> set[int]:
@@ -259,6 +309,22 @@ def view(session: Session, alert: Alert) -> AlertView:
     ).all()
     return AlertView(alert.id, subscriber.chat_id, article.title, article.published_at, alert.reasons,
                      [tuple(r) for r in rows], article.first_seen_at)
+
+
+def sources_of(session: Session, alert_ids) -> dict[int, list[tuple[str, str]]]:
+    """``view``'s sources for many alerts in one query: each alert's own article, then those merged into it."""
+    alert_ids = set(alert_ids)
+    sources: dict[int, list[tuple[str, str]]] = {}
+    for alert_id, merged_into, name, url in session.execute(
+        select(Alert.id, Alert.merged_into, Portal.name, Article.url)
+        .join(Article, Alert.article_id == Article.id)
+        .join(Portal, Article.portal_id == Portal.id)
+        .where(or_(Alert.id.in_(alert_ids), Alert.merged_into.in_(alert_ids)))
+        .order_by(Alert.id)
+    ):
+        for owner in {alert_id, merged_into} & alert_ids:
+            sources.setdefault(owner, []).append((name, url))
+    return sources
 
 
 def mark_sending(session: Session, alert_id: int) -> None:

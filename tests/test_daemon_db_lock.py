@@ -78,3 +78,57 @@ def test_healthz_answers_from_memory_while_the_database_cannot_be_read(tmp_path,
         assert after["database"] == "ok"
 
     asyncio.run(scenario())
+
+
+def test_bot_and_healthz_answer_while_the_sender_waits_for_a_locked_database(tmp_path, sqlite_url, unlimited_telegram):
+    """Alerts are queued and the database locked: the sender's pass waits for the lock on its own
+    thread while /help gets its reply and /healthz answers; once the lock is gone each alert arrives once."""
+    from storage.db import make_engine, session_factory
+    from tests.support.channels import seed
+
+    tg = unlimited_telegram
+    chats = [5101 + n for n in range(6)]
+    registry = registry_file(tmp_path / "p.yaml", {"one": "http://127.0.0.1:9/tin-tuc"})
+    env = daemon_env(sqlite_url, registry, tg, PORTALWATCH_INTERVAL_SCALE="10")
+    with running_daemon(env, tmp_path / "d.log") as daemon:
+        daemon.wait_for(lambda: daemon.health()[1]["last_cycle_at"], 60, "the first cycle")
+        engine = make_engine(sqlite_url)
+        lock = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), timeout=1, isolation_level=None)
+        try:
+            seed(session_factory(engine), [[("telegram", str(chat))] for chat in chats], count=1)
+            lock.execute("BEGIN IMMEDIATE")
+            lock.execute("INSERT INTO state (key, value) VALUES ('test-lock', 'held')")
+            time.sleep(6.0)  # the sender wakes at least every 5 s and now waits for the lock
+            tg.push_message(4343, "/help")  # needs no database
+            started = time.monotonic()
+            for path in ("/healthz", "/metrics"):
+                status, _ = daemon.get(path, timeout=PROMPT)
+                assert status == 200 and time.monotonic() - started < PROMPT, path
+            reply = daemon.wait_for(lambda: tg.sent_to(4343), PROMPT, "the reply to /help")
+            assert "/subscribe" in reply[0].text and time.monotonic() - started < PROMPT
+            assert all(tg.sent_to(chat) == [] for chat in chats)  # the alerts wait for the lock, not lost
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+            engine.dispose()
+        daemon.wait_for(lambda: all(tg.sent_to(chat) for chat in chats), 30, "the alerts once the lock is gone")
+        time.sleep(1.0)
+        assert [len(tg.sent_to(chat)) for chat in chats] == [1] * len(chats)
+        assert daemon.terminate()[0] == 0
+
+
+def test_a_bot_that_could_not_start_is_started_once_telegram_answers(tmp_path, sqlite_url, unlimited_telegram):
+    """Telegram down when the daemon boots: crawling goes on, and the bot starts by itself (bounded
+    backoff) once Telegram answers again, instead of staying off until a restart."""
+    tg = unlimited_telegram
+    tg.unavailable = True
+    registry = registry_file(tmp_path / "p.yaml", {"one": "http://127.0.0.1:9/tin-tuc"})
+    env = daemon_env(sqlite_url, registry, tg, PORTALWATCH_INTERVAL_SCALE="10")
+    with running_daemon(env, tmp_path / "d.log") as daemon:
+        daemon.wait_for(lambda: daemon.health()[1]["last_cycle_at"], 60, "the first cycle")
+        daemon.wait_for(lambda: "bot could not start" in daemon.output(), 30, "the failed start in the log")
+        tg.unavailable = False
+        tg.push_message(4444, "/help")
+        reply = daemon.wait_for(lambda: tg.sent_to(4444), 60, "the bot's reply once Telegram answers")
+        assert "/subscribe" in reply[0].text
+        assert daemon.terminate()[0] == 0

@@ -71,9 +71,14 @@ class AppriseChannel:
     kind = "apprise"
     pacer = None
 
-    def __init__(self, cache_size: int = 256):
+    def __init__(self, cache_size: int = 256, timeout: float = 60.0):
+        import apprise  # noqa: F401 - a heavy first import, done here (off the event loop in the daemon), not at the first send
+
         self._cache: OrderedDict[str, object] = OrderedDict()
         self.cache_size = cache_size
+        # Apprise's own per-request timeouts (4 s, or the URL's cto=/rto=) times its retries can add up;
+        # no send waits longer than this in all, so one stuck service never holds its channel for long.
+        self.timeout = timeout
 
     def _apprise(self, url: str):
         import apprise
@@ -97,7 +102,7 @@ class AppriseChannel:
 
         client = self._apprise(url)
         with apprise.LogCapture(level=logging.WARNING) as captured:
-            ok = await client.async_notify(body=body, title=title, attach=attach)
+            ok = await client.async_notify(body=body, title=title, attach=attach, timeout=self.timeout)
         if not ok:
             lines = [line.split(" - ", 2)[-1] for line in captured.getvalue().splitlines() if line.strip()]
             raise AppriseFailed(scrub("; ".join(lines[-3:]) or "Apprise reported a failure", url))

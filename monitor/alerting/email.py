@@ -8,8 +8,11 @@ copy resent after a crash is recognisable as the same message, and RFC 8058 one-
 unsubscribe headers with a signed link.
 
 Errors map onto the sender's actions: 4xx answers and broken connections are retried with
-backoff; a permanent 5xx refusal of the recipient deactivates that channel; a refused login or
-sender halts e-mail (every alert stays queued) because no message could get through.
+backoff; a permanent 5xx refusal of the recipient deactivates that channel; a server that cannot
+be reached or refuses the login (``ServerRefused``), or refuses the sender, halts e-mail as a
+whole: every alert stays queued, the sender probes the server again with bounded backoff and
+resumes by itself once it accepts. After a connection attempt that failed, sends get that failure
+at once, without dialling the same dead server again, until the sender's next probe.
 """
 
 from __future__ import annotations
@@ -71,6 +74,15 @@ def parse_smtp_url(url: str) -> SmtpConfig:
         implicit_tls=implicit,
         starttls="off" if implicit else starttls,
     )
+
+
+class ServerRefused(Exception):
+    """No connection to the SMTP server could be set up (unreachable, refused, no greeting, login or
+    STARTTLS refused): no message can go out, whoever it is for."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class MailPacer:
@@ -216,6 +228,10 @@ class EmailChannel:
         self._conn: smtplib.SMTP | None = None
         self._lock = asyncio.Lock()
         self.submitted = 0
+        # The last connection attempt's failure; until the sender lets its next probe through
+        # (``allow_retry``), sends get that failure at once instead of dialling the same dead server.
+        self._refused: ServerRefused | None = None
+        self._may_retry = True
 
     # --- messages -------------------------------------------------------------------------
     def alert_message(self, target, view) -> EmailMessage:
@@ -262,6 +278,8 @@ class EmailChannel:
     # --- SMTP ------------------------------------------------------------------------------
     async def _submit(self, message: EmailMessage, rcpt: str) -> None:
         async with self._lock:
+            if self._conn is None and self._refused is not None and not self._may_retry:
+                raise ServerRefused(self._refused.reason)  # refused a moment ago: no new dial before the next probe
             await self.pacer.acquire()
             try:
                 await asyncio.to_thread(self._send_sync, message, rcpt)
@@ -288,10 +306,27 @@ class EmailChannel:
             raise
         return conn
 
+    def _open(self) -> smtplib.SMTP:
+        """A fresh connection, or ``ServerRefused`` naming why none could be made (never the password)."""
+        where = f"{self.config.host}:{self.config.port}"
+        try:
+            conn = self._connect()
+        except smtplib.SMTPAuthenticationError as exc:
+            refused = ServerRefused(f"SMTP login refused by {where}: {_answer(exc.smtp_code, exc.smtp_error)}")
+        except smtplib.SMTPResponseException as exc:  # a greeting, EHLO or STARTTLS answer other than OK
+            refused = ServerRefused(f"SMTP server {where} refused the connection: {_answer(exc.smtp_code, exc.smtp_error)}")
+        except (smtplib.SMTPException, OSError) as exc:  # refused, unreachable, timed out, TLS failed, hung up
+            refused = ServerRefused(f"SMTP server {where} unreachable: {type(exc).__name__}: {exc}")
+        else:
+            self._refused = None
+            return conn
+        self._refused, self._may_retry = refused, False
+        raise refused
+
     def _send_sync(self, message: EmailMessage, rcpt: str) -> None:
         for attempt in (1, 2):
             if self._conn is None:
-                self._conn = self._connect()
+                self._conn = self._open()
             try:
                 self._conn.send_message(message, self.mail_from, [rcpt])
                 self.submitted += 1
@@ -305,6 +340,10 @@ class EmailChannel:
             except BaseException:
                 self._drop()
                 raise
+
+    def allow_retry(self) -> None:
+        """The sender's probe of a halted e-mail is due: the next send may dial the server again."""
+        self._may_retry = True
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
@@ -337,6 +376,8 @@ def _answer(code: int, text: bytes | str) -> str:
 
 
 def classify_smtp(exc: BaseException) -> SendAction:
+    if isinstance(exc, ServerRefused):
+        return SendAction(Action.HALT, exc.reason)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(exc.recipients.values()), (0, b""))
         reason = f"recipient refused: {_answer(code, text)}"

@@ -23,7 +23,7 @@ class Action(enum.StrEnum):
     MIGRATE = "migrate"  # the group became a supergroup: update the chat id, resend there
     BACKOFF = "backoff"  # transient: resend later with growing delays
     GIVE_UP = "give_up"  # this message can never be sent as it is: record ``reason``
-    HALT = "halt"  # the bot itself is unusable (bad token): stop sending, keep every alert
+    HALT = "halt"  # the transport itself is unusable (bad token, SMTP login refused): pause the kind, keep every alert, probe with backoff
 
 
 @dataclass(frozen=True)

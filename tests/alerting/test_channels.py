@@ -232,3 +232,42 @@ def test_a_portal_going_unhealthy_is_told_to_admins_by_telegram_and_e_mail(facto
         texts = {n.text for n in session.scalars(select(Notice))}
     assert got == sorted([("telegram", 555, None), ("email", None, "admin@example.vn"), ("email", None, "ops@example.vn")])
     assert len(texts) == 1 and "HTTP 503" in texts.pop()
+
+
+def test_a_stuck_apprise_service_is_cut_at_the_channel_timeout_without_stalling_the_loop():
+    """The URL allows a 30 s read; the channel's own ceiling (0.5 s here) ends the send, retried later, and
+    the event loop keeps running all the while (Apprise works in its threads)."""
+    import time
+
+    from monitor.alerting.apprise_channel import AppriseFailed
+
+    channel = AppriseChannel(timeout=0.5)
+
+    async def scenario(url: str) -> tuple[float, float, Exception]:
+        longest, done = 0.0, asyncio.Event()
+
+        async def ticker():
+            nonlocal longest
+            last = time.monotonic()
+            while not done.is_set():
+                await asyncio.sleep(0.01)
+                now = time.monotonic()
+                longest, last = max(longest, now - last), now
+
+        tick = asyncio.create_task(ticker())
+        started = time.monotonic()
+        try:
+            await channel.send_notice(url, "Cổng ngừng hoạt động")
+        except Exception as exc:  # noqa: BLE001 - what it raised is checked below
+            error = exc
+        took = time.monotonic() - started
+        done.set()
+        await tick
+        return took, longest, error
+
+    with HookServer() as hook:
+        hook.answers = [4.5]  # the server's shutdown waits for this stalled answer (its limit is 5 s)
+        took, longest, error = asyncio.run(scenario(f"json://127.0.0.1:{hook.port}/hooks/x?rto=30&cto=2"))
+    assert isinstance(error, AppriseFailed) and channel.classify(error).action.value == "backoff"
+    assert took < 3.5  # a bound, not a timing: below the 4.5 s stall, far above the 0.5 s ceiling
+    assert longest < 1.0

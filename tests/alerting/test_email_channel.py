@@ -166,11 +166,11 @@ def test_tls_and_login_as_the_smtp_url_says(factory, tmp_path, tls):
 
 
 def test_smtp_answers_map_onto_the_senders_actions():
-    """The exceptions smtplib raises for each answer (aiosmtpd stalls after a refused AUTH, so a
-    refused login is checked here rather than end to end)."""
+    """The exceptions smtplib raises for each answer; a connection that could not be set up at all
+    (``ServerRefused``, end to end in test_email_server_down.py) halts e-mail as a whole."""
     import smtplib
 
-    from monitor.alerting.email import classify_smtp
+    from monitor.alerting.email import ServerRefused, classify_smtp
     from monitor.alerting.telegram_errors import Action
 
     table = [
@@ -184,6 +184,7 @@ def test_smtp_answers_map_onto_the_senders_actions():
         (smtplib.SMTPServerDisconnected("gone"), Action.BACKOFF),
         (ConnectionRefusedError(111, "refused"), Action.BACKOFF),
         (TimeoutError(), Action.BACKOFF),
+        (ServerRefused("SMTP login refused by 127.0.0.1:25: 535 5.7.8 Bad credentials"), Action.HALT),
     ]
     for exc, action in table:
         assert classify_smtp(exc).action == action, exc

@@ -92,6 +92,8 @@ class SmtpServer:
         self.handler = _Handler(keep_bodies)
         self.port = free_port()
         self.tls, self.credentials, self.logins = tls, credentials, []
+        # While True every login is refused (535), right credentials or not: a revoked app password.
+        self.refuse_logins = False
         kwargs: dict = {}
         if tls == "starttls":
             kwargs.update(tls_context=context, require_starttls=True)
@@ -108,7 +110,11 @@ class SmtpServer:
 
         login = (auth_data.login.decode(), auth_data.password.decode())
         self.logins.append(login[0])
-        return AuthResult(success=login == self.credentials)
+        if login == self.credentials and not self.refuse_logins:
+            return AuthResult(success=True)
+        # handled=False: aiosmtpd answers the refusal itself; its default (handled) sends nothing and
+        # leaves the client waiting for an answer.
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Authentication credentials invalid")
 
     @property
     def url(self) -> str:

@@ -131,6 +131,8 @@ class FakeTelegramServer:
         self._new_update: asyncio.Event | None = None
         self._closing: asyncio.Event | None = None
         self._start_error: Exception | None = None
+        # While True every method answers 502 (Telegram or the network in between is down).
+        self.unavailable = False
         self._methods = {
             "getme": self._get_me,
             "getupdates": self._get_updates,
@@ -292,6 +294,8 @@ class FakeTelegramServer:
         arrived = self.clock()  # Telegram counts arrivals: stamp before the body is read
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
+        if self.unavailable:
+            return _error(502, "Bad Gateway")
         method = request.match_info["method"].lower()
         params = await _read_params(request)
         with self._lock:
