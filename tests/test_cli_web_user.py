@@ -76,7 +76,7 @@ def test_a_broken_users_file_is_named_by_every_command(env, tmp_path):
     for args in (["web-user", "list"], ["migrate"]):
         done = portalwatch(*args, env=env)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
-        assert done.stderr.startswith(f"portalwatch: invalid settings: PORTALWATCH_WEB_USERS: {tmp_path / 'users'} line 1: ")
+        assert done.stderr.startswith(f"portalwatch: invalid setting: PORTALWATCH_WEB_USERS: {tmp_path / 'users'} line 1: ")
     env["PORTALWATCH_WEB_USERS"] = str(tmp_path / "missing" / "users")
     done = portalwatch("web-user", "list", env=env)
     assert done.returncode == 2 and "PORTALWATCH_WEB_USERS" in done.stderr and "does not exist" in done.stderr
