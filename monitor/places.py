@@ -24,6 +24,7 @@ from monitor.normalise import fold_key
 DATA = Path(__file__).resolve().parent / "places.yaml"
 
 SAFE, SHORT, CONTEXT, EXCLUDE = "safe", "short", "context", "exclude"
+LEADER = "leader"  # a foreign leader named without his country stands for it
 
 # Words just before a short name that make it a country. After a state or diplomatic word the name
 # may be followed by a person's name ("Đại sứ Đức Guido Hildner"); after the others ("người Đức") a
@@ -98,6 +99,8 @@ def entries() -> list[tuple[str, Entry]]:
         name = organisation["name"]
         for alias in [name, *organisation.get("aliases", [])]:
             out.append((alias, Entry(name, name, "organisation", SAFE)))
+    for country, names in data["leaders"].items():
+        out += [(leader, Entry(leader, country, LEADER, SAFE)) for leader in names]
     for agency, country in data["agencies"].items():
         out.append((agency, Entry(agency, country, "organisation", SAFE)))
     out += [(phrase, Entry(phrase, "", "exclude", EXCLUDE)) for phrase in data["exclude"]]
@@ -198,7 +201,9 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
         entry: Entry = hit.payload
         if entry.tier == EXCLUDE or not cased[hit.start].isupper():
             continue
-        if _previous_token(cased, hit.start) in NAME_BEFORE and not folded.lower.endswith(_names_ending_in_a_name(), 0, hit.start):
+        if entry.kind != LEADER and _previous_token(cased, hit.start) in NAME_BEFORE and not folded.lower.endswith(
+            _names_ending_in_a_name(), 0, hit.start
+        ):
             continue
         if entry.tier == SAFE:
             accepted[hit.start] = hit

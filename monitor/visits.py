@@ -174,11 +174,23 @@ def _mentioned(folded: FoldedText, place: Place) -> bool:
 # "Nhận lời mời của …, X sẽ thăm", "theo lời mời" are visits; "chuyển lời mời thăm" is not.
 _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
-_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
+_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm|năm ngoái|năm trước|lần trước|cách đây) ")
+# The same time adverbs inside the clause, before its verb ("Tổng thống Obama năm ngoái đã thăm …").
+_PAST_BEFORE = re.compile(r" (?:trước đó|trước đây|hồi năm|hồi tháng|năm ngoái|năm trước|lần trước|cách đây) ")
+# Aspect "(đã) từng" before the verb ("Chiếc C-130 từng đến Việt Nam trong đợt Tổng thống Obama sang thăm"),
+# not the quantifier "từng" before a noun ("từng bước", "từng địa phương", "từng lần"); "kể từ (khi)".
+_EARLIER_BEFORE = re.compile(
+    r" (?:từng (?!bước |người |địa |ngành |lĩnh |đơn |cấp |khu |giai |thời |ngày |tháng |năm |lần |nhà |cá |gia |hộ |"
+    r"khâu |vùng |loại |cơ |doanh |thành |bộ |chi |trường |hạng |phần |mục |dự |tỉnh |huyện |xã |quốc |nước |"
+    r"vấn |nội |nhóm |đoàn |lớp |trang |chuyến |cuộc )|kể từ )"
+)
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
-_BACKGROUND = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
-_BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước) ")
-_YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)) ")
+_BACKGROUND = re.compile(
+    r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|hồi năm|năm ngoái|năm trước|cách đây|"
+    r"năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) "
+)
+_BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|năm ngoái|năm trước) ")
+_YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây) ")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
@@ -334,6 +346,8 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
+    if _PAST_BEFORE.search(lower, clause_start - 1, trigger.start) or _EARLIER_BEFORE.search(lower, clause_start - 1, trigger.start):
+        return True  # "… năm ngoái đã thăm", "… từng đến Việt Nam trong đợt … sang thăm": told of the past
     trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
     if trip != -1 and _BACKGROUND_TRIP.search(lower, trip + 7, min(trigger.start + 1, trip + 70)):
         return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
@@ -601,6 +615,18 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         guests = [p for p in after if listed and p.start >= listed.end() and p.start - listed.end() <= _MEET_REACH]
         if guests and (where == DOMESTIC or (where is None and "đến từ" in listed.group())):
             return INBOUND, _run(guests)
+        if guests and where is None and listed.group().endswith((" đoàn ", " đoàn đại biểu ")):
+            # "Dự lễ truy điệu có đoàn đại biểu nước CHDCND Lào, …, Bí thư Tỉnh ủy …": a foreign
+            # delegation among the guests of an event where our side is the host (the list of guests
+            # may run on past a semicolon).
+            clause_start = folded.clause_bounds(trigger.start)[0]
+            list_end = clause_end
+            for _ in range(3):
+                if not folded.lower.startswith(" ; ", list_end):
+                    break
+                list_end = folded.clause_bounds(list_end + 3)[1]
+            if _home_side(folded, clause_start, list_end, home, places):
+                return INBOUND, _run(guests)
     if verb in ("attend", "visit", "ceremony"):
         return None
     if where == DOMESTIC:
