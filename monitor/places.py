@@ -40,6 +40,15 @@ STATE_CUES = tuple(
         "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
         "việt nam tại",  # "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh": our post abroad
         "thượng nghị sĩ", "hạ nghị sĩ", "nghị sĩ", "bộ trưởng", "thứ trưởng", "thị trưởng", "thống đốc",
+        # a country's ministries, parliament, cabinet and parties ("Bộ Thương mại Mỹ", "Đảng Cộng sản Pháp")
+        *(f"bộ {field}" for field in (
+            "thương mại", "kinh tế", "công thương", "tài chính", "nội vụ", "tư pháp", "y tế", "giáo dục", "công an",
+            "an ninh", "lao động", "nông nghiệp", "giao thông", "môi trường", "văn hóa", "khoa học", "năng lượng",
+            "công nghiệp", "ngoại thương", "kinh tế và năng lượng", "đất đai", "hạ tầng", "quốc thổ",
+        )),
+        "nghị viện", "nội các", "quốc vụ viện", "tòa án", "cảnh sát", "đại sứ quán nước", "chính quyền",
+        "đảng cộng sản", "đảng xã hội", "đảng dân chủ", "đảng lao động", "đảng nhân dân", "đảng cầm quyền",
+        "đảng bảo thủ", "đảng cộng hòa", "đảng dân chủ tự do", "đảng công nhân",
     )
 )
 CUES = tuple(

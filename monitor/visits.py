@@ -138,6 +138,9 @@ _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
 _GENERIC = (" các ", " những ", " nhiều ", " mọi ", " hai ", " ba ", " bốn ", " mấy ", " vài ")
 _GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến"))
+# Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách").
+_MANY = frozenset({"nhiều", "hàng", "rất", "hàng trăm", "hàng nghìn", "hàng chục"})
+_HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:đoàn|lượt|lần|phái đoàn|chuyến|cuộc) ")
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
 _EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày hội ", " sự kiện ", " tọa đàm ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
@@ -308,6 +311,10 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue
         if lower.endswith(_GENERIC_NOUNS, 0, hit.start):
             continue  # "ba cuộc gặp mặt", "các buổi làm việc với": no one meeting
+        if hit.payload in ("receive", "meet") and _next_word(folded, hit.end) in _MANY:
+            continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
+        if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
+            continue  # "nhiều đoàn … sang thăm", "nhiều lần thăm": many visits, none reported
         if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
             continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
         if (
