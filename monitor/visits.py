@@ -179,6 +179,7 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm|năm ngoái|năm trước|lần trước|cách đây) ")
 # The same time adverbs inside the clause, before its verb ("Tổng thống Obama năm ngoái đã thăm …").
+_PAST_REACH = 80  # folded characters before the verb that a time adverb or "từng" governs
 _PAST_BEFORE = re.compile(r" (?:trước đó|trước đây|hồi năm|hồi tháng|năm ngoái|năm trước|lần trước|cách đây) ")
 # Aspect "(đã) từng" before the verb ("Chiếc C-130 từng đến Việt Nam trong đợt Tổng thống Obama sang thăm"),
 # not the quantifier "từng" before a noun ("từng bước", "từng địa phương", "từng lần"); "kể từ (khi)".
@@ -353,7 +354,8 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
-    if _PAST_BEFORE.search(lower, clause_start - 1, trigger.start) or _EARLIER_BEFORE.search(lower, clause_start - 1, trigger.start):
+    near = max(clause_start - 1, trigger.start - _PAST_REACH)
+    if _PAST_BEFORE.search(lower, near, trigger.start) or _EARLIER_BEFORE.search(lower, near, trigger.start):
         return True  # "… năm ngoái đã thăm", "… từng đến Việt Nam trong đợt … sang thăm": told of the past
     trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
     if trip != -1 and _BACKGROUND_TRIP.search(lower, trip + 7, min(trigger.start + 1, trip + 70)):
