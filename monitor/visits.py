@@ -189,12 +189,14 @@ _EARLIER_BEFORE = re.compile(
     r"vấn |nội |nhóm |đoàn |lớp |trang |chuyến |cuộc )|kể từ )"
 )
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
+# A year after "(kể) từ" is where a gap starts ("chuyến thăm đầu tiên … kể từ năm 2014"), and a bracketed
+# range of years an anniversary ("kỷ niệm 55 năm quan hệ ngoại giao (1962-2017)"): neither dates the trip.
 _BACKGROUND = re.compile(
     r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|hồi năm|năm ngoái|năm trước|cách đây|"
-    r"năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) "
+    r"(?<! từ )năm (?:19|20)\d\d|\( (?:\d\d? )?(?:19|20)\d\d \)) "
 )
 _BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|năm ngoái|năm trước) ")
-_YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây) ")
+_YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây) ")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
@@ -644,6 +646,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             guests = (_run(after) if at < trigger.start else [p for p in after if p.start < at]) or before
         else:  # "X sang thăm Việt Nam"; "chuyến thăm chính thức Việt Nam của Thủ tướng Nhật Bản"
             guests = before or [p for p in after if p.start > at]
+            travellers = [p for p in after if p.start < at]
+            if not guests and travellers and " của " in folded.lower[trigger.end : travellers[0].start]:
+                # "chuyến thăm đầu tiên của Tổng thống Hàn Quốc tới Việt Nam": whose trip it is travels
+                guests = _run(travellers)
         return (INBOUND, guests) if guests else None
     if verb == "delegation":
         return None

@@ -475,6 +475,23 @@ def test_issue_12_third_round(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Đây là chuyến thăm đầu tiên của Tổng thống Hàn Quốc tới Việt Nam kể từ năm 2014.", [(["Hàn Quốc"], "inbound")]),
+        ("Tổng thống Hàn Quốc thăm Việt Nam lần đầu tiên kể từ năm 2014.", [(["Hàn Quốc"], "inbound")]),
+        (
+            "Chuyến thăm Việt Nam của Thủ tướng Australia diễn ra đúng dịp kỷ niệm 45 năm quan hệ ngoại giao (1973 - 2018).",
+            [(["Australia"], "inbound")],
+        ),
+        ("Chuyến thăm Lào năm 2015 của Thủ tướng đã để lại nhiều ấn tượng.", []),
+        ("Chuyến thăm Lào (12/2015) của Thủ tướng đã để lại nhiều ấn tượng.", []),
+    ],
+)
+def test_a_year_that_starts_a_gap_or_an_anniversary_does_not_date_the_trip(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Tổng thống Donald Trump hội đàm với Chủ tịch Tập Cận Bình tại Bắc Kinh.",  # two other countries
