@@ -108,7 +108,7 @@ def entries() -> list[tuple[str, Entry]]:
         name = organisation["name"]
         for alias in [name, *organisation.get("aliases", [])]:
             out.append((alias, Entry(name, name, "organisation", SAFE)))
-    for country, names in data["leaders"].items():
+    for country, names in data.get("leaders", {}).items():
         out += [(leader, Entry(leader, country, LEADER, SAFE)) for leader in names]
     for agency, country in data["agencies"].items():
         out.append((agency, Entry(agency, country, "organisation", SAFE)))

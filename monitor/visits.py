@@ -186,7 +186,9 @@ _PAST_BEFORE = re.compile(r" (?:trước đó|trước đây|hồi năm|hồi th
 _EARLIER_BEFORE = re.compile(
     r" (?:từng (?!bước |người |địa |ngành |lĩnh |đơn |cấp |khu |giai |thời |ngày |tháng |năm |lần |nhà |cá |gia |hộ |"
     r"khâu |vùng |loại |cơ |doanh |thành |bộ |chi |trường |hạng |phần |mục |dự |tỉnh |huyện |xã |quốc |nước |"
-    r"vấn |nội |nhóm |đoàn |lớp |trang |chuyến |cuộc )|kể từ )"
+    r"vấn |nội |nhóm |đoàn |lớp |trang |chuyến |cuộc |buổi |đợt |lượt |sở |cán |tổ |khách |đối |chương |hoạt |"
+    r"điểm |vị |mặt |khía |câu |việc |dòng |con |bài |sản |ban |phòng |thôn |bản |làng |ấp |phường |quận |giờ |"
+    r"tuần |quý |nơi |chỗ |góc |đồng |chiếc |cái |đêm |bữa |trận )|kể từ )"
 )
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
 # A year after "(kể) từ" is where a gap starts ("chuyến thăm đầu tiên … kể từ năm 2014"), and a bracketed

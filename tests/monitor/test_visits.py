@@ -456,6 +456,15 @@ def test_issue_12_not_visits(text):
         ("Thủ tướng Nguyễn Xuân Phúc hội đàm với Tổng thống Putin tại Sochi.", [(["Liên bang Nga"], "outbound")]),
         ("Chủ tịch Quốc hội hội kiến Thủ tướng Thongloun Sisoulith tại Hà Nội.", [(["Lào"], "inbound")]),
         ("Thủ tướng Nguyễn Xuân Phúc hội đàm với Thủ tướng Shinzo Abe.", [(["Nhật Bản"], "unknown")]),
+        (
+            "Nhận lời mời của Thủ tướng Shinzo Abe, Thủ tướng Nguyễn Xuân Phúc sẽ thăm chính thức Nhật Bản.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        ("Tổng thống Joko Widodo đến Hà Nội, bắt đầu chuyến thăm cấp Nhà nước tới Việt Nam.", [(["Indonesia"], "inbound")]),
+        ("Thủ tướng Malcolm Turnbull đón Thủ tướng Nguyễn Xuân Phúc tại Canberra.", [(["Australia"], "outbound")]),
+        ("Bộ trưởng Ngoại giao Vương Nghị tiếp Đại sứ Việt Nam tại Trung Quốc.", [(["Trung Quốc"], "outbound")]),
+        ("Tổng thống Trump tiếp Thủ tướng Nguyễn Xuân Phúc tại Nhà Trắng.", [(["Hoa Kỳ"], "outbound")]),
+        ("Chủ tịch nước Trần Đại Quang và Tổng thống Putin đã hội đàm tại Điện Kremlin.", [(["Liên bang Nga"], "outbound")]),
         # foreign ministries, parties and parliaments named with the country; foreign cities
         ("Bí thư Tỉnh ủy tiếp Đoàn đại biểu Đảng Cộng sản Pháp.", [(["Pháp"], "inbound")]),
         ("Thứ trưởng Bộ Công Thương làm việc với Bộ Thương mại Mỹ tại Washington.", [(["Hoa Kỳ"], "outbound")]),
@@ -495,6 +504,8 @@ def test_a_year_that_starts_a_gap_or_an_anniversary_does_not_date_the_trip(text,
     "text",
     [
         "Tổng thống Donald Trump hội đàm với Chủ tịch Tập Cận Bình tại Bắc Kinh.",  # two other countries
+        "Tổng thống Duterte đã thăm Trung Quốc và gặp Chủ tịch Tập Cận Bình.",
+        "Ông Tập Cận Bình đã thăm Việt Nam hai lần, năm 2011 và 2015.",
         "Chiếc máy bay này từng chở phóng viên đến Việt Nam khi Tổng thống Obama sang thăm.",
         "Năm ngoái, Thủ tướng đã thăm chính thức Nhật Bản.",
         "Thủ tướng Lào Thongloun Sisoulith năm ngoái đã thăm tỉnh Nghệ An.",
