@@ -24,6 +24,7 @@ from monitor.normalise import fold_key
 DATA = Path(__file__).resolve().parent / "places.yaml"
 
 SAFE, SHORT, CONTEXT, EXCLUDE = "safe", "short", "context", "exclude"
+LEADER = "leader"  # a foreign leader named without his country stands for it
 
 # Words just before a short name that make it a country. After a state or diplomatic word the name
 # may be followed by a person's name ("Đại sứ Đức Guido Hildner"); after the others ("người Đức") a
@@ -39,6 +40,15 @@ STATE_CUES = tuple(
         "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
         "việt nam tại",  # "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh": our post abroad
         "thượng nghị sĩ", "hạ nghị sĩ", "nghị sĩ", "bộ trưởng", "thứ trưởng", "thị trưởng", "thống đốc",
+        # a country's ministries, parliament, cabinet and parties ("Bộ Thương mại Mỹ", "Đảng Cộng sản Pháp")
+        *(f"bộ {field}" for field in (
+            "thương mại", "kinh tế", "công thương", "tài chính", "nội vụ", "tư pháp", "y tế", "giáo dục", "công an",
+            "an ninh", "lao động", "nông nghiệp", "giao thông", "môi trường", "văn hóa", "khoa học", "năng lượng",
+            "công nghiệp", "ngoại thương", "kinh tế và năng lượng", "đất đai", "hạ tầng", "quốc thổ",
+        )),
+        "nghị viện", "nội các", "quốc vụ viện", "tòa án", "cảnh sát", "đại sứ quán nước", "chính quyền",
+        "đảng cộng sản", "đảng xã hội", "đảng dân chủ", "đảng lao động", "đảng nhân dân", "đảng cầm quyền",
+        "đảng bảo thủ", "đảng cộng hòa", "đảng dân chủ tự do", "đảng công nhân",
     )
 )
 CUES = tuple(
@@ -98,6 +108,8 @@ def entries() -> list[tuple[str, Entry]]:
         name = organisation["name"]
         for alias in [name, *organisation.get("aliases", [])]:
             out.append((alias, Entry(name, name, "organisation", SAFE)))
+    for country, names in data.get("leaders", {}).items():
+        out += [(leader, Entry(leader, country, LEADER, SAFE)) for leader in names]
     for agency, country in data["agencies"].items():
         out.append((agency, Entry(agency, country, "organisation", SAFE)))
     out += [(phrase, Entry(phrase, "", "exclude", EXCLUDE)) for phrase in data["exclude"]]
@@ -198,7 +210,9 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
         entry: Entry = hit.payload
         if entry.tier == EXCLUDE or not cased[hit.start].isupper():
             continue
-        if _previous_token(cased, hit.start) in NAME_BEFORE and not folded.lower.endswith(_names_ending_in_a_name(), 0, hit.start):
+        if entry.kind != LEADER and _previous_token(cased, hit.start) in NAME_BEFORE and not folded.lower.endswith(
+            _names_ending_in_a_name(), 0, hit.start
+        ):
             continue
         if entry.tier == SAFE:
             accepted[hit.start] = hit

@@ -138,6 +138,9 @@ _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
 _GENERIC = (" các ", " những ", " nhiều ", " mọi ", " hai ", " ba ", " bốn ", " mấy ", " vài ")
 _GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến"))
+# Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách").
+_MANY = frozenset({"nhiều", "hàng", "rất", "hàng trăm", "hàng nghìn", "hàng chục"})
+_HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:đoàn|lượt|lần|phái đoàn|chuyến|cuộc) ")
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
 _EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày hội ", " sự kiện ", " tọa đàm ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
@@ -174,11 +177,28 @@ def _mentioned(folded: FoldedText, place: Place) -> bool:
 # "Nhận lời mời của …, X sẽ thăm", "theo lời mời" are visits; "chuyển lời mời thăm" is not.
 _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
-_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm) ")
+_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm|năm ngoái|năm trước|lần trước|cách đây) ")
+# The same time adverbs inside the clause, before its verb ("Tổng thống Obama năm ngoái đã thăm …").
+_PAST_REACH = 80  # folded characters before the verb that a time adverb or "từng" governs
+_PAST_BEFORE = re.compile(r" (?:trước đó|trước đây|hồi năm|hồi tháng|năm ngoái|năm trước|lần trước|cách đây) ")
+# Aspect "(đã) từng" before the verb ("Chiếc C-130 từng đến Việt Nam trong đợt Tổng thống Obama sang thăm"),
+# not the quantifier "từng" before a noun ("từng bước", "từng địa phương", "từng lần"); "kể từ (khi)".
+_EARLIER_BEFORE = re.compile(
+    r" (?:từng (?!bước |người |địa |ngành |lĩnh |đơn |cấp |khu |giai |thời |ngày |tháng |năm |lần |nhà |cá |gia |hộ |"
+    r"khâu |vùng |loại |cơ |doanh |thành |bộ |chi |trường |hạng |phần |mục |dự |tỉnh |huyện |xã |quốc |nước |"
+    r"vấn |nội |nhóm |đoàn |lớp |trang |chuyến |cuộc |buổi |đợt |lượt |sở |cán |tổ |khách |đối |chương |hoạt |"
+    r"điểm |vị |mặt |khía |câu |việc |dòng |con |bài |sản |ban |phòng |thôn |bản |làng |ấp |phường |quận |giờ |"
+    r"tuần |quý |nơi |chỗ |góc |đồng |chiếc |cái |đêm |bữa |trận )|kể từ )"
+)
 # "chuyến thăm … vừa qua", "chuyến thăm năm 2016": an earlier visit named as background.
-_BACKGROUND = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|năm (?:19|20)\d\d|\( (?:\d+ )?(?:19|20)\d\d \)) ")
-_BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước) ")
-_YEAR = re.compile(r" (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)) ")
+# A year after "(kể) từ" is where a gap starts ("chuyến thăm đầu tiên … kể từ năm 2014"), and a bracketed
+# range of years an anniversary ("kỷ niệm 55 năm quan hệ ngoại giao (1962-2017)"): neither dates the trip.
+_BACKGROUND = re.compile(
+    r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|hồi tháng|hồi năm|năm ngoái|năm trước|cách đây|"
+    r"(?<! từ )năm (?:19|20)\d\d|\( (?:\d\d? )?(?:19|20)\d\d \)) "
+)
+_BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|năm ngoái|năm trước) ")
+_YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây) ")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
@@ -296,6 +316,10 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue
         if lower.endswith(_GENERIC_NOUNS, 0, hit.start):
             continue  # "ba cuộc gặp mặt", "các buổi làm việc với": no one meeting
+        if hit.payload in ("receive", "meet") and _next_word(folded, hit.end) in _MANY:
+            continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
+        if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
+            continue  # "nhiều đoàn … sang thăm", "nhiều lần thăm": many visits, none reported
         if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
             continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
         if (
@@ -334,6 +358,9 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
+    near = max(clause_start - 1, trigger.start - _PAST_REACH)
+    if _PAST_BEFORE.search(lower, near, trigger.start) or _EARLIER_BEFORE.search(lower, near, trigger.start):
+        return True  # "… năm ngoái đã thăm", "… từng đến Việt Nam trong đợt … sang thăm": told of the past
     trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
     if trip != -1 and _BACKGROUND_TRIP.search(lower, trip + 7, min(trigger.start + 1, trip + 70)):
         return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
@@ -601,6 +628,18 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         guests = [p for p in after if listed and p.start >= listed.end() and p.start - listed.end() <= _MEET_REACH]
         if guests and (where == DOMESTIC or (where is None and "đến từ" in listed.group())):
             return INBOUND, _run(guests)
+        if guests and where is None and listed.group().endswith((" đoàn ", " đoàn đại biểu ")):
+            # "Dự lễ truy điệu có đoàn đại biểu nước CHDCND Lào, …, Bí thư Tỉnh ủy …": a foreign
+            # delegation among the guests of an event where our side is the host (the list of guests
+            # may run on past a semicolon).
+            clause_start = folded.clause_bounds(trigger.start)[0]
+            list_end = clause_end
+            for _ in range(3):
+                if not folded.lower.startswith(" ; ", list_end):
+                    break
+                list_end = folded.clause_bounds(list_end + 3)[1]
+            if _home_side(folded, clause_start, list_end, home, places):
+                return INBOUND, _run(guests)
     if verb in ("attend", "visit", "ceremony"):
         return None
     if where == DOMESTIC:
@@ -609,6 +648,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             guests = (_run(after) if at < trigger.start else [p for p in after if p.start < at]) or before
         else:  # "X sang thăm Việt Nam"; "chuyến thăm chính thức Việt Nam của Thủ tướng Nhật Bản"
             guests = before or [p for p in after if p.start > at]
+            travellers = [p for p in after if p.start < at]
+            if not guests and travellers and " của " in folded.lower[trigger.end : travellers[0].start]:
+                # "chuyến thăm đầu tiên của Tổng thống Hàn Quốc tới Việt Nam": whose trip it is travels
+                guests = _run(travellers)
         return (INBOUND, guests) if guests else None
     if verb == "delegation":
         return None

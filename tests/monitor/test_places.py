@@ -26,6 +26,10 @@ def partners(text: str) -> list[str]:
         ("EU", "Liên minh châu Âu"),
         ("JICA", "Nhật Bản"),
         ("cam pu chia", "Campuchia"),
+        ("Tập Cận Bình", "Trung Quốc"),
+        ("Putin", "Liên bang Nga"),
+        ("Hun Sen", "Campuchia"),
+        ("Sochi", "Liên bang Nga"),
     ],
 )
 def test_partner_names_typed_by_users(name, partner):
@@ -49,6 +53,8 @@ def test_unknown_partner():
         ("tiếp Đại sứ Đức Guido Hildner", ["Đức"]),
         ("nước Cộng hòa dân chủ nhân dân Lào", ["Lào"]),
         ("châu Văn Sơn (Trung Quốc)", ["Trung Quốc", "Trung Quốc"]),
+        ("gặp ông Putin và ông Tập Cận Bình", ["Liên bang Nga", "Trung Quốc"]),  # a leader after "ông"
+        ("làm việc với Bộ Thương mại Mỹ và Đảng Cộng sản Pháp", ["Hoa Kỳ", "Pháp"]),
     ],
 )
 def test_foreign_places_in_context(text, expected):

@@ -446,3 +446,80 @@ def test_issue_12_general_fixes(text, expected):
 )
 def test_issue_12_not_visits(text):
     assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a foreign leader named without his country is that country's side
+        ("Chủ tịch nước tiếp ông Tập Cận Bình tại Phủ Chủ tịch.", [(["Trung Quốc"], "inbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc hội đàm với Tổng thống Putin tại Sochi.", [(["Liên bang Nga"], "outbound")]),
+        ("Chủ tịch Quốc hội hội kiến Thủ tướng Thongloun Sisoulith tại Hà Nội.", [(["Lào"], "inbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc hội đàm với Thủ tướng Shinzo Abe.", [(["Nhật Bản"], "unknown")]),
+        (
+            "Nhận lời mời của Thủ tướng Shinzo Abe, Thủ tướng Nguyễn Xuân Phúc sẽ thăm chính thức Nhật Bản.",
+            [(["Nhật Bản"], "outbound")],
+        ),
+        ("Tổng thống Joko Widodo đến Hà Nội, bắt đầu chuyến thăm cấp Nhà nước tới Việt Nam.", [(["Indonesia"], "inbound")]),
+        ("Thủ tướng Malcolm Turnbull đón Thủ tướng Nguyễn Xuân Phúc tại Canberra.", [(["Australia"], "outbound")]),
+        ("Bộ trưởng Ngoại giao Vương Nghị tiếp Đại sứ Việt Nam tại Trung Quốc.", [(["Trung Quốc"], "outbound")]),
+        ("Tổng thống Trump tiếp Thủ tướng Nguyễn Xuân Phúc tại Nhà Trắng.", [(["Hoa Kỳ"], "outbound")]),
+        ("Chủ tịch nước Trần Đại Quang và Tổng thống Putin đã hội đàm tại Điện Kremlin.", [(["Liên bang Nga"], "outbound")]),
+        # foreign ministries, parties and parliaments named with the country; foreign cities
+        ("Bí thư Tỉnh ủy tiếp Đoàn đại biểu Đảng Cộng sản Pháp.", [(["Pháp"], "inbound")]),
+        ("Thứ trưởng Bộ Công Thương làm việc với Bộ Thương mại Mỹ tại Washington.", [(["Hoa Kỳ"], "outbound")]),
+        ("Đoàn công tác của tỉnh Quảng Ninh đã làm việc tại thành phố Sochi.", [(["Liên bang Nga"], "outbound")]),
+        ("Phó Chủ tịch UBND tỉnh dẫn đầu đoàn sang thăm và làm việc tại bang Baden-Württemberg.", [(["Đức"], "outbound")]),
+        # "từng" before a noun is a quantifier, no past aspect
+        ("Nhằm từng bước tăng cường hợp tác, Đoàn công tác tỉnh Sơn La sang thăm tỉnh Hủa Phăn (Lào).", [(["Lào"], "outbound")]),
+        # a foreign delegation among the guests of our event, the list running past a semicolon
+        (
+            "Dự lễ kỷ niệm có đoàn đại biểu tỉnh Xiêng Khoảng (Lào); Bí thư Tỉnh ủy Nghệ An và lãnh đạo các sở, ngành.",
+            [(["Lào"], "inbound")],
+        ),
+    ],
+)
+def test_issue_12_third_round(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Đây là chuyến thăm đầu tiên của Tổng thống Hàn Quốc tới Việt Nam kể từ năm 2014.", [(["Hàn Quốc"], "inbound")]),
+        ("Tổng thống Hàn Quốc thăm Việt Nam lần đầu tiên kể từ năm 2014.", [(["Hàn Quốc"], "inbound")]),
+        (
+            "Chuyến thăm Việt Nam của Thủ tướng Australia diễn ra đúng dịp kỷ niệm 45 năm quan hệ ngoại giao (1973 - 2018).",
+            [(["Australia"], "inbound")],
+        ),
+        ("Chuyến thăm Lào năm 2015 của Thủ tướng đã để lại nhiều ấn tượng.", []),
+        ("Chuyến thăm Lào (12/2015) của Thủ tướng đã để lại nhiều ấn tượng.", []),
+    ],
+)
+def test_a_year_that_starts_a_gap_or_an_anniversary_does_not_date_the_trip(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tổng thống Donald Trump hội đàm với Chủ tịch Tập Cận Bình tại Bắc Kinh.",  # two other countries
+        "Tổng thống Duterte đã thăm Trung Quốc và gặp Chủ tịch Tập Cận Bình.",
+        "Ông Tập Cận Bình đã thăm Việt Nam hai lần, năm 2011 và 2015.",
+        "Chiếc máy bay này từng chở phóng viên đến Việt Nam khi Tổng thống Obama sang thăm.",
+        "Năm ngoái, Thủ tướng đã thăm chính thức Nhật Bản.",
+        "Thủ tướng Lào Thongloun Sisoulith năm ngoái đã thăm tỉnh Nghệ An.",
+        "Kể từ chuyến thăm của Chủ tịch nước tới Ấn Độ, quan hệ hai nước phát triển mạnh.",
+        "Ông đã từng nhiều lần sang thăm Campuchia.",
+        "Thủ tướng thăm chính thức Nhật Bản năm ngoái.",
+        "Sở Ngoại vụ tỉnh đã đón nhiều đoàn khách của Hàn Quốc sang thăm.",
+        "Bộ Văn hóa nước bạn đã tiếp đón nhiều đoàn đại biểu Việt Nam.",
+    ],
+)
+def test_issue_12_third_round_not_visits(text):
+    assert visits(text) == []
+
+
+def test_a_past_marker_in_one_clause_leaves_the_next_one_reported():
+    text = "Năm ngoái, Thủ tướng đã thăm Nhật Bản. Hôm nay, Chủ tịch UBND tỉnh tiếp Đại sứ Hàn Quốc."
+    assert visits(text) == [(["Hàn Quốc"], "inbound")]
