@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Directive, DirectiveMention, Match, Portal
-from storage.search import article_date
+from storage.search import article_date, partner_rows
 
 
 @dataclass
@@ -83,22 +83,28 @@ class VisitRow:
 
 def visits(session: Session, partner: str | None = None, province: str | None = None,
            limit: int = 100) -> tuple[list[VisitRow], Counter]:
-    """Detected foreign visits, newest first, and the count of visits per partner country."""
+    """Detected foreign visits, newest first, and the count of visits per partner country.
+
+    Both in SQL: the counts by partner over the visit rows' partners (storage.search.partner_rows),
+    the rows newest first with a LIMIT, so the page reads ``limit`` visits, not every one stored."""
+    dialect = session.get_bind().dialect.name
+    partners = partner_rows(dialect).subquery()
+    counting = (select(partners.c.partner, func.count(func.distinct(partners.c.match_id)))
+                .group_by(partners.c.partner).order_by(func.count(func.distinct(partners.c.match_id)).desc(), partners.c.partner))
     query = (
         select(Match, Article, Portal).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
-        .where(Match.kind == "visit").order_by(article_date().desc(), Match.id.desc())
+        .where(Match.kind == "visit").order_by(article_date().desc(), Match.id.desc()).limit(limit)
     )
     if province:
+        in_province = select(Article.id).where(Article.portal_id.in_(select(Portal.id).where(Portal.province == province)))
+        counting = counting.where(partners.c.article_id.in_(in_province))
         query = query.where(Portal.province == province)
-    counts: Counter = Counter()
+    if partner:
+        query = query.where(Match.id.in_(select(partners.c.match_id).where(partners.c.partner == partner)))
+    counts = Counter({name: number for name, number in session.execute(counting) if name})
     rows = []
     for match, article, portal in session.execute(query):
-        partners = list(dict.fromkeys(match.terms or []))
-        counts.update(partners)
-        if partner and partner not in partners:
-            continue
-        if len(rows) < limit:
-            reasons = (match.data or {}).get("reasons", [])
-            directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
-            rows.append(VisitRow(match, article, portal, directions))
+        reasons = (match.data or {}).get("reasons", [])
+        directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
+        rows.append(VisitRow(match, article, portal, directions))
     return rows, counts

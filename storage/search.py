@@ -149,14 +149,14 @@ def article_date():
     return type_coerce(func.coalesce(Article.published_at, Article.first_seen_at), UTCDateTime())
 
 
-def _partner_rows(dialect: str):
-    """(article_id, partner) for every partner of every stored visit: the JSON ``terms`` of the visit
+def partner_rows(dialect: str):
+    """(match_id, article_id, partner) for every partner of every stored visit: the JSON ``terms`` of the visit
     rows unnested (SQLite ``json_each``, PostgreSQL ``json_array_elements_text``), as /doan/ counts them."""
     if dialect == "sqlite":
         values = func.json_each(Match.terms).table_valued("value")
     else:
         values = func.json_array_elements_text(Match.terms).table_valued("value")
-    return (select(Match.article_id.label("article_id"), values.c.value.label("partner"))
+    return (select(Match.id.label("match_id"), Match.article_id.label("article_id"), values.c.value.label("partner"))
             .select_from(Match).join(values, true())
             .where(Match.kind == "visit"))
 
@@ -205,7 +205,7 @@ def _filters(request: SearchRequest, ident, dialect: str, walk: bool = True) -> 
     if request.has_visit:
         where.append(plain(ident).in_(select(Match.article_id).where(Match.kind == "visit")))
     if request.partner:
-        rows = _partner_rows(dialect).subquery()
+        rows = partner_rows(dialect).subquery()
         where.append(plain(ident).in_(select(rows.c.article_id).where(rows.c.partner == request.partner)))
     return where
 
@@ -307,28 +307,32 @@ def _listing_page(session, request, offset, per_page, dialect):
 
 
 def _text_page(session, request, groups, offset, per_page, dialect):
+    """One read of the index gives the capped total and the candidates with their rank: the
+    COUNT_CAP + 1 most recently stored matches (FTS5 yields them in rowid order, PostgreSQL walks
+    the primary key or sorts the GIN matches), the rank computed for those rows only."""
     match = _Text(session, groups, request.accent_insensitive)
     where = _filters(request, match.ident, dialect)
-    if request.sort == "date":
-        total, more = _capped(session, match.ids(*where), request)
-        ident = Article.id + 0 if match.sqlite else Article.id
-        page = (select(Article.id).where(ident.in_(match.ids()), *_filters(request, Article.id, dialect))
-                .order_by(article_date().desc(), Article.id.desc()).limit(per_page).offset(offset))
-        return list(session.scalars(page)), total, more
-    # The candidates: the most recently stored matches, read from the index in id order.
-    newest = list(session.scalars(match.ids(*where).order_by(match.ident.desc()).limit(COUNT_CAP + 1)))
+    newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
+                             .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
     candidates, more = newest[:COUNT_CAP], len(newest) > COUNT_CAP
     total = len(candidates)
     if more and request.exact_total:
         total, more = _capped(session, match.ids(*where), request)
-    ids: list[int] = []
-    if offset < len(candidates):
-        floor = candidates[-1]
-        ranked = (match.ids(*where, match.ident >= floor).order_by(match.rank, match.ident.desc())
-                  .limit(per_page).offset(offset))
-        ids = list(session.scalars(ranked))
+    if request.sort == "date":
+        if not more:  # every match is a candidate: sort them by date
+            if not candidates:
+                return [], total, more
+            ids = [c[0] for c in candidates]
+            page = select(Article.id).where(Article.id.in_(ids))
+        else:
+            ident = Article.id + 0 if match.sqlite else Article.id
+            page = select(Article.id).where(ident.in_(match.ids()), *_filters(request, Article.id, dialect))
+        page = page.order_by(article_date().desc(), Article.id.desc()).limit(per_page).offset(offset)
+        return list(session.scalars(page)), total, more
+    ranked = sorted(candidates, key=lambda c: (c[1], -c[0]))
+    ids = [c[0] for c in ranked[offset:offset + per_page]]
     if more and len(ids) < per_page:  # past the ranked candidates: the rest, most recently stored first
-        rest = (match.ids(*where, match.ident < candidates[-1]).order_by(match.ident.desc())
+        rest = (match.ids(*where, match.ident < candidates[-1][0]).order_by(match.ident.desc())
                 .limit(per_page - len(ids)).offset(max(0, offset - len(candidates))))
         ids += list(session.scalars(rest))
     return ids, total, more
@@ -370,7 +374,7 @@ class Facets:
 
 def partner_choices(session: Session) -> list[str]:
     """The partner countries that occur in stored visits, in alphabetical order."""
-    rows = _partner_rows(session.get_bind().dialect.name).subquery()
+    rows = partner_rows(session.get_bind().dialect.name).subquery()
     found = [p for p in session.scalars(select(rows.c.partner).distinct()) if p]
     return sorted(found, key=lambda p: (strip_accents(p).casefold(), p))
 

@@ -1,10 +1,13 @@
 """The archive search as it was before issue 15 (schema 0009), kept callable as the search bench's baseline.
 
-A frozen copy of storage/search.py's ``search()`` at that version: it ranks and counts every match.
+A frozen copy of storage/search.py's ``search()`` at that version (it ranks and counts every match), and
+of storage/registers.py's ``visits()`` (it reads every visit row to count partners).
 Only tests/bench_search.py uses it; the product's search is storage/search.py.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import re
 from dataclasses import dataclass, field
@@ -120,6 +123,7 @@ class SearchResult:
     per_page: int
     query: ParsedQuery
     message: str | None = None
+    more = False  # (not in the version before: lets today's archive page render its result)
 
     @property
     def pages(self) -> int:
@@ -251,3 +255,34 @@ def get_article(session: Session, article_id: int) -> Hit | None:
         select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(Article.id == article_id)
     ).first()
     return _hits(session, [row])[0] if row else None
+
+
+@dataclass
+class VisitRow:
+    match: Match
+    article: Article
+    portal: Portal
+    directions: list[str]  # "đoàn ra" / "đoàn vào", from the detector's reasons
+
+
+def visits(session: Session, partner: str | None = None, province: str | None = None,
+           limit: int = 100) -> tuple[list[VisitRow], Counter]:
+    """Detected foreign visits, newest first, and the count of visits per partner country."""
+    query = (
+        select(Match, Article, Portal).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
+        .where(Match.kind == "visit").order_by(article_date().desc(), Match.id.desc())
+    )
+    if province:
+        query = query.where(Portal.province == province)
+    counts: Counter = Counter()
+    rows = []
+    for match, article, portal in session.execute(query):
+        partners = list(dict.fromkeys(match.terms or []))
+        counts.update(partners)
+        if partner and partner not in partners:
+            continue
+        if len(rows) < limit:
+            reasons = (match.data or {}).get("reasons", [])
+            directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
+            rows.append(VisitRow(match, article, portal, directions))
+    return rows, counts
