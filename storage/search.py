@@ -108,6 +108,9 @@ class SearchRequest:
     per_page: int = 20
     partner: str | None = None  # a visit's partner country, as the visit rows store it
     exact_total: bool = False  # count every match instead of stopping at COUNT_CAP
+    # False: each hit's article and portal are plain rows of LISTED_COLUMNS (no lead or text, no ORM
+    # objects): what a listing or the CSV export shows, several times cheaper to read.
+    with_text: bool = True
 
 
 @dataclass
@@ -267,7 +270,7 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
                 ids, total, more = _text_page(session, request, parsed.groups, offset, per_page, dialect)
             else:
                 ids, total, more = _listing_page(session, request, offset, per_page, dialect)
-            rows = _load(session, ids)
+            rows = _load(session, ids, request.with_text)
     except DBAPIError:
         return SearchResult([], 0, page, per_page, parsed, "Không tìm được với câu tìm kiếm này; hãy bỏ bớt ký tự đặc biệt.")
     hits = _hits(session, rows)
@@ -338,11 +341,45 @@ def _text_page(session, request, groups, offset, per_page, dialect):
     return ids, total, more
 
 
-def _load(session: Session, ids: list[int]):
+# What a hit holds when the request says ``with_text=False``.
+LISTED_COLUMNS = (Article.id, Article.portal_id, Article.url, Article.title, Article.published_at,
+                  Article.published_has_time, Article.first_seen_at, Article.topic)
+PORTAL_COLUMNS = (Portal.id, Portal.name, Portal.province, Portal.kind)
+
+
+@dataclass(slots=True)
+class _Listed:
+    id: int
+    portal_id: str
+    url: str
+    title: str
+    published_at: datetime | None
+    published_has_time: bool
+    first_seen_at: datetime
+    topic: str | None
+
+
+@dataclass(slots=True)
+class _ListedPortal:
+    id: str
+    name: str
+    province: str | None
+    kind: str | None
+
+
+def _load(session: Session, ids: list[int], with_text: bool = True):
     if not ids:
         return []
-    found = {a.id: (a, p) for a, p in session.execute(
-        select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(Article.id.in_(ids)))}
+    if not with_text:
+        query = (select(*LISTED_COLUMNS, *PORTAL_COLUMNS).join(Portal, Portal.id == Article.portal_id)
+                 .where(Article.id.in_(ids)))
+        width = len(LISTED_COLUMNS)
+        found = {}
+        for row in session.execute(query):
+            found[row[0]] = (_Listed(*row[:width]), _ListedPortal(*row[width:]))
+        return [found[i] for i in ids if i in found]
+    query = select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(Article.id.in_(ids))
+    found = {a.id: (a, p) for a, p in session.execute(query)}
     return [found[i] for i in ids if i in found]
 
 

@@ -14,7 +14,7 @@ from storage.db import transaction
 from storage.search import search
 from web.archive import KIND_LABELS, TOPIC_LABELS, read_request, shown_date
 
-BATCH = 500
+BATCH = 1000
 HEADER = ["Ngày", "Tiêu đề", "Cổng", "Tỉnh, thành phố", "Loại cổng", "Chủ đề", "Văn bản nêu", "Đoàn (đối tác)", "Đường dẫn"]
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,7 +42,7 @@ def batch(factory, query, number: int) -> bytes | None:
     request, message = read_request(query)
     if message:
         return None
-    request = replace(request, page=number, per_page=BATCH)
+    request = replace(request, page=number, per_page=BATCH, with_text=False)
     with transaction(factory) as session:
         result = search(session, request)
     if not result.hits:
