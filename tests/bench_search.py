@@ -385,6 +385,7 @@ def run() -> list[tuple[str, str, str]]:
     queries = _queries(corpus)
     events = _events(corpus)
     rows = [(f"search: archive", f"{ARTICLES:,} articles from {len(corpus):,} real ones", "-"), _insert_overhead(corpus)]
+    rows.append(("search: machine load (1, 5, 15 min)", " ".join(f"{v:.1f}" for v in os.getloadavg()), f"{os.cpu_count()} CPUs"))
     with tempfile.TemporaryDirectory() as folder:
         path = f"{KEEP}/bench-search-{ARTICLES}.db" if KEEP else f"{folder}/bench.db"
         rows += _measure("sqlite", f"sqlite:///{path}", corpus, queries, events)
