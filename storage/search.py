@@ -5,6 +5,12 @@ The user's query is never handed to either engine's query syntax. It is parsed h
 as ``phraseto_tsquery`` over bound parameters. So FTS operators, ``%``, ``_`` or SQL in a query are
 only text, and a malformed query (unbalanced quotes, too long, nothing to search) gives an empty
 result with a message instead of an error. The index itself is built by migration 0008.
+
+Speed (issue 15): every query first finds article ids through an index (FTS5 / GIN for the text,
+``ix_articles_listed`` for newest first, the date and portal filters), and only the page's rows are
+read. Counting stops at COUNT_CAP (``SearchResult.more``), relevance is computed for the COUNT_CAP
+most recently stored matches only (they come first, in rank order; further matches follow, most
+recently stored first), unless ``SearchRequest.exact_total`` asks for the full count.
 """
 
 from __future__ import annotations
