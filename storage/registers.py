@@ -91,19 +91,26 @@ def visits(session: Session, partner: str | None = None, province: str | None = 
     partners = partner_rows(dialect).subquery()
     counting = (select(partners.c.partner, func.count(func.distinct(partners.c.match_id)))
                 .group_by(partners.c.partner).order_by(func.count(func.distinct(partners.c.match_id)).desc(), partners.c.partner))
-    query = (
-        select(Match, Article, Portal).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
-        .where(Match.kind == "visit").order_by(article_date().desc(), Match.id.desc()).limit(limit)
-    )
+    # The newest visits' ids first, then those rows. Unfiltered, by walking ix_articles_listed from the
+    # newest end and probing ix_matches_kind_article (``id + 0``: SQLite must not start from the
+    # matches and sort every visit's article row); filtered, from the (fewer) matching visits.
+    newest = (article_date().desc(), Article.id.desc(), Match.id.desc())
+    article_id = Article.id if partner or province else Article.id + 0
+    query = (select(Match.id).select_from(Article).join(Match, Match.article_id == article_id)
+             .where(Match.kind == "visit").order_by(*newest).limit(limit))
     if province:
         in_province = select(Article.id).where(Article.portal_id.in_(select(Portal.id).where(Portal.province == province)))
         counting = counting.where(partners.c.article_id.in_(in_province))
-        query = query.where(Portal.province == province)
+        query = query.where(Article.portal_id.in_(select(Portal.id).where(Portal.province == province)))
     if partner:
         query = query.where(Match.id.in_(select(partners.c.match_id).where(partners.c.partner == partner)))
+    ids = list(session.scalars(query))
+    found = {m.id: (m, a, p) for m, a, p in session.execute(
+        select(Match, Article, Portal).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
+        .where(Match.id.in_(ids)))} if ids else {}
     counts = Counter({name: number for name, number in session.execute(counting) if name})
     rows = []
-    for match, article, portal in session.execute(query):
+    for match, article, portal in (found[i] for i in ids if i in found):
         reasons = (match.data or {}).get("reasons", [])
         directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
         rows.append(VisitRow(match, article, portal, directions))
