@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from storage.models import Article, Directive, DirectiveMention, Match, Portal
-from storage.search import article_date
+from storage.search import article_date, partner_rows
 
 
 @dataclass
@@ -111,6 +111,11 @@ class VisitRow:
     directions: list[str]  # "đoàn ra" / "đoàn vào", from the detector's reasons
 
 
+def _directions(match: Match) -> list[str]:
+    reasons = (match.data or {}).get("reasons", [])
+    return [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
+
+
 def _visit_rows(session: Session, province: str | None, batch: int | None = None):
     """Every detected visit (optionally of one province), newest first, as (VisitRow, its partners)."""
     query = (
@@ -123,22 +128,40 @@ def _visit_rows(session: Session, province: str | None, batch: int | None = None
     options = {"yield_per": batch} if batch else {}
     for match, article, portal in session.execute(query, execution_options=options):
         partners = list(dict.fromkeys(match.terms or []))
-        reasons = (match.data or {}).get("reasons", [])
-        directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
-        yield VisitRow(match, article, portal, directions), partners
+        yield VisitRow(match, article, portal, _directions(match)), partners
 
 
 def visits(session: Session, partner: str | None = None, province: str | None = None,
            limit: int = 100) -> tuple[list[VisitRow], Counter]:
-    """Detected foreign visits, newest first, and the count of visits per partner country."""
-    counts: Counter = Counter()
+    """Detected foreign visits, newest first, and the count of visits per partner country.
+
+    Both in SQL: the counts by partner over the visit rows' partners (storage.search.partner_rows),
+    the rows newest first with a LIMIT, so the page reads ``limit`` visits, not every one stored."""
+    dialect = session.get_bind().dialect.name
+    partners = partner_rows(dialect).subquery()
+    counting = (select(partners.c.partner, func.count(func.distinct(partners.c.match_id)))
+                .group_by(partners.c.partner).order_by(func.count(func.distinct(partners.c.match_id)).desc(), partners.c.partner))
+    # The newest visits' ids first, then those rows. Unfiltered, by walking ix_articles_listed from the
+    # newest end and probing ix_matches_kind_article (``id + 0``: SQLite must not start from the
+    # matches and sort every visit's article row); filtered, from the (fewer) matching visits.
+    newest = (article_date().desc(), Article.id.desc(), Match.id.desc())
+    article_id = Article.id if partner or province else Article.id + 0
+    query = (select(Match.id).select_from(Article).join(Match, Match.article_id == article_id)
+             .where(Match.kind == "visit").order_by(*newest).limit(limit))
+    if province:
+        in_province = select(Article.id).where(Article.portal_id.in_(select(Portal.id).where(Portal.province == province)))
+        counting = counting.where(partners.c.article_id.in_(in_province))
+        query = query.where(Article.portal_id.in_(select(Portal.id).where(Portal.province == province)))
+    if partner:
+        query = query.where(Match.id.in_(select(partners.c.match_id).where(partners.c.partner == partner)))
+    ids = list(session.scalars(query))
+    found = {m.id: (m, a, p) for m, a, p in session.execute(
+        select(Match, Article, Portal).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
+        .where(Match.id.in_(ids)))} if ids else {}
+    counts = Counter({name: number for name, number in session.execute(counting) if name})
     rows = []
-    for row, partners in _visit_rows(session, province):
-        counts.update(partners)
-        if partner and partner not in partners:
-            continue
-        if len(rows) < limit:
-            rows.append(row)
+    for match, article, portal in (found[i] for i in ids if i in found):
+        rows.append(VisitRow(match, article, portal, _directions(match)))
     return rows, counts
 
 

@@ -5,6 +5,12 @@ The user's query is never handed to either engine's query syntax. It is parsed h
 as ``phraseto_tsquery`` over bound parameters. So FTS operators, ``%``, ``_`` or SQL in a query are
 only text, and a malformed query (unbalanced quotes, too long, nothing to search) gives an empty
 result with a message instead of an error. The index itself is built by migration 0008.
+
+Speed (issue 15): every query first finds article ids through an index (FTS5 / GIN for the text,
+``ix_articles_listed`` for newest first, the date and portal filters), and only the page's rows are
+read. Counting stops at COUNT_CAP (``SearchResult.more``), relevance is computed for the COUNT_CAP
+most recently stored matches only (they come first, in rank order; further matches follow, most
+recently stored first), unless ``SearchRequest.exact_total`` asks for the full count.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, exists, func, literal_column, select, text, type_coerce
+from sqlalchemy import Integer, column, func, literal_column, select, table, true, type_coerce
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -26,6 +32,8 @@ from storage.types import UTCDateTime
 MAX_QUERY_CHARS = 500
 MAX_GROUPS = 20
 MAX_PAGE_SIZE = 1000  # exports read in batches of this size at most
+# Counting stops here ("hơn 1.000 kết quả"), and relevance ranks this many of the newest matches.
+COUNT_CAP = 1000
 # A syllable or number; underscores and punctuation separate (FTS5's unicode61 does the same).
 _WORD = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
@@ -105,6 +113,11 @@ class SearchRequest:
     sort: str = "relevance"  # or "date"; without a text query always newest first
     page: int = 1
     per_page: int = 20
+    partner: str | None = None  # a visit's partner country, as the visit rows store it
+    exact_total: bool = False  # count every match instead of stopping at COUNT_CAP
+    # False: each hit's article and portal are plain rows of LISTED_COLUMNS (no lead or text, no ORM
+    # objects): what a listing or the CSV export shows, several times cheaper to read.
+    with_text: bool = True
 
 
 @dataclass
@@ -124,10 +137,15 @@ class SearchResult:
     per_page: int
     query: ParsedQuery
     message: str | None = None
+    # True when counting stopped at COUNT_CAP: there are more than ``total`` results.
+    more: bool = False
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        counted = max(1, -(-self.total // self.per_page))
+        if self.more and len(self.hits) == self.per_page:
+            return max(counted, self.page + 1)
+        return max(counted, self.page) if self.more else counted
 
 
 def vietnam_day_start(day: date) -> datetime:
@@ -135,26 +153,70 @@ def vietnam_day_start(day: date) -> datetime:
 
 
 def article_date():
-    """The date an article is listed and filtered by: published, else first seen."""
+    """The date an article is listed and filtered by: published, else first seen.
+
+    Indexed as written (``ix_articles_listed``, migration 0011), so listings walk the index."""
     return type_coerce(func.coalesce(Article.published_at, Article.first_seen_at), UTCDateTime())
 
 
-def _filters(request: SearchRequest) -> list:
+def partner_rows(dialect: str):
+    """(match_id, article_id, partner) for every partner of every stored visit: the JSON ``terms`` of the visit
+    rows unnested (SQLite ``json_each``, PostgreSQL ``json_array_elements_text``), as /doan/ counts them."""
+    if dialect == "sqlite":
+        values = func.json_each(Match.terms).table_valued("value")
+    else:
+        values = func.json_array_elements_text(Match.terms).table_valued("value")
+    return (select(Match.id.label("match_id"), Match.article_id.label("article_id"), values.c.value.label("partner"))
+            .select_from(Match).join(values, true())
+            .where(Match.kind == "visit"))
+
+
+def _filters(request: SearchRequest, ident, dialect: str, walk: bool = True) -> list:
+    """Conditions that never read an article's row: on ``articles.id`` (its portal and listed date
+    come from ``ix_articles_listed``), or on the FTS5 rowid (then each is an ``IN`` over an index).
+
+    On SQLite the filtered column is wrapped (``x + 0``, ``x || ''``) so the planner neither pushes
+    an ``IN`` list into FTS5 (one index lookup per listed id) nor drives a listing from another index
+    and sorts its rows, but walks the listing index, or the FTS5 matches, and checks each entry.
+    ``walk=False`` leaves the planner free (for finding a few matching ids in any order)."""
+    sqlite = dialect == "sqlite" and (walk or ident is not Article.id)
+    on_articles = ident is Article.id
+
+    def plain(value):
+        return (value + 0 if value.type.python_type is int else value.concat("")) if sqlite else value
+
     where = []
-    if request.portal:
-        where.append(Article.portal_id == request.portal)
+    listed = article_date()
+    portals = []
     if request.province:
-        where.append(Portal.province == request.province)
+        portals.append(Portal.province == request.province)
     if request.kind:
-        where.append(Portal.kind == request.kind)
+        portals.append(Portal.kind == request.kind)
+    dates = []
     if request.date_from:
-        where.append(article_date() >= vietnam_day_start(request.date_from))
+        dates.append(listed >= vietnam_day_start(request.date_from))
     if request.date_to:
-        where.append(article_date() < vietnam_day_start(request.date_to + timedelta(days=1)))
+        dates.append(listed < vietnam_day_start(request.date_to + timedelta(days=1)))
+    if on_articles:
+        if request.portal:
+            where.append(plain(Article.portal_id) == request.portal)
+        if portals:
+            where.append(plain(Article.portal_id).in_(select(Portal.id).where(*portals)))
+        where += dates
+    else:
+        if request.portal:
+            where.append(plain(ident).in_(select(Article.id).where(Article.portal_id == request.portal)))
+        if portals:
+            where.append(plain(ident).in_(select(Article.id).where(Article.portal_id.in_(select(Portal.id).where(*portals)))))
+        if dates:
+            where.append(plain(ident).in_(select(Article.id).where(*dates)))
     if request.has_directive:
-        where.append(exists().where(DirectiveMention.article_id == Article.id))
+        where.append(plain(ident).in_(select(DirectiveMention.article_id)))
     if request.has_visit:
-        where.append(exists().where(and_(Match.article_id == Article.id, Match.kind == "visit")))
+        where.append(plain(ident).in_(select(Match.article_id).where(Match.kind == "visit")))
+    if request.partner:
+        rows = partner_rows(dialect).subquery()
+        where.append(plain(ident).in_(select(rows.c.article_id).where(rows.c.partner == request.partner)))
     return where
 
 
@@ -167,49 +229,70 @@ def _sqlite_match(groups: list[Group], folded: bool) -> str:
     return " ".join(phrases)
 
 
-def _text_condition(session: Session, groups: list[Group], folded: bool):
-    """(where clause, rank expression: smaller is better) for the session's backend."""
-    if session.get_bind().dialect.name == "sqlite":
-        table = "articles_fts_folded" if folded else "articles_fts"
-        fts = select(literal_column("rowid").label("id"), literal_column("rank").label("rank")).select_from(
-            text(table)
-        ).where(literal_column(table).op("MATCH")(_sqlite_match(groups, folded))).subquery("fts")
-        return fts, fts.c.rank
-    column = literal_column("articles.search_folded" if folded else "articles.search_vector")
-    query = None
-    for group in groups:
-        value = func.pw_fold(group.text) if folded else group.text
-        part = func.phraseto_tsquery(literal_column("'simple'"), value)
-        query = part if query is None else query.op("&&")(part)
-    return column.op("@@")(query), -func.ts_rank_cd(column, query)
+class _Text:
+    """The text query on one backend: ``ident`` the article id it yields, ``where`` the match,
+    ``rank`` its relevance (smaller is better), ``source`` what to select from."""
+
+    def __init__(self, session: Session, groups: list[Group], folded: bool):
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        if self.sqlite:
+            name = "articles_fts_folded" if folded else "articles_fts"
+            self.source = table(name, column("rowid", Integer), column("rank"))
+            self.ident = self.source.c.rowid
+            self.where = literal_column(name).op("MATCH")(_sqlite_match(groups, folded))
+            self.rank = self.source.c.rank
+        else:
+            vector = literal_column("articles.search_folded" if folded else "articles.search_vector")
+            query = None
+            for group in groups:
+                value = func.pw_fold(group.text) if folded else group.text
+                part = func.phraseto_tsquery(literal_column("'simple'"), value)
+                query = part if query is None else query.op("&&")(part)
+            self.source = Article.__table__
+            self.ident = Article.id
+            self.where = vector.op("@@")(query)
+            self.rank = -func.ts_rank_cd(vector, query)
+
+    def ids(self, *where):
+        return select(self.ident).select_from(self.source).where(self.where, *where)
 
 
 def _query(session: Session, request: SearchRequest, parsed: ParsedQuery):
-    """(the select of (Article, Portal) the request asks for, its order): the page and the exports' one query."""
-    base = select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(*_filters(request))
+    """(the select of (Article, Portal) of every article the request asks for, its order): the exports'
+    stream (``search_batches``). Unlike the page it ranks every match: an export reads them all anyway."""
+    dialect = session.get_bind().dialect.name
+    base = select(Article, Portal).join(Portal, Portal.id == Article.portal_id)
     newest = (article_date().desc(), Article.id.desc())
-    if parsed.groups:
-        condition, rank = _text_condition(session, parsed.groups, request.accent_insensitive)
-        if hasattr(condition, "c"):  # SQLite: join the FTS5 matches
-            base = base.join(condition, condition.c.id == Article.id)
-        else:
-            base = base.where(condition)
-        return base, (newest if request.sort == "date" else (rank, *newest))
-    return base, newest
+    if not parsed.groups:
+        return base.where(*_filters(request, Article.id, dialect, walk=False)), newest
+    match = _Text(session, parsed.groups, request.accent_insensitive)
+    if match.sqlite:
+        base = base.join(match.source, match.ident == Article.id)
+    base = base.where(match.where, *_filters(request, Article.id, dialect, walk=False))
+    return base, (newest if request.sort == "date" else (match.rank, *newest))
 
 
 def search(session: Session, request: SearchRequest) -> SearchResult:
+    """One page of the archive: newest first, or by relevance for a text query.
+
+    Relevance (bm25 on SQLite, ts_rank_cd on PostgreSQL) is computed for the COUNT_CAP most recently
+    stored matches only, which come first in rank order; any further matches follow, most recently
+    stored first. The total stops at COUNT_CAP (``more`` says there are more) unless
+    ``exact_total`` asks for the full count. Only the page's rows are read from ``articles``."""
     parsed = parse_query(request.text)
     per_page = min(max(1, request.per_page), MAX_PAGE_SIZE)
     page = max(1, request.page)
     if parsed.error:
         return SearchResult([], 0, page, per_page, parsed, parsed.error)
-    base, order = _query(session, request, parsed)
-    counted = select(func.count()).select_from(base.with_only_columns(Article.id).subquery())
+    offset = (page - 1) * per_page
+    dialect = session.get_bind().dialect.name
     try:
         with session.begin_nested():  # a failing statement must not poison the caller's transaction
-            total = session.scalar(counted) or 0
-            rows = session.execute(base.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+            if parsed.groups:
+                ids, total, more = _text_page(session, request, parsed.groups, offset, per_page, dialect)
+            else:
+                ids, total, more = _listing_page(session, request, offset, per_page, dialect)
+            rows = _load(session, ids, request.with_text)
     except DBAPIError:
         return SearchResult([], 0, page, per_page, parsed, "Không tìm được với câu tìm kiếm này; hãy bỏ bớt ký tự đặc biệt.")
     hits = _hits(session, rows)
@@ -217,8 +300,109 @@ def search(session: Session, request: SearchRequest) -> SearchResult:
     if not total:
         message = "Không tìm thấy bài viết nào khớp với câu tìm kiếm và bộ lọc."
     elif not hits:
-        message = f"Trang {page} không có kết quả: chỉ có {-(-total // per_page)} trang."
-    return SearchResult(hits, total, page, per_page, parsed, message)
+        message = f"Trang {page} không có kết quả" + (
+            "." if more else f": chỉ có {-(-total // per_page)} trang.")
+    return SearchResult(hits, total, page, per_page, parsed, message, more)
+
+
+def _capped(session: Session, ids, request: SearchRequest) -> tuple[int, bool]:
+    if request.exact_total:
+        return session.scalar(select(func.count()).select_from(ids.subquery())) or 0, False
+    found = session.scalar(select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())) or 0
+    return min(found, COUNT_CAP), found > COUNT_CAP
+
+
+def _listing_page(session, request, offset, per_page, dialect):
+    """Newest first. Up to COUNT_CAP + 1 matching ids in whatever order the planner finds cheapest
+    give the (capped) total; when that is all of them they are sorted, else the page is read by
+    walking ``ix_articles_listed`` from the newest end. Ids only: the page's rows are read after."""
+    newest = (article_date().desc(), Article.id.desc())
+    found = list(session.scalars(select(Article.id).where(*_filters(request, Article.id, dialect, walk=False))
+                                 .limit(COUNT_CAP + 1)))
+    if len(found) <= COUNT_CAP:
+        if not found:
+            return [], 0, False
+        page = select(Article.id).where(Article.id.in_(found)).order_by(*newest).limit(per_page).offset(offset)
+        return list(session.scalars(page)), len(found), False
+    total, more = COUNT_CAP, True
+    if request.exact_total:
+        total, more = _capped(session, select(Article.id).where(*_filters(request, Article.id, dialect, walk=False)), request)
+    page = select(Article.id).where(*_filters(request, Article.id, dialect)).order_by(*newest).limit(per_page).offset(offset)
+    return list(session.scalars(page)), total, more
+
+
+def _text_page(session, request, groups, offset, per_page, dialect):
+    """One read of the index gives the capped total and the candidates with their rank: the
+    COUNT_CAP + 1 most recently stored matches (FTS5 yields them in rowid order, PostgreSQL walks
+    the primary key or sorts the GIN matches), the rank computed for those rows only."""
+    match = _Text(session, groups, request.accent_insensitive)
+    where = _filters(request, match.ident, dialect)
+    newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
+                             .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
+    candidates, more = newest[:COUNT_CAP], len(newest) > COUNT_CAP
+    total = len(candidates)
+    if more and request.exact_total:
+        total, more = _capped(session, match.ids(*where), request)
+    if request.sort == "date":
+        if not more:  # every match is a candidate: sort them by date
+            if not candidates:
+                return [], total, more
+            ids = [c[0] for c in candidates]
+            page = select(Article.id).where(Article.id.in_(ids))
+        else:
+            ident = Article.id + 0 if match.sqlite else Article.id
+            page = select(Article.id).where(ident.in_(match.ids()), *_filters(request, Article.id, dialect))
+        page = page.order_by(article_date().desc(), Article.id.desc()).limit(per_page).offset(offset)
+        return list(session.scalars(page)), total, more
+    ranked = sorted(candidates, key=lambda c: (c[1], -c[0]))
+    ids = [c[0] for c in ranked[offset:offset + per_page]]
+    if more and len(ids) < per_page:  # past the ranked candidates: the rest, most recently stored first
+        rest = (match.ids(*where, match.ident < candidates[-1][0]).order_by(match.ident.desc())
+                .limit(per_page - len(ids)).offset(max(0, offset - len(candidates))))
+        ids += list(session.scalars(rest))
+    return ids, total, more
+
+
+# What a hit holds when the request says ``with_text=False``.
+LISTED_COLUMNS = (Article.id, Article.portal_id, Article.url, Article.title, Article.published_at,
+                  Article.published_has_time, Article.first_seen_at, Article.topic)
+PORTAL_COLUMNS = (Portal.id, Portal.name, Portal.province, Portal.kind)
+
+
+@dataclass(slots=True)
+class _Listed:
+    id: int
+    portal_id: str
+    url: str
+    title: str
+    published_at: datetime | None
+    published_has_time: bool
+    first_seen_at: datetime
+    topic: str | None
+
+
+@dataclass(slots=True)
+class _ListedPortal:
+    id: str
+    name: str
+    province: str | None
+    kind: str | None
+
+
+def _load(session: Session, ids: list[int], with_text: bool = True):
+    if not ids:
+        return []
+    if not with_text:
+        query = (select(*LISTED_COLUMNS, *PORTAL_COLUMNS).join(Portal, Portal.id == Article.portal_id)
+                 .where(Article.id.in_(ids)))
+        width = len(LISTED_COLUMNS)
+        found = {}
+        for row in session.execute(query):
+            found[row[0]] = (_Listed(*row[:width]), _ListedPortal(*row[width:]))
+        return [found[i] for i in ids if i in found]
+    query = select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(Article.id.in_(ids))
+    found = {a.id: (a, p) for a, p in session.execute(query)}
+    return [found[i] for i in ids if i in found]
 
 
 @dataclass(frozen=True)
@@ -300,6 +484,14 @@ class Facets:
     portals: list[tuple[str, str]]  # (id, name)
     provinces: list[str]
     kinds: list[str]
+    partners: list[str] = field(default_factory=list)  # every visit partner stored
+
+
+def partner_choices(session: Session) -> list[str]:
+    """The partner countries that occur in stored visits, in alphabetical order."""
+    rows = partner_rows(session.get_bind().dialect.name).subquery()
+    found = [p for p in session.scalars(select(rows.c.partner).distinct()) if p]
+    return sorted(found, key=lambda p: (strip_accents(p).casefold(), p))
 
 
 def facets(session: Session) -> Facets:
@@ -307,7 +499,7 @@ def facets(session: Session) -> Facets:
     portals = [tuple(row) for row in session.execute(select(Portal.id, Portal.name).order_by(Portal.name))]
     provinces = [p for p in session.scalars(select(Portal.province).distinct().order_by(Portal.province)) if p]
     kinds = [k for k in session.scalars(select(Portal.kind).distinct().order_by(Portal.kind)) if k]
-    return Facets(portals, provinces, kinds)
+    return Facets(portals, provinces, kinds, partner_choices(session))
 
 
 def get_article(session: Session, article_id: int) -> Hit | None:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from crawler.timefmt import VIETNAM, short_vn
+from monitor.normalise import canonical
 from storage.db import transaction
 from storage.search import SearchRequest, facets, get_article, search
 from web.highlight import mark, pattern, snippet
@@ -54,6 +55,7 @@ def read_request(query) -> tuple[SearchRequest, str | None]:
         text=query.get("q", ""), accent_insensitive=bool(query.get("accents")), portal=query.get("portal") or None,
         province=query.get("province") or None, kind=query.get("kind") or None,
         has_directive=bool(query.get("directive")), has_visit=bool(query.get("visit")),
+        partner=canonical(query.get("partner", "")).strip()[:100] or None,
         sort="date" if query.get("sort") == "date" else "relevance", page=parse_page(query.get("page")), per_page=PER_PAGE,
     )
     try:
@@ -78,6 +80,12 @@ def shown_moment(article) -> date | datetime:
 def shown_date(article) -> str:
     moment = shown_moment(article)
     return short_vn(moment) if isinstance(moment, datetime) else moment.strftime("%d/%m/%Y")
+
+
+def shown_total(result) -> str:
+    """"4", "1.000", or "hơn 1.000" when counting stopped at the cap (day-first, dot-grouped like the dates)."""
+    number = f"{result.total:,}".replace(",", ".")
+    return f"hơn {number}" if result.more else number
 
 
 @dataclass
@@ -117,7 +125,7 @@ def render_archive(factory, query) -> str:
         rows = _rows(result.hits, compiled, request.accent_insensitive)
     else:
         rows = []
-    form = {k: query.get(k, "") for k in ("q", "accents", "portal", "province", "kind", "from", "to", "directive", "visit", "sort")}
+    form = {k: query.get(k, "") for k in ("q", "accents", "portal", "province", "kind", "from", "to", "directive", "visit", "partner", "sort")}
     for key in ("from", "to"):
         day = getattr(request, f"date_{key}", None)
         form[key] = day.strftime("%d/%m/%Y") if day else form[key]
@@ -125,7 +133,7 @@ def render_archive(factory, query) -> str:
     page = request.page
     return render(
         "archive.html", form=form, options=options, kind_labels=KIND_LABELS, result=result, rows=rows, message=message,
-        searching=bool(request.text.strip()), page=page, pages=pages,
+        searching=bool(request.text.strip()), page=page, pages=pages, total=shown_total(result) if result else "",
         export_query=_link(query)[1:], feed="/feeds/tim-kiem.atom" + _link(query)[1:],
         previous=_link(query, page=str(page - 1)) if result and 1 < page <= pages + 1 else None,
         next=_link(query, page=str(page + 1)) if result and page < pages else None,

@@ -62,7 +62,8 @@ def add_portal(session, portal_id: str, name: str, province: str | None = None, 
 
 
 def add_article(session, portal_id: str, title: str, text: str, days_ago: float = 0, lead: str | None = None,
-                code: str | None = None, visit: bool = False, topic: str | None = None) -> Article:
+                code: str | None = None, visit: bool = False, topic: str | None = None,
+                partners: list[str] | None = None) -> Article:
     when = NOW - timedelta(days=days_ago)
     article = repo.add_article(
         session, portal_id=portal_id, url=f"http://127.0.0.1/{portal_id}/{abs(hash((title, days_ago)))}",
@@ -77,8 +78,8 @@ def add_article(session, portal_id: str, title: str, text: str, days_ago: float 
             session.flush()
         session.add(DirectiveMention(directive_id=directive.id, article_id=article.id, sentence=title))
         directive.mentions += 1
-    if visit:
-        session.add(Match(article_id=article.id, kind="visit", terms=["Lào"], data={}, snippet=title))
+    if visit or partners:
+        session.add(Match(article_id=article.id, kind="visit", terms=partners or ["Lào"], data={}, snippet=title))
     session.flush()
     return article
 

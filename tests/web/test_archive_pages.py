@@ -101,3 +101,20 @@ def test_unknown_article_is_a_404_page(factory):
     for path in ("/bai-viet/999999", "/bai-viet/abc", "/bai-viet/99999999999999999999"):
         [(status, page, _)] = fetch(factory, path)
         assert status == 404 and "Không có bài viết này" in page
+
+
+def test_partner_select_lists_the_stored_partners_and_filters(db_factory, monkeypatch):
+    import storage.search
+    from tests.web.test_search import with_partners
+
+    seeded(db_factory, with_partners)
+    everything, campuchia, unknown = fetch(db_factory, "/", "/?partner=" + quote("Campuchia"), "/?partner=" + quote("Nhật Bản"))
+    assert re.findall(r"<option(?: selected)?>([^<]+)</option>", everything[1].split('name="partner"')[1].split("</select>")[0]) == [
+        "Campuchia", "Lào", "Trung Quốc"]
+    assert len(results(everything[1])) == 6 and "6 bài viết, mới nhất trước" in everything[1]
+    assert len(results(campuchia[1])) == 1 and "<option selected>Campuchia</option>" in campuchia[1]
+    assert unknown[0] == 200 and results(unknown[1]) == [] and "Không tìm thấy" in unknown[1]
+    # Past the count cap the page says "more than".
+    monkeypatch.setattr(storage.search, "COUNT_CAP", 3)
+    [(status, page, _)] = fetch(db_factory, "/?q=" + quote("biên giới"))
+    assert status == 200 and "Tìm thấy hơn 3 bài viết" in page and len(results(page)) == 5

@@ -151,3 +151,80 @@ def test_migration_backfills_articles_stored_before_it(db_url):
         assert run(factory, text="doan dai bieu", accent_insensitive=True)[0].total == 1
     finally:
         engine.dispose()
+
+
+def with_partners(session):
+    archive(session)
+    add_article(session, "laocai", "Tiếp Đoàn đại biểu tỉnh Vân Nam (Trung Quốc)",
+                "Lãnh đạo tỉnh tiếp đoàn Vân Nam, Trung Quốc; trao đổi hợp tác biên giới.", days_ago=4,
+                partners=["Trung Quốc"])
+    add_article(session, "snv-hg", "Đoàn công tác của tỉnh thăm Lào và Campuchia",
+                "Đoàn thăm Lào rồi Campuchia, bàn hợp tác biên giới và thương mại.", days_ago=5,
+                partners=["Lào", "Campuchia"])
+
+
+@pytest.fixture
+def partnered(db_factory):
+    seeded(db_factory, with_partners)
+    return db_factory
+
+
+def test_partner_filter_and_its_choices(partnered):
+    from storage.search import facets
+
+    with transaction(partnered) as session:
+        assert facets(session).partners == ["Campuchia", "Lào", "Trung Quốc"]
+    result, titles = run(partnered, partner="Lào")
+    assert result.total == 2 and titles == ["Đoàn đại biểu tỉnh Hà Giang sang thăm và làm việc tại Lào",
+                                            "Đoàn công tác của tỉnh thăm Lào và Campuchia"]
+    assert result.hits[1].partners == ["Lào", "Campuchia"]
+    assert run(partnered, partner="Trung Quốc")[1] == ["Tiếp Đoàn đại biểu tỉnh Vân Nam (Trung Quốc)"]
+    # With a text query, other filters and either order; a partner nobody visited finds nothing.
+    assert run(partnered, partner="Lào", text="biên giới", province="Hà Giang")[0].total == 2
+    assert run(partnered, partner="Campuchia", text="biên giới", sort="date")[1] == [
+        "Đoàn công tác của tỉnh thăm Lào và Campuchia"]
+    assert run(partnered, partner="Lào", text='"Vân Nam"')[0].total == 0
+    nobody, titles = run(partnered, partner="Nhật Bản")
+    assert titles == [] and nobody.total == 0 and "Không tìm thấy" in nobody.message
+    # Not a substring match, and not SQL either.
+    assert run(partnered, partner="Lào' OR '1'='1")[0].total == 0 and run(partnered, partner="Là")[0].total == 0
+
+
+@pytest.fixture
+def capped(partnered, monkeypatch):
+    """Counting and ranking stop after three matches here (1,000 in the product)."""
+    import storage.search
+
+    monkeypatch.setattr(storage.search, "COUNT_CAP", 3)
+    return partnered
+
+
+def test_capped_count_pages_through_every_result_once(capped):
+    result, titles = run(capped, per_page=2)
+    assert result.total == 3 and result.more and result.pages == 2
+    seen, page = [], 1
+    while True:
+        result, titles = run(capped, per_page=2, page=page)
+        if not titles:
+            break
+        seen += titles
+        page += 1
+    assert len(seen) == len(set(seen)) == 6 and page == 4
+    assert "Trang 4 không có kết quả" in result.message and result.more
+    exact, _ = run(capped, exact_total=True)
+    assert exact.total == 6 and not exact.more
+
+
+def test_relevance_ranks_the_newest_matches_then_lists_the_rest(capped):
+    # Five articles have "biên giới"; only the three stored last are ranked, then the two stored first
+    # follow, most recently stored first (so the title match, stored early, is not on top here).
+    with transaction(capped) as session:
+        stored = [a.title for a in session.query(Article).order_by(Article.id)]
+    matching = [t for t in stored if t != "Phát huy vai trò đối ngoại nhân dân trong tình hình mới"]
+    result, titles = run(capped, text="biên giới", per_page=10)
+    assert result.total == 3 and result.more and len(titles) == 5
+    assert set(titles[:3]) == set(matching[-3:]) and titles[3:] == matching[-4::-1]
+    second, rest = run(capped, text="biên giới", per_page=2, page=2)
+    assert rest == titles[2:4]
+    exact, _ = run(capped, text="biên giới", exact_total=True)
+    assert exact.total == 5 and not exact.more
