@@ -66,7 +66,9 @@ def test_a_flood_of_half_sent_requests_neither_exhausts_the_daemon_nor_stays_ope
     daemon = LimitedDaemon(env, tmp_path / "daemon.log").start()
     flood: list[socket.socket] = []
     try:
-        before, _ = daemon.wait_for(lambda: daemon.health(), 60, "the daemon's /healthz")
+        # The server answers (503) before the scheduler has started; the flood begins once it is healthy.
+        before, _ = daemon.wait_for(lambda: (answer := daemon.health()) and answer[0] == 200 and answer, 60,
+                                    "the daemon's /healthz to answer 200")
         assert before == 200
         for _ in range(FLOOD):
             sock = _half_request(daemon.port)

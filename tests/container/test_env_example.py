@@ -25,7 +25,7 @@ NOT_SETTINGS = {
     "PORTALWATCH_MIGRATE_DELAY": ROOT / "docker" / "entrypoint.sh",
 }
 # Settings whose line shows an example value rather than the default.
-EXAMPLE_VALUES = {"database_url", "portals", "rules", "telegram_bot_token", "smtp_url", "mail_from", "public_url"}
+EXAMPLE_VALUES = {"database_url", "portals", "rules", "telegram_bot_token", "smtp_url", "mail_from", "public_url", "web_users"}
 
 
 def env_name(field_name: str) -> str:
