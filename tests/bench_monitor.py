@@ -20,7 +20,7 @@ does when it stores them all.
 
 Throughput is articles per second of this process's CPU time (``time.process_time``): one core,
 whatever else the shared machine runs. The "3,000 real articles" row runs over the baomoi corpus
-(``../shared/corpus/baomoi-2017.jsonl.xz``, 2,600 characters an article on average), with the 10,000
+(``tests/fixtures/shared/corpus/baomoi-2017.jsonl.xz``, copied from the shared corpus; 2,600 characters an article on average), with the 10,000
 subscriber keywords: the issue-12 target of 1,000 articles/s on one core.
 
 Each row is printed beside the previous version's (commit ``tests.eval_monitor.BENCH_BASELINE_COMMIT``,
@@ -161,7 +161,7 @@ def _search_rate(monitor: Monitor, articles: list[str]) -> float:
 
 
 def real_articles() -> list[str]:
-    """The 3,000 real baomoi articles (the bench may read ../shared; the row is skipped without it)."""
+    """The 3,000 real baomoi articles (copied in tests/fixtures/shared/corpus)."""
     if not CORPUS.is_file():
         return []
     with lzma.open(CORPUS, "rt", encoding="utf-8") as handle:

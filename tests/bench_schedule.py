@@ -1,8 +1,8 @@
 """Polling policy against a fixed 15-minute poll on real publication timelines (`make bench`).
 
 Timelines: the Hanoi Department of Information and Communications' `bao-chi-xuat-ban` section
-(../shared/corpus/sites/sotttt-hanoi, 2015–2022; its copy in tests/fixtures/schedule when ../shared is
-absent) and the real vnexpress feed of ../shared/corpus/real (25 items of one afternoon).
+(the shared corpus's sotttt-hanoi site, 2015–2022; its copy in tests/fixtures/schedule) and the real
+vnexpress feed copied in tests/fixtures/shared/corpus/real (25 items of one afternoon).
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from pathlib import Path
 
 from crawler.policy import Limits
 from crawler.simulate import read_timeline, simulate
-from tests.support.corpus import SHARED_CORPUS, corpus
+from tests.support.corpus import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = SHARED_CORPUS
-HANOI = SHARED / "sites" / "sotttt-hanoi" / "timeline-bao-chi-xuat-ban.txt"
-HANOI_COPY = ROOT / "tests" / "fixtures" / "schedule" / "timeline-bao-chi-xuat-ban.txt"
+HANOI = ROOT / "tests" / "fixtures" / "schedule" / "timeline-bao-chi-xuat-ban.txt"
 FEED = corpus("real") / "vnexpress_tin-moi-nhat_2017-11-14.rss"
 
 
@@ -35,7 +33,7 @@ def feed_timeline() -> Path | None:
 
 def run() -> list[tuple[str, str, str]]:
     rows = []
-    timelines = [("hanoi bao-chi-xuat-ban", HANOI if HANOI.is_file() else HANOI_COPY)]
+    timelines = [("hanoi bao-chi-xuat-ban", HANOI)]
     if (feed := feed_timeline()) is not None:
         timelines.append(("vnexpress feed", feed))
     for name, path in timelines:

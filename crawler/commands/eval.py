@@ -51,7 +51,7 @@ def handle(args, settings: Settings) -> int:
 
 
 def _benchmark(args) -> tuple[benchmark.BenchReport | None, str]:
-    """The public benchmark beside the Vietnamese sets; absent by default only when ../shared is not there."""
+    """The public benchmark beside the Vietnamese sets (the copied half by default; --aeb PATH for another)."""
     if args.no_aeb:
         return None, "article-extraction-benchmark: skipped (--no-aeb)"
     folder = args.aeb or benchmark.SHARED_AEB

@@ -27,9 +27,8 @@ from crawler.extract.core import extract
 from crawler.extract.verdict import code_of
 
 REPO = Path(__file__).resolve().parents[2]
-# The benchmark half: its copy in tests/fixtures/shared when the checkout has it, else the shared corpus.
-SHARED_AEB = next((p for p in (REPO / "tests" / "fixtures" / "shared" / "corpus" / "aeb", REPO.parent / "shared" / "corpus" / "aeb") if p.is_dir()),
-                  REPO.parent / "shared" / "corpus" / "aeb")
+# The benchmark half, copied in tests/fixtures/shared (provenance in its README).
+SHARED_AEB = REPO / "tests" / "fixtures" / "shared" / "corpus" / "aeb"
 FIXTURE_AEB = REPO / "tests" / "fixtures" / "aeb"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 4

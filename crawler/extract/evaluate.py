@@ -75,7 +75,7 @@ def load_cases(fixtures: Path = FIXTURES, shared: Path = SHARED) -> list[Case]:
         else:
             page = spec.with_name(expected.get("file") or f"{stem}.html")
         if not page.is_file():
-            raise FileNotFoundError(f"{spec}: page {page} not found (is ../shared next to the repository?)")
+            raise FileNotFoundError(f"{spec}: page {page} not found (the copies are in tests/fixtures/shared; see its README)")
         portal = PortalConfig.model_validate(expected["portal"]) if expected.get("portal") else None
         cases.append(Case(f"{spec.parent.name}/{stem}", page, expected, expected.get("url"), portal))
     return cases

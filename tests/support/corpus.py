@@ -1,5 +1,5 @@
-"""Where benches and harnesses find the real corpora: the copies kept in tests/fixtures (so a bare clone
-runs them), else the project's shared folder beside the checkout for anything not copied."""
+"""Where benches and harnesses find the real corpora: the copies kept in tests/fixtures (provenance
+beside each), so a clone with nothing beside it runs them all."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 # Byte-for-byte copies of shared corpus folders (provenance beside each copy).
 COPIES = {
     "real": FIXTURES / "shared" / "corpus" / "real",
@@ -18,6 +17,5 @@ COPIES = {
 
 
 def corpus(name: str) -> Path:
-    """A corpus folder or file by its name below ``../shared/corpus``: the copy when there is one."""
-    copy = COPIES.get(name)
-    return copy if copy is not None and copy.exists() else SHARED_CORPUS / name
+    """A copied corpus folder or file by its name in the shared corpus (``real``, ``aeb``, …)."""
+    return COPIES[name]

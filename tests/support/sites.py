@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.support.server import PortalServer
 
-SHARED = Path(__file__).resolve().parents[1] / "fixtures" / "shared"  # copies of ../shared
+SHARED = Path(__file__).resolve().parents[1] / "fixtures" / "shared"  # copies of the shared material
 SEEDS = SHARED / "seeds"
 VN = timezone(timedelta(hours=7))
 
