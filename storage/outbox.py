@@ -118,6 +118,16 @@ class Job:
     address: str
 
 
+def reachable(now: datetime) -> list:
+    """Conditions for a channel that may be sent to at ``now``: active, of an active subscriber not
+    muted (alerts, digests and the weekly picture alike)."""
+    return [
+        Channel.active.is_(True),
+        Subscriber.active.is_(True),
+        or_(Subscriber.muted_until.is_(None), Subscriber.muted_until <= now),
+    ]
+
+
 def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds=()) -> list[Job]:
     query = (
         select(AlertDelivery.id, AlertDelivery.alert_id, Channel.id, Channel.kind, Channel.address)
@@ -128,9 +138,7 @@ def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds
             AlertDelivery.status == "pending",
             Alert.status == "pending",
             or_(AlertDelivery.next_attempt_at.is_(None), AlertDelivery.next_attempt_at <= now),
-            Channel.active.is_(True),
-            Subscriber.active.is_(True),
-            or_(Subscriber.muted_until.is_(None), Subscriber.muted_until <= now),
+            *reachable(now),
         )
         .order_by(AlertDelivery.id)
         .limit(limit)

@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Channel, Subscriber, WeeklyDelivery, WeeklyMessage
+from storage.outbox import reachable
 from storage.types import utcnow
 
 SUPERSEDED = "superseded by a newer week"
@@ -136,10 +137,8 @@ def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds
             WeeklyDelivery.status == "pending",
             WeeklyMessage.status == "pending",
             or_(WeeklyDelivery.next_attempt_at.is_(None), WeeklyDelivery.next_attempt_at <= now),
-            Channel.active.is_(True),
-            Subscriber.active.is_(True),
+            *reachable(now),
             Subscriber.weekly_since.is_not(None),
-            or_(Subscriber.muted_until.is_(None), Subscriber.muted_until <= now),
         )
         .order_by(WeeklyDelivery.id)
         .limit(limit)
