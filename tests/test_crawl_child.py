@@ -98,6 +98,11 @@ def test_a_restarted_daemon_ends_a_stale_crawl_child_and_closes_its_runs(tmp_pat
                 daemon.wait_for(lambda: not (run_dir / f"batch-{batch_id}.pid").exists(), BOUND, "its pid file removed")
                 assert bystander.poll() is None and foreign.poll() is None
                 assert (run_dir / f"batch-{foreign_id}.pid").exists()
+                # The daemon removes the pid file, then closes the batch's runs in its own transaction.
+                def run_closed():
+                    with transaction(factory) as session:
+                        return session.get(CrawlRun, run_id).status != "running"
+                daemon.wait_for(run_closed, BOUND, "the orphaned run to be closed")
                 with transaction(factory) as session:
                     run = session.get(CrawlRun, run_id)
                     assert run.status == "interrupted" and "orphaned" in run.reason
