@@ -83,6 +83,12 @@ class FoldedText:
             self._folded_starts = list(map(add, lengths, count(1)))
         return bisect_left(self._folded_starts, position)
 
+    def dash_before(self, position: int) -> bool:
+        """Whether the text joins the token at ``position`` to the one before by a dash ("Việt-Mỹ",
+        "Việt Nam – Lào"): the folded form drops dashes, the separators keep them."""
+        index = self.token_index(position)
+        return index > 0 and any(dash in self._parts[2 * index] for dash in "-–—‐‑")
+
     def _token_starts(self) -> list[int]:
         if self._starts is None:
             self._starts = list(accumulate(map(len, self._parts)))[0::2]

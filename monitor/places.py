@@ -54,13 +54,16 @@ STATE_CUES = tuple(
 CUES = tuple(
     " " + cue + " "
     for cue in (
-        "phía", "người", "bạn", "nhân dân", "đoàn", "việt", "việt nam", "hữu nghị", "tiếng", "đối tác",
+        # Not "việt": "Việt Anh", "Việt Đức", "Việt Thái" are people, hospitals and firms; the relation
+        # is written with a dash ("Việt - Mỹ", "Việt Nam - Lào").
+        "phía", "người", "bạn", "nhân dân", "đoàn", "hữu nghị", "tiếng", "đối tác",
         "doanh nghiệp", "nhà đầu tư", "các nước", "chuyên gia", "tình nguyện viên", "du khách", "khách",
         "thị trường", "công dân",
         # a destination: "thăm chính thức Mỹ", "sang Nga", "tại Nhật", "công du Pháp"
         "thăm", "chính thức", "sang", "tới", "tại", "công du", "cấp nhà nước",
     )
 )
+_RELATION_CUES = (" việt ", " việt nam ")
 # Given names and honorifics: a place name right after one of these is part of a person's name.
 NAME_BEFORE = frozenset(
     "Thị Văn Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Lương Hữu "
@@ -242,7 +245,7 @@ def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
         return True
     if _next_token(folded.cased, hit.end)[:1].isupper() and hit.end + 1 not in accepted:
         return False
-    if window.endswith(CUES):
+    if window.endswith(CUES) or (window.endswith(_RELATION_CUES) and folded.dash_before(hit.start)):
         return True
     previous, following = _previous_token(lower, hit.start), _next_token(lower, hit.end)
     if previous == "(" and following == ")":

@@ -256,7 +256,11 @@ def detect_visits(
 
     def ours() -> bool:  # asked at most once an article
         if not known:
-            known.append(home is not None and _home_side(folded, 1, len(folded.lower) - 1, home, places))
+            # Named, not implied: a bare "Thủ tướng" or an opening "Đoàn" in a text about other
+            # countries is theirs ("… không báo cáo vấn đề với Thủ tướng" of a British article).
+            end = len(folded.lower) - 1
+            known.append(home is not None and (
+                _home_hit(folded, 1, end, home, places) >= 0 or _vietnamese_name(folded, 1, end, places) >= 0))
         return known[0]
 
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
@@ -467,6 +471,11 @@ def _foreign_title_follows(folded: FoldedText, position: int, places) -> bool:
     return False
 
 
+# "Bộ Quốc phòng nước này", "Chính phủ nước sở tại": the organ of the foreign country just named.
+_THAT_COUNTRY = tuple(f" {words} " for words in ("nước này", "nước đó", "nước bạn", "nước sở tại", "sở tại", "của nước này",
+                                                 "của nước đó", "của họ"))
+
+
 def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place], implicit: bool = False) -> int:
     """Folded start of the last Vietnamese province, place or organ in [start, end), or -1;
     ``implicit``: also an unnamed delegation ("Đoàn đã …")."""
@@ -479,7 +488,7 @@ def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places:
     for hit in home:
         if hit.payload == IMPLICIT and not (implicit and _opens_clause(folded, hit.start)):
             continue
-        if hit.payload == "organ" and hit.end + 1 in foreign_starts:
+        if hit.payload == "organ" and (hit.end + 1 in foreign_starts or folded.lower.startswith(_THAT_COUNTRY, hit.end)):
             continue
         if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME:
             if hit.payload in ("organ", IMPLICIT) or cased[hit.start].isupper():  # a place or a province

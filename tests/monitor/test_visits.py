@@ -523,3 +523,25 @@ def test_issue_12_third_round_not_visits(text):
 def test_a_past_marker_in_one_clause_leaves_the_next_one_reported():
     text = "Năm ngoái, Thủ tướng đã thăm Nhật Bản. Hôm nay, Chủ tịch UBND tỉnh tiếp Đại sứ Hàn Quốc."
     assert visits(text) == [(["Hàn Quốc"], "inbound")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Real text (baomoi-2017, article 22661373): "Việt Anh" is an actor, not "Việt - Anh".
+        'Trước những lời bàn tán không hay liên quan đến vụ ồn ào nhắn tin "muốn gặp riêng" Việt Anh, Bảo Anh lại '
+        "chia sẻ những khoảnh khắc bên chồng con vui vẻ, hạnh phúc như không có chuyện gì xảy ra. Đoàn Việt Nam "
+        "đã về nước.",
+        # Real text (baomoi-2017, article 21512044): a British article whose only "our side" is a bare
+        # "Thủ tướng" and "Bộ Quốc phòng nước này" — both Britain's.
+        "Hải quân Anh vừa qua đã quyết định điều một tàu khu trục Type 45 đến khu vực Biển Đen. Theo tin tức của "
+        'truyền thông, dự kiến là con tàu sẽ đảm đương sứ mệnh bảo vệ 650 nhân viên quân sự Anh tham gia "tập trận '
+        'mật" ở Ukraine. Bộ Quốc phòng nước này đã giấu nhẹm, không báo cáo vấn đề với Thủ tướng.',
+    ],
+)
+def test_names_and_organs_of_other_countries_are_not_our_side(text):
+    assert visits(text) == []
+
+
+def test_a_relation_written_with_a_dash_still_names_the_country():
+    assert visits("Thủ tướng Nguyễn Xuân Phúc tiếp Chủ tịch Hội hữu nghị Việt - Nga.") == [(["Liên bang Nga"], "inbound")]
