@@ -289,3 +289,48 @@ def test_a_client_that_stalls_or_leaves_ends_the_export(db_factory, monkeypatch,
     stopped = [r.getMessage() for r in caplog.records if "export tim-kiem.csv stopped" in r.getMessage()]
     assert len(stopped) == 1, [r.getMessage()[:200] for r in caplog.records]
     assert len(csv_rows(body)) == 301
+
+
+def test_excel_cells_read_back_as_written(db_factory, tmp_path):
+    """The hand-written SpreadsheetML: every part is well-formed XML, and openpyxl reads each kind of
+    value back as written (text kept exactly, dates real dates, numbers numbers, our links formulas)."""
+    import zipfile
+    from datetime import date, timezone
+
+    from lxml import etree
+
+    from web.exports import Column, ListExport, write_xlsx
+
+    moment = datetime(2026, 3, 4, 5, 6, 7, 891000, tzinfo=timezone.utc)  # Excel keeps milliseconds
+    long_url = "https://example.vn/" + "x" * 300
+    rows = [
+        (moment, date(2026, 2, 28), 7, "  lề hai bên  ", "dòng\r\nmới & <b>đậm</b> > \"ngoặc\"", 'http://a.vn/?q="1"&b=2'),
+        (None, "31/02/2026", 0, "=SUM(A1:A2)", "Ký tự\x07 điều khiển", long_url),
+        (moment, None, 2.5, True, "", "javascript:alert(1)"),
+    ]
+    spec = ListExport("thu", "thử", "Thử <&>", (
+        Column("Lúc", 17, "when"), Column("Ngày", 13, "when"), Column("Số", 9, "number"), Column("Chữ", 20),
+        Column("Đoạn", 40), Column("Đường dẫn", 50, "url")), lambda session, query: iter([rows[:2], rows[2:]]))
+    path = tmp_path / "out.xlsx"
+    assert write_xlsx(spec, db_factory, {}, str(path)) == 3
+    with zipfile.ZipFile(path) as package:
+        assert package.testzip() is None
+        for name in package.namelist():
+            etree.fromstring(package.read(name))
+    book = load_workbook(path)
+    assert book.sheetnames == ["Thử <&>"]
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["E"].width == 40
+    header, first, second, third = list(sheet.iter_rows())
+    assert [c.value for c in header] == [c.title for c in spec.columns] and all(c.font.b for c in header)
+    assert first[0].is_date and first[0].value == vietnam(moment) and first[0].number_format == "dd/mm/yyyy hh:mm"
+    assert first[1].is_date and first[1].value == datetime(2026, 2, 28) and first[1].number_format == "dd/mm/yyyy"
+    assert first[2].value == 7 and first[2].data_type == "n"
+    assert first[3].value == "  lề hai bên  " and first[4].value == "dòng\r\nmới & <b>đậm</b> > \"ngoặc\""
+    assert first[5].value == '=HYPERLINK("http://a.vn/?q=""1""&b=2")' and first[5].font.u == "single"
+    assert second[0].value is None and second[1].value == "31/02/2026" and second[2].value == 0
+    assert second[3].value == "=SUM(A1:A2)" and second[3].data_type == "s"  # stored text, never a formula
+    assert second[4].value == "Ký tự điều khiển"
+    assert second[5].value == long_url and second[5].data_type == "s"  # too long for a formula: text
+    assert third[2].value == 2.5 and third[3].value == "True" and third[4].value is None
+    assert third[5].value == "javascript:alert(1)" and third[5].data_type == "s"
