@@ -110,9 +110,8 @@ def _directive_rows(session, query) -> Iterator[list[tuple]]:
 def _visit_rows(session, query) -> Iterator[list[tuple]]:
     for rows in visit_batches(session, **visit_filters(query), batch=BATCH):
         yield [
-            (shown_moment(r.article), r.portal.province, r.portal.name, ", ".join(r.directions) or "chưa rõ",
-             ", ".join(dict.fromkeys(r.match.terms or [])), r.article.title,
-             (r.match.snippet or "").replace("[[", "").replace("]]", ""), r.article.url)
+            (shown_moment(r), r.province, r.portal_name, ", ".join(r.directions) or "chưa rõ", ", ".join(r.partners), r.title,
+             (r.snippet or "").replace("[[", "").replace("]]", ""), r.url)
             for r in rows
         ]
 

@@ -334,3 +334,30 @@ def test_excel_cells_read_back_as_written(db_factory, tmp_path):
     assert second[5].value == long_url and second[5].data_type == "s"  # too long for a formula: text
     assert third[2].value == 2.5 and third[3].value == "True" and third[4].value is None
     assert third[5].value == "javascript:alert(1)" and third[5].data_type == "s"
+
+
+@pytest.mark.parametrize("batch", [1, 2, 500])
+def test_visits_export_keeps_the_pages_order_through_equal_dates(db_factory, batch, monkeypatch):
+    """Visits of articles published at the same moment, and several visits of one article: the export
+    lists each once, in the register page's order (newest, then the article, then the visit)."""
+    import web.exports
+    from storage.registers import visits
+
+    def build(session):
+        add_portal(session, "p", "Cổng P", "Hà Giang", "government")
+        for n in range(4):
+            article = add_article(session, "p", f"Bài {n}", "Nội dung", days_ago=3 if n < 3 else 1)
+            for k in range(1 if n % 2 else 3):
+                session.add(Match(article_id=article.id, kind="visit", terms=["Lào" if k else "Cu Ba"], data={},
+                                  snippet=f"đoạn {n}.{k}"))
+
+    seeded(db_factory, build)
+    monkeypatch.setattr(web.exports, "BATCH", batch)
+    with transaction(db_factory) as session:
+        page, _ = visits(session, limit=100)
+        page_laos, _ = visits(session, partner="Lào", limit=100)
+    (_, body, _), (_, laos, _) = download(db_factory, "/doan.csv", "/doan.csv?partner=" + quote("Lào"))
+    exported = [r[6] for r in csv_rows(body)[1:]]
+    assert len(exported) == 8 == len(set(exported))
+    assert exported == [r.match.snippet for r in page]
+    assert [r[6] for r in csv_rows(laos)[1:]] == [r.match.snippet for r in page_laos] and len(page_laos) == 4
