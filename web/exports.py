@@ -36,7 +36,7 @@ from crawler.timefmt import VIETNAM, short_vn
 from monitor.normalise import strip_accents
 from storage.db import transaction
 from storage.registers import directive_batches, visit_batches
-from storage.search import search_batches
+from storage.exports import search_batches
 from storage.types import utcnow
 from web.archive import KIND_LABELS, TOPIC_LABELS, read_request, shown_moment
 from web.registers import directive_filters, visit_filters

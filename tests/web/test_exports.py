@@ -22,7 +22,7 @@ from sqlalchemy import select
 from crawler.timefmt import VIETNAM
 from storage import repositories as repo
 from storage.db import transaction
-from storage.models import Article, Directive, Match
+from storage.models import Article, Directive, DirectiveMention, Match
 from tests.web.support import PageDaemon, add_article, add_portal, seeded
 from tests.web.test_search import archive
 
@@ -361,3 +361,33 @@ def test_visits_export_keeps_the_pages_order_through_equal_dates(db_factory, bat
     assert len(exported) == 8 == len(set(exported))
     assert exported == [r.match.snippet for r in page]
     assert [r[6] for r in csv_rows(laos)[1:]] == [r.match.snippet for r in page_laos] and len(page_laos) == 4
+
+
+@pytest.mark.parametrize("batch", [1, 500])
+def test_search_export_documents_and_partners_are_the_pages(factory, batch, monkeypatch):
+    """Each row's documents and visit partners, read a batch of ids at a time, are what the page's
+    hits hold (several documents sorted, partners of several visits in order, each once)."""
+    import web.exports
+    from storage.search import SearchRequest, search
+
+    with transaction(factory) as session:
+        # An article with a document already and no visit: its partners are the two visits added here.
+        article = session.scalars(select(Article).where(Article.id.in_(select(DirectiveMention.article_id)),
+                                                        Article.id.not_in(select(Match.article_id))).order_by(Article.id)).first()
+        for partners in (["Nhật Bản", "Lào"], ["Lào", "Cu Ba"]):
+            session.add(Match(article_id=article.id, kind="visit", terms=partners, data={}, snippet="đoàn"))
+        directive = Directive(code="01-CT/TW", kind="Chỉ thị", first_article_id=article.id,
+                              first_seen_at=article.first_seen_at, mentions=1)
+        session.add(directive)
+        session.flush()
+        session.add(DirectiveMention(directive_id=directive.id, article_id=article.id, sentence="x"))
+    with transaction(factory) as session:
+        hits = search(session, SearchRequest(per_page=1000)).hits
+        expected = {h.article.url: ["; ".join(h.codes), ", ".join(h.partners)] for h in hits}
+    monkeypatch.setattr(web.exports, "BATCH", batch)
+    [(_, body, _)] = download(factory, "/tim-kiem.csv")
+    exported = {r[8]: [r[6], r[7]] for r in csv_rows(body)[1:]}
+    assert exported == expected and len(exported) == 10
+    codes, partners = exported[article.url][0].split("; "), exported[article.url][1].split(", ")
+    assert "01-CT/TW" in codes and len(codes) >= 2 and codes == sorted(codes)
+    assert partners == ["Nhật Bản", "Lào", "Cu Ba"]
