@@ -2,12 +2,14 @@
 
 ``/tim-kiem.csv|.xlsx``, ``/van-ban.csv|.xlsx``, ``/doan.csv|.xlsx`` take the same query string as
 their page (``/``, ``/van-ban/``, ``/doan/``), read by the page's own parser, and run the page's own
-storage query (``search_batches``, ``directive_batches``, ``visit_batches``) without its page limit.
+query and order without its page limit (``storage.exports.search_batches``, ``directive_batches``,
+``visit_batches``; the search and visits as plain columns, no ORM object per row).
 
 - CSV: UTF-8 with a BOM (Excel then reads Vietnamese), written out batch by batch from one read of
   the database in a worker thread, so an export of the whole archive holds one batch, not the archive.
-- Excel: openpyxl in write-only mode (rows go to disk as they come) into a temporary file in a worker
-  thread, then the file is streamed and deleted. Dates are real Excel dates in Vietnam time, headers
+- Excel: SpreadsheetML written here, one string per batch, into the zip stream of a temporary file in
+  a worker thread (the parts and styles openpyxl's write-only mode wrote, without its cell object per
+  value), then the file is streamed and deleted. Dates are real Excel dates in Vietnam time, headers
   Vietnamese, the header row frozen, columns sized, article links clickable.
 
 Nothing stored can run as a formula: a CSV cell starting with = + - @ or a control character gets a
