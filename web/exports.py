@@ -53,8 +53,8 @@ CONCURRENT = 2
 STALL_SECONDS = 60.0
 CHUNK = 256 * 1024
 _FORMULA = frozenset("=+-@\t\r\n")
-# Characters XML 1.0 cannot carry (openpyxl refuses them): control characters but tab and newlines.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot carry: control characters but tab and newlines, and the non-characters U+FFFE, U+FFFF.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXCEL_MAX_CHARS = 32767
 # Excel refuses string arguments longer than this inside a formula: longer URLs stay plain text.
 EXCEL_FORMULA_STRING = 255

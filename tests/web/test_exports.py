@@ -305,7 +305,7 @@ def test_excel_cells_read_back_as_written(db_factory, tmp_path):
     long_url = "https://example.vn/" + "x" * 300
     rows = [
         (moment, date(2026, 2, 28), 7, "  lề hai bên  ", "dòng\r\nmới & <b>đậm</b> > \"ngoặc\"", 'http://a.vn/?q="1"&b=2'),
-        (None, "31/02/2026", 0, "=SUM(A1:A2)", "Ký tự\x07 điều khiển", long_url),
+        (None, "31/02/2026", 0, "=SUM(A1:A2)", "Ký tự\x07 điều\uffff khiển", long_url),
         (moment, None, 2.5, True, "", "javascript:alert(1)"),
     ]
     spec = ListExport("thu", "thử", "Thử <&>", (
