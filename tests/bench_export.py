@@ -2,8 +2,9 @@
 
 The archive is the real baomoi-2017 articles with the real monitor's documents and visits (as
 tests/bench_search.py fills it), ``BENCH_EXPORT_ROWS`` rows (default 100,000), in SQLite, or in the
-PostgreSQL database ``BENCH_EXPORT_URL`` names (filled when it holds no articles). Each export runs in a fresh child process serving the real app on 127.0.0.1
-and downloads ``/tim-kiem.csv`` or ``/tim-kiem.xlsx`` through HTTP, discarding the bytes as they come;
+PostgreSQL database ``BENCH_EXPORT_URL`` names (filled when it holds no articles). Each export runs
+in a fresh child process serving the real app on 127.0.0.1 and downloads ``/tim-kiem.csv`` or
+``/tim-kiem.xlsx`` through HTTP, discarding the bytes as they come;
 the child reports its time (wall and its own CPU: server and client share the process) and how much
 its resident memory grew during the download (sampled every 20 ms).
 
