@@ -172,61 +172,6 @@ def csv_chunks(spec: ListExport, factory, query) -> Iterator[bytes]:
 
 
 # --- Excel -------------------------------------------------------------------------------------------
-#
-# The workbook is written here as SpreadsheetML (ECMA-376) straight into a zip stream, the parts as
-# openpyxl's write-only mode wrote them (inline strings, the same styles), without openpyxl's object
-# per cell: one string per batch of rows.
-
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-    '</Types>')
-_PACKAGE_RELS = (
-    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_RELS}">'
-    f'<Relationship Id="rId1" Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>'
-    f'<Relationship Id="rId2" Type="{_DOC_RELS}/extended-properties" Target="docProps/app.xml"/></Relationships>')
-_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-        '<Application>portalwatch</Application></Properties>')
-_WORKBOOK_RELS = (
-    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_RELS}">'
-    f'<Relationship Id="rId1" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_DOC_RELS}/styles" Target="styles.xml"/></Relationships>')
-# Cell styles (cellXfs): 0 plain, 1 header (bold on a pale blue fill), 2 date and time, 3 date, 4 link.
-_HEADER, _WHEN, _DAY, _LINK = 1, 2, 3, 4
-_STYLES = (
-    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
-    '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy hh:mm"/><numFmt numFmtId="165" formatCode="dd/mm/yyyy"/></numFmts>'
-    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><b val="1"/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    '<font><u val="single"/><sz val="11"/><color rgb="FF0563C1"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDE6F0"/></patternFill></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
-    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-_EXCEL_EPOCH = datetime(1899, 12, 30)
-_DAY_SECONDS = 86400.0
-
-
-def _xml(text: str) -> str:
-    """Text for an XML element (a carriage return kept as one, not read back as a line feed)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
 
 def _text(value) -> str:
     return _ILLEGAL_XML.sub("", str(value))[:EXCEL_MAX_CHARS]
@@ -238,86 +183,68 @@ def _link_formula(url: str) -> str | None:
     return '=HYPERLINK("' + url.replace('"', '""') + '")'
 
 
-def _serial(moment: datetime) -> str:
-    """An Excel date serial (days since 1899-12-30, the time a fraction), as openpyxl writes one."""
-    delta = moment - _EXCEL_EPOCH
-    return "%.16g" % (delta.days + (delta.seconds + delta.microseconds / 1e6) / _DAY_SECONDS)
+class ExcelCells:
+    """Cells for one write-only sheet, their styles made once."""
 
+    def __init__(self, sheet):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
 
-def _inline(ref: str, text: str, style: str = "") -> str:
-    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
+        self.sheet, self.make = sheet, WriteOnlyCell
+        self.bold = Font(bold=True)
+        self.fill = PatternFill("solid", fgColor="DDE6F0")
+        self.link = Font(color="0563C1", underline="single")
+        self.wrap = Alignment(vertical="top")
 
+    def header(self, title: str):
+        cell = self.make(self.sheet, value=title)
+        cell.font, cell.fill = self.bold, self.fill
+        return cell
 
-def xlsx_cell(column: Column, ref: str, value) -> str:
-    """One cell's XML: dates as real Excel dates in Vietnam time, numbers as numbers, our own links
-    as ``HYPERLINK`` formulas, anything else as an inline string (text, whatever it starts with)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return f'<c r="{ref}" s="{_WHEN}" t="n"><v>{_serial(value.astimezone(VIETNAM).replace(tzinfo=None))}</v></c>'
-    if isinstance(value, date):
-        return f'<c r="{ref}" s="{_DAY}" t="n"><v>{value.toordinal() - _EXCEL_EPOCH.toordinal()}</v></c>'
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'<c r="{ref}" t="n"><v>{value if isinstance(value, int) else "%.16g" % value}</v></c>'
-    text = _text(value)
-    if not text:
-        return ""
-    if column.kind == "url" and (formula := _link_formula(text)):
-        return f'<c r="{ref}" s="{_LINK}"><f>{_xml(formula[1:])}</f><v></v></c>'
-    return _inline(ref, text)
-
-
-def xlsx_rows(columns: tuple[Column, ...], rows, first: int) -> str:
-    """The ``<row>`` elements of ``rows``, the first numbered ``first``."""
-    from openpyxl.utils import get_column_letter
-
-    letters = [get_column_letter(n) for n in range(1, len(columns) + 1)]
-    out = []
-    for number, row in enumerate(rows, first):
-        cells = "".join(xlsx_cell(c, f"{letter}{number}", v) if v is not None else ""
-                        for c, letter, v in zip(columns, letters, row))
-        out.append(f'<row r="{number}">{cells}</row>')
-    return "".join(out)
-
-
-def _sheet_head(spec: ListExport) -> str:
-    """The worksheet up to its first data row: the header row frozen, the columns sized."""
-    from openpyxl.utils import get_column_letter
-
-    widths = "".join(f'<col min="{n}" max="{n}" width="{c.width:g}" customWidth="1"/>' for n, c in enumerate(spec.columns, 1))
-    header = "".join(_inline(f"{get_column_letter(n)}1", c.title, f' s="{_HEADER}"') for n, c in enumerate(spec.columns, 1))
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}"><sheetViews>'
-            '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-            f'<sheetFormatPr defaultRowHeight="15"/><cols>{widths}</cols><sheetData><row r="1">{header}</row>')
-
-
-_SHEET_TAIL = ('</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
-               '</worksheet>')
+    def cell(self, column: Column, value):
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            cell = self.make(self.sheet, value=value.astimezone(VIETNAM).replace(tzinfo=None))
+            cell.number_format = "dd/mm/yyyy hh:mm"
+            return cell
+        if isinstance(value, date):
+            cell = self.make(self.sheet, value=value)
+            cell.number_format = "dd/mm/yyyy"
+            return cell
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        text = _text(value)
+        if column.kind == "url" and (formula := _link_formula(text)):
+            cell = self.make(self.sheet, value=formula)
+            cell.font = self.link
+            return cell
+        if not text.startswith("="):
+            return text  # openpyxl stores a plain string as text (inline), the cheap path
+        cell = self.make(self.sheet, value=text)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        return cell
 
 
 def write_xlsx(spec: ListExport, factory, query, path: str) -> int:
-    """The whole list as an Excel file at ``path``, written batch by batch; returns the number of rows."""
-    import zipfile
+    """The whole list as an Excel file at ``path``; returns the number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
-    workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">'
-                '<bookViews><workbookView activeTab="0"/></bookViews><sheets>'
-                f'<sheet name="{_xml(spec.sheet)}" sheetId="1" r:id="rId1"/></sheets><calcPr calcId="124519" fullCalcOnLoad="1"/>'
-                '</workbook>')
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(spec.sheet)
+    sheet.freeze_panes = "A2"
+    for number, column in enumerate(spec.columns, 1):
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    cells = ExcelCells(sheet)
+    sheet.append([cells.header(c.title) for c in spec.columns])
     count = 0
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, part in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _PACKAGE_RELS), ("docProps/app.xml", _APP),
-                           ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-                           ("xl/styles.xml", _STYLES)):
-            package.writestr(name, part)
-        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(_sheet_head(spec).encode("utf-8"))
-            with transaction(factory) as session:
-                for rows in spec.batches(session, query):
-                    sheet.write(xlsx_rows(spec.columns, rows, count + 2).encode("utf-8"))
-                    count += len(rows)
-            sheet.write(_SHEET_TAIL.encode("utf-8"))
+    with transaction(factory) as session:
+        for rows in spec.batches(session, query):
+            for row in rows:
+                sheet.append([cells.cell(c, v) for c, v in zip(spec.columns, row)])
+            count += len(rows)
+    book.save(path)
     return count
 
 
