@@ -112,23 +112,13 @@ class VisitRow:
 
 
 def _directions(match: Match) -> list[str]:
-    reasons = (match.data or {}).get("reasons", [])
+    return _reasons_directions(match.data)
+
+
+def _reasons_directions(data: dict | None) -> list[str]:
+    """"đoàn vào" / "đoàn ra", as the detector's reasons (a visit row's ``data``) say."""
+    reasons = (data or {}).get("reasons", [])
     return [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
-
-
-def _visit_rows(session: Session, province: str | None, batch: int | None = None):
-    """Every detected visit (optionally of one province), newest first, as (VisitRow, its partners)."""
-    query = (
-        select(Match, Article, Portal).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
-        .where(Match.kind == "visit").order_by(article_date().desc(), Match.id.desc())
-        .options(defer(Article.text), defer(Article.lead))
-    )
-    if province:
-        query = query.where(Portal.province == province)
-    options = {"yield_per": batch} if batch else {}
-    for match, article, portal in session.execute(query, execution_options=options):
-        partners = list(dict.fromkeys(match.terms or []))
-        yield VisitRow(match, article, portal, _directions(match)), partners
 
 
 def visits(session: Session, partner: str | None = None, province: str | None = None,
@@ -165,16 +155,41 @@ def visits(session: Session, partner: str | None = None, province: str | None = 
     return rows, counts
 
 
+@dataclass(frozen=True, slots=True)
+class ListedVisit:
+    """One visit as the exports list it: plain columns, no ORM object (a 100,000-row export loads no entity)."""
+
+    published_at: datetime | None
+    published_has_time: bool
+    first_seen_at: datetime
+    province: str | None
+    portal_name: str
+    directions: list[str]
+    partners: list[str]  # in the detector's order, each once
+    title: str
+    snippet: str | None
+    url: str
+
+
 def visit_batches(session: Session, partner: str | None = None, province: str | None = None,
-                  batch: int = 500) -> Iterator[list[VisitRow]]:
-    """Every visit the register's filters keep (no limit), in its order, ``batch`` at a time from one stream."""
-    rows = []
-    for row, partners in _visit_rows(session, province, batch):
-        if partner and partner not in partners:
-            continue
-        rows.append(row)
-        if len(rows) >= batch:
-            yield rows
-            rows = []
-    if rows:
-        yield rows
+                  batch: int = 500) -> Iterator[list[ListedVisit]]:
+    """Every visit the register's filters keep (no limit), in the page's order (``visits``: newest
+    first, then the article, then the visit), ``batch`` at a time from one stream of plain columns;
+    the partner filter in SQL as the page's."""
+    query = (
+        select(Article.published_at, Article.published_has_time, Article.first_seen_at, Portal.province, Portal.name,
+               Match.data, Match.terms, Article.title, Match.snippet, Article.url)
+        .select_from(Match).join(Article, Article.id == Match.article_id).join(Portal, Portal.id == Article.portal_id)
+        .where(Match.kind == "visit").order_by(article_date().desc(), Article.id.desc(), Match.id.desc())
+    )
+    if province:
+        query = query.where(Portal.province == province)
+    if partner:
+        partners = partner_rows(session.get_bind().dialect.name).subquery()
+        query = query.where(Match.id.in_(select(partners.c.match_id).where(partners.c.partner == partner)))
+    connection = session.connection()  # Core rows, in the session's transaction: no ORM work per row
+    result = connection.execute(query, execution_options={"yield_per": max(1, batch)})
+    for rows in result.partitions():
+        yield [ListedVisit(published, has_time, seen, where, name, _reasons_directions(data), list(dict.fromkeys(terms or [])),
+                           title, snippet, url)
+               for published, has_time, seen, where, name, data, terms, title, snippet, url in rows]

@@ -16,7 +16,6 @@ recently stored first), unless ``SearchRequest.exact_total`` asks for the full c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -403,57 +402,6 @@ def _load(session: Session, ids: list[int], with_text: bool = True):
     query = select(Article, Portal).join(Portal, Portal.id == Article.portal_id).where(Article.id.in_(ids))
     found = {a.id: (a, p) for a, p in session.execute(query)}
     return [found[i] for i in ids if i in found]
-
-
-@dataclass(frozen=True)
-class Listed:
-    """One search hit as the exports list it: plain columns, no ORM object (a 100,000-row export
-    loads no entity), the article's documents and visit partners."""
-
-    id: int
-    title: str
-    url: str
-    published_at: datetime | None
-    published_has_time: bool
-    first_seen_at: datetime
-    topic: str | None
-    portal_name: str
-    province: str | None
-    kind: str | None
-    codes: tuple[str, ...]
-    partners: tuple[str, ...]
-
-
-_LISTED = (Article.id, Article.title, Article.url, Article.published_at, Article.published_has_time, Article.first_seen_at,
-           Article.topic, Portal.name, Portal.province, Portal.kind)
-
-
-def search_batches(session: Session, request: SearchRequest, batch: int = 500) -> Iterator[list[Listed]]:
-    """Every hit of ``request`` (page and page size ignored), in the page's order, ``batch`` at a time.
-
-    The page's own query and order (``_query``) read as one stream of ids (a server-side cursor on
-    PostgreSQL, SQLite's own stepping) in one transaction, so only one batch is held. A query the page
-    would refuse yields nothing.
-    """
-    parsed = parse_query(request.text)
-    if parsed.error:
-        return
-    base, order = _query(session, request, parsed)
-    # Only the ids are sorted (a sort of 100,000 titles and URLs spills to disk on SQLite); each
-    # batch's columns are then read by id.
-    ordered = base.with_only_columns(Article.id).order_by(*order)
-    connection = session.connection()  # Core rows, in the session's transaction: no ORM work per row
-    try:
-        result = connection.execute(ordered, execution_options={"yield_per": max(1, min(batch, MAX_PAGE_SIZE))})
-    except DBAPIError:  # a query the engine refuses: an empty export, as the page shows a message
-        session.rollback()
-        return
-    columns = select(*_LISTED).join(Portal, Portal.id == Article.portal_id)
-    for chunk in result.partitions():
-        ids = [row[0] for row in chunk]
-        rows = {row[0]: row for row in connection.execute(columns.where(Article.id.in_(ids)))}
-        codes, partners = _mentions(session, ids)
-        yield [Listed(*rows[i], tuple(codes.get(i, ())), tuple(partners.get(i, ()))) for i in ids if i in rows]
 
 
 def _mentions(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:

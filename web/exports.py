@@ -2,12 +2,14 @@
 
 ``/tim-kiem.csv|.xlsx``, ``/van-ban.csv|.xlsx``, ``/doan.csv|.xlsx`` take the same query string as
 their page (``/``, ``/van-ban/``, ``/doan/``), read by the page's own parser, and run the page's own
-storage query (``search_batches``, ``directive_batches``, ``visit_batches``) without its page limit.
+query and order without its page limit (``storage.exports.search_batches``, ``directive_batches``,
+``visit_batches``; the search and visits as plain columns, no ORM object per row).
 
 - CSV: UTF-8 with a BOM (Excel then reads Vietnamese), written out batch by batch from one read of
   the database in a worker thread, so an export of the whole archive holds one batch, not the archive.
-- Excel: openpyxl in write-only mode (rows go to disk as they come) into a temporary file in a worker
-  thread, then the file is streamed and deleted. Dates are real Excel dates in Vietnam time, headers
+- Excel: SpreadsheetML written here, one string per batch, into the zip stream of a temporary file in
+  a worker thread (the parts and styles openpyxl's write-only mode wrote, without its cell object per
+  value), then the file is streamed and deleted. Dates are real Excel dates in Vietnam time, headers
   Vietnamese, the header row frozen, columns sized, article links clickable.
 
 Nothing stored can run as a formula: a CSV cell starting with = + - @ or a control character gets a
@@ -36,7 +38,7 @@ from crawler.timefmt import VIETNAM, short_vn
 from monitor.normalise import strip_accents
 from storage.db import transaction
 from storage.registers import directive_batches, visit_batches
-from storage.search import search_batches
+from storage.exports import search_batches
 from storage.types import utcnow
 from web.archive import KIND_LABELS, TOPIC_LABELS, read_request, shown_moment
 from web.registers import directive_filters, visit_filters
@@ -51,8 +53,8 @@ CONCURRENT = 2
 STALL_SECONDS = 60.0
 CHUNK = 256 * 1024
 _FORMULA = frozenset("=+-@\t\r\n")
-# Characters XML 1.0 cannot carry (openpyxl refuses them): control characters but tab and newlines.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot carry: control characters but tab and newlines, and the non-characters U+FFFE, U+FFFF.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXCEL_MAX_CHARS = 32767
 # Excel refuses string arguments longer than this inside a formula: longer URLs stay plain text.
 EXCEL_FORMULA_STRING = 255
@@ -110,9 +112,8 @@ def _directive_rows(session, query) -> Iterator[list[tuple]]:
 def _visit_rows(session, query) -> Iterator[list[tuple]]:
     for rows in visit_batches(session, **visit_filters(query), batch=BATCH):
         yield [
-            (shown_moment(r.article), r.portal.province, r.portal.name, ", ".join(r.directions) or "chưa rõ",
-             ", ".join(dict.fromkeys(r.match.terms or [])), r.article.title,
-             (r.match.snippet or "").replace("[[", "").replace("]]", ""), r.article.url)
+            (shown_moment(r), r.province, r.portal_name, ", ".join(r.directions) or "chưa rõ", ", ".join(r.partners), r.title,
+             (r.snippet or "").replace("[[", "").replace("]]", ""), r.url)
             for r in rows
         ]
 

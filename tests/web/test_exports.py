@@ -22,7 +22,7 @@ from sqlalchemy import select
 from crawler.timefmt import VIETNAM
 from storage import repositories as repo
 from storage.db import transaction
-from storage.models import Article, Directive, Match
+from storage.models import Article, Directive, DirectiveMention, Match
 from tests.web.support import PageDaemon, add_article, add_portal, seeded
 from tests.web.test_search import archive
 
@@ -289,3 +289,105 @@ def test_a_client_that_stalls_or_leaves_ends_the_export(db_factory, monkeypatch,
     stopped = [r.getMessage() for r in caplog.records if "export tim-kiem.csv stopped" in r.getMessage()]
     assert len(stopped) == 1, [r.getMessage()[:200] for r in caplog.records]
     assert len(csv_rows(body)) == 301
+
+
+def test_excel_cells_read_back_as_written(db_factory, tmp_path):
+    """The hand-written SpreadsheetML: every part is well-formed XML, and openpyxl reads each kind of
+    value back as written (text kept exactly, dates real dates, numbers numbers, our links formulas)."""
+    import zipfile
+    from datetime import date, timezone
+
+    from lxml import etree
+
+    from web.exports import Column, ListExport, write_xlsx
+
+    moment = datetime(2026, 3, 4, 5, 6, 7, 891000, tzinfo=timezone.utc)  # Excel keeps milliseconds
+    long_url = "https://example.vn/" + "x" * 300
+    rows = [
+        (moment, date(2026, 2, 28), 7, "  lề hai bên  ", "dòng\r\nmới & <b>đậm</b> > \"ngoặc\"", 'http://a.vn/?q="1"&b=2'),
+        (None, "31/02/2026", 0, "=SUM(A1:A2)", "Ký tự\x07 điều\uffff khiển", long_url),
+        (moment, None, 2.5, True, "", "javascript:alert(1)"),
+    ]
+    spec = ListExport("thu", "thử", "Thử <&>", (
+        Column("Lúc", 17, "when"), Column("Ngày", 13, "when"), Column("Số", 9, "number"), Column("Chữ", 20),
+        Column("Đoạn", 40), Column("Đường dẫn", 50, "url")), lambda session, query: iter([rows[:2], rows[2:]]))
+    path = tmp_path / "out.xlsx"
+    assert write_xlsx(spec, db_factory, {}, str(path)) == 3
+    with zipfile.ZipFile(path) as package:
+        assert package.testzip() is None
+        for name in package.namelist():
+            etree.fromstring(package.read(name))
+    book = load_workbook(path)
+    assert book.sheetnames == ["Thử <&>"]
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["E"].width == 40
+    header, first, second, third = list(sheet.iter_rows())
+    assert [c.value for c in header] == [c.title for c in spec.columns] and all(c.font.b for c in header)
+    assert first[0].is_date and first[0].value == vietnam(moment) and first[0].number_format == "dd/mm/yyyy hh:mm"
+    assert first[1].is_date and first[1].value == datetime(2026, 2, 28) and first[1].number_format == "dd/mm/yyyy"
+    assert first[2].value == 7 and first[2].data_type == "n"
+    assert first[3].value == "  lề hai bên  " and first[4].value == "dòng\r\nmới & <b>đậm</b> > \"ngoặc\""
+    assert first[5].value == '=HYPERLINK("http://a.vn/?q=""1""&b=2")' and first[5].font.u == "single"
+    assert second[0].value is None and second[1].value == "31/02/2026" and second[2].value == 0
+    assert second[3].value == "=SUM(A1:A2)" and second[3].data_type == "s"  # stored text, never a formula
+    assert second[4].value == "Ký tự điều khiển"
+    assert second[5].value == long_url and second[5].data_type == "s"  # too long for a formula: text
+    assert third[2].value == 2.5 and third[3].value == "True" and third[4].value is None
+    assert third[5].value == "javascript:alert(1)" and third[5].data_type == "s"
+
+
+@pytest.mark.parametrize("batch", [1, 2, 500])
+def test_visits_export_keeps_the_pages_order_through_equal_dates(db_factory, batch, monkeypatch):
+    """Visits of articles published at the same moment, and several visits of one article: the export
+    lists each once, in the register page's order (newest, then the article, then the visit)."""
+    import web.exports
+    from storage.registers import visits
+
+    def build(session):
+        add_portal(session, "p", "Cổng P", "Hà Giang", "government")
+        for n in range(4):
+            article = add_article(session, "p", f"Bài {n}", "Nội dung", days_ago=3 if n < 3 else 1)
+            for k in range(1 if n % 2 else 3):
+                session.add(Match(article_id=article.id, kind="visit", terms=["Lào" if k else "Cu Ba"], data={},
+                                  snippet=f"đoạn {n}.{k}"))
+
+    seeded(db_factory, build)
+    monkeypatch.setattr(web.exports, "BATCH", batch)
+    with transaction(db_factory) as session:
+        page, _ = visits(session, limit=100)
+        page_laos, _ = visits(session, partner="Lào", limit=100)
+    (_, body, _), (_, laos, _) = download(db_factory, "/doan.csv", "/doan.csv?partner=" + quote("Lào"))
+    exported = [r[6] for r in csv_rows(body)[1:]]
+    assert len(exported) == 8 == len(set(exported))
+    assert exported == [r.match.snippet for r in page]
+    assert [r[6] for r in csv_rows(laos)[1:]] == [r.match.snippet for r in page_laos] and len(page_laos) == 4
+
+
+@pytest.mark.parametrize("batch", [1, 500])
+def test_search_export_documents_and_partners_are_the_pages(factory, batch, monkeypatch):
+    """Each row's documents and visit partners, read a batch of ids at a time, are what the page's
+    hits hold (several documents sorted, partners of several visits in order, each once)."""
+    import web.exports
+    from storage.search import SearchRequest, search
+
+    with transaction(factory) as session:
+        # An article with a document already and no visit: its partners are the two visits added here.
+        article = session.scalars(select(Article).where(Article.id.in_(select(DirectiveMention.article_id)),
+                                                        Article.id.not_in(select(Match.article_id))).order_by(Article.id)).first()
+        for partners in (["Nhật Bản", "Lào"], ["Lào", "Cu Ba"]):
+            session.add(Match(article_id=article.id, kind="visit", terms=partners, data={}, snippet="đoàn"))
+        directive = Directive(code="01-CT/TW", kind="Chỉ thị", first_article_id=article.id,
+                              first_seen_at=article.first_seen_at, mentions=1)
+        session.add(directive)
+        session.flush()
+        session.add(DirectiveMention(directive_id=directive.id, article_id=article.id, sentence="x"))
+    with transaction(factory) as session:
+        hits = search(session, SearchRequest(per_page=1000)).hits
+        expected = {h.article.url: ["; ".join(h.codes), ", ".join(h.partners)] for h in hits}
+    monkeypatch.setattr(web.exports, "BATCH", batch)
+    [(_, body, _)] = download(factory, "/tim-kiem.csv")
+    exported = {r[8]: [r[6], r[7]] for r in csv_rows(body)[1:]}
+    assert exported == expected and len(exported) == 10
+    codes, partners = exported[article.url][0].split("; "), exported[article.url][1].split(", ")
+    assert "01-CT/TW" in codes and len(codes) >= 2 and codes == sorted(codes)
+    assert partners == ["Nhật Bản", "Lào", "Cu Ba"]
