@@ -41,6 +41,11 @@ _TITLES = (
     "thủ hiến", "toàn quyền", "thống đốc bang", "tổng đốc", "bí thư", "phó bí thư", "trưởng đoàn",
     "đại sứ đặc mệnh toàn quyền", "chánh văn phòng", "tổng tham mưu trưởng", "nguyên thủ",
 )
+# Our mission and people abroad, named with their nationality ("Đại sứ quán Việt Nam", "cộng đồng người Việt").
+_OUR_PEOPLE_WHO = (
+    "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "lãnh sự quán", "cơ quan đại diện", "cộng đồng người",
+    "bà con người", "kiều bào", "bà con kiều bào", "lưu học sinh", "sinh viên", "nghiên cứu sinh",
+)
 TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
@@ -91,11 +96,8 @@ TRIGGERS = {
     # Our mission and community abroad ("Thủ tướng … trụ sở mới của Đại sứ quán Việt Nam tại Hà Lan",
     # "Chủ tịch nước nghe Đại sứ Việt Nam tại Bê-la-rút …"): a leader of ours with them is there.
     "mission": [
-        f"{who} {country} {where}" for who in (
-            "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "lãnh sự quán", "cơ quan đại diện", "cộng đồng người",
-            "bà con người", "kiều bào", "bà con kiều bào",
-        ) for country in ("việt nam", "việt") for where in ("tại", "ở")
-    ] + ["kiều bào tại", "bà con kiều bào tại", "kiều bào ta tại", "kiều bào ta ở"],
+        f"{who} {country}" for who in _OUR_PEOPLE_WHO for country in ("việt nam", "việt")
+    ] + ["kiều bào", "bà con kiều bào", "kiều bào ta"],
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
@@ -143,10 +145,11 @@ _MANY = frozenset({"nhiều", "hàng", "rất", "hàng trăm", "hàng nghìn", "
 _HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:đoàn|lượt|lần|phái đoàn|chuyến|cuộc) ")
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
 _EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày hội ", " sự kiện ", " tọa đàm ")
-# Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
+# Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar"),
+# foreign students (not ours abroad: "sinh viên, nghiên cứu sinh Việt Nam tại Hà Lan").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
+    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|(?:học sinh|sinh viên|lưu học sinh)(?! (?:[^ ]+ ){0,4}việt )|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
     r"lễ hội|đội thi|các đội|đội đến từ) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
@@ -768,29 +771,66 @@ _OUR_LEADERS = (
 )
 # Directing our mission from home: "Bộ Ngoại giao đã chỉ đạo Đại sứ quán Việt Nam tại Anh".
 _REMOTE = (" chỉ đạo ", " yêu cầu ", " đề nghị ", " giao ", " gửi điện ", " điện mừng ", " gửi thư ", " thư chúc mừng ",
-           " gửi ", " bảo hộ ", " từng ")
+           " gửi ", " bảo hộ ", " từng ", " bổ nhiệm ", " trao quyết định ")
+
+
+# What a leader does with our mission or people, in person ("nói chuyện với", "gặp mặt", "cắt băng khánh
+# thành", "chụp ảnh cùng", "nghe … báo cáo", "chào đón Thủ tướng"), or the trip named: without one the
+# clause is what he said of them ("Thủ tướng mong muốn cộng đồng người Việt Nam tại Hà Lan tiếp tục …").
+_IN_PERSON = tuple(
+    f" {verb} " for verb in (
+        "thăm", "đến thăm", "nói chuyện", "trò chuyện", "gặp", "gặp gỡ", "gặp mặt", "chào đón", "đón", "đón tiếp",
+        "tiếp đón", "nghe", "khánh thành", "cắt băng", "chụp ảnh", "thông báo với", "chia tay", "tiễn", "buổi",
+        "chuyến thăm", "chuyến công tác", "có mặt", "dâng hương", "thăm hỏi", "làm việc với", "giao lưu", "tiếp xúc",
+        "tặng quà", "dự",
+    )
+)
+# Between our people and "tại"/"ở" where they are: "cộng đồng người Việt Nam đang sinh sống, học tập tại Hà Lan".
+_LIVING = frozenset("đang sinh sống làm việc học tập lao động công tác nghiên cứu định cư , và".split())
+
+
+def _post_after(folded: FoldedText, end: int, places: list[Place]) -> list[Place]:
+    """The foreign place where our people named up to folded ``end`` are: after "tại"/"ở", past words of
+    living there and admin words ("… đang sinh sống, làm việc tại thủ đô Tokyo")."""
+    starts = {p.start: p for p in places}
+    steps, marked = 0, False
+    for position, token in folded.tokens_from(end + 1, len(folded.lower)):
+        low = token.lower()
+        if position in starts and marked:
+            return _run([p for p in places if p.start >= position])
+        if not marked and low in _STAY_MARKERS:
+            marked = True
+        elif not ((low in _LIVING and not marked) or (low in _ADMIN and marked)) or steps > 10:
+            return []
+        steps += 1
+    return []
 
 
 def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit] | None):
-    """A leader of ours with our embassy or community in a country: outbound, that country."""
+    """A leader of ours with our embassy or community in a country, in person: outbound, that country."""
     if home is None:
         return None
-    post = [p for p in places if trigger.end < p.start <= trigger.end + 1]
+    post = _post_after(folded, trigger.end, places)
     if not post:
         return None
-    lower, cased = folded.lower, folded.cased
+    lower = folded.lower
     if lower.endswith((" tiếp ", " đón ", " tiếp đón ", " triệu tập "), 0, trigger.start):
         return None  # "Chủ tịch nước tiếp Đại sứ Việt Nam tại Lào trước khi lên đường": our envoy, at home
-    clause_start = folded.clause_bounds(trigger.start)[0]
-    window = lower[clause_start - 1 : trigger.start]
+    clause_start, clause_end = folded.clause_bounds(trigger.start)
+    window = lower[clause_start - 1 : clause_end + 1]
+    if not any(verb in window for verb in _IN_PERSON):
+        return None
     foreign_starts = {p.start - clause_start + 1 for p in places}
+    at_trigger = trigger.start - clause_start + 1
     for title in _OUR_LEADERS:
         at = window.find(title)
         while at != -1:
             following = at + len(title)
-            # a foreign leader has his country after the title ("Thủ tướng Hà Lan")
-            if following not in foreign_starts and not any(cue in window[following - 1 :] for cue in _REMOTE):
-                return OUTBOUND, _run(post)
+            # a foreign leader has his country after the title ("Thủ tướng Hà Lan"); our mission directed
+            # from home has the order between them ("Thủ tướng đề nghị Đại sứ quán …")
+            between = window[following - 1 : at_trigger + 1] if at < at_trigger else window[at_trigger : at + 1]
+            if following not in foreign_starts and not any(cue in between for cue in _REMOTE):
+                return OUTBOUND, post
             at = window.find(title, at + 1)
     return None
 

@@ -545,3 +545,38 @@ def test_names_and_organs_of_other_countries_are_not_our_side(text):
 
 def test_a_relation_written_with_a_dash_still_names_the_country():
     assert visits("Thủ tướng Nguyễn Xuân Phúc tiếp Chủ tịch Hội hữu nghị Việt - Nga.") == [(["Liên bang Nga"], "inbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (baomoi-2017, dev bm-22714479-1): our community "đang sinh sống, học tập tại" the country.
+        ("Thủ tướng đã có buổi nói chuyện thân mật với cán bộ, nhân viên Đại sứ quán và đông đảo đại diện cộng đồng "
+         "người Việt Nam đang sinh sống, học tập tại Hà Lan.", [(["Hà Lan"], "outbound")]),
+        # dev bm-22454709-7: the leader named after the community he meets
+        ("Nói chuyện, thăm hỏi đời sống của cán bộ, nhân viên Đại sứ quán, đại diện cộng đồng người Việt Nam tại "
+         "Nhật Bản, Thủ tướng Nguyễn Xuân Phúc cho biết quan hệ hai nước không ngừng phát triển.", [(["Nhật Bản"], "outbound")]),
+        # dev bm-22714479-15: our students abroad do not make the clause a students' affair
+        ("Thủ tướng nói chuyện với cộng đồng người Việt tại Hà Lan, mong muốn sinh viên, nghiên cứu sinh Việt Nam "
+         "tại Hà Lan học hỏi kinh nghiệm.", [(["Hà Lan"], "outbound")]),
+    ],
+)
+def test_a_leader_with_our_people_abroad_in_person(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Real text (dev bm-22714479-17, -21, bm-22619579-14): what the leader said of our people abroad, no encounter
+        "Thủ tướng mong muốn cộng đồng người Việt Nam tại Hà Lan tiếp tục là cầu nối để thúc đẩy quan hệ hợp tác.",
+        "Thủ tướng ghi nhận những ý kiến của cộng đồng người Việt Nam tại Hà Lan.",
+        "Chủ tịch nước biểu dương những nỗ lực của cán bộ, nhân viên Đại sứ quán Việt Nam tại Bê-la-rút.",
+        # appointing our envoys is done at home
+        "Chủ tịch nước trao quyết định bổ nhiệm Đại sứ Việt Nam tại Nhật Bản và gặp gỡ các Đại sứ.",
+        # foreign students met at home stay no visit
+        "Lãnh đạo tỉnh gặp mặt lưu học sinh Lào nhân dịp Tết Bunpimay.",
+    ],
+)
+def test_what_a_leader_says_of_our_people_abroad_is_no_visit(text):
+    assert visits(text) == []
