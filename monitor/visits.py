@@ -143,6 +143,17 @@ _GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", 
 # Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách").
 _MANY = frozenset({"nhiều", "hàng", "rất", "hàng trăm", "hàng nghìn", "hàng chục"})
 _HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:đoàn|lượt|lần|phái đoàn|chuyến|cuộc) ")
+# "trao đổi các đoàn và gặp gỡ tại Kỳ họp … hằng năm", "thường xuyên gặp gỡ": meetings as a practice, none reported.
+_HABITUAL_NEAR = re.compile(r" (?:hằng năm|hàng năm|định kỳ|thường xuyên|hằng tháng|hàng tháng|hằng quý|hàng quý) ")
+# Multilateral meetings: attending one is no visit to the host ("Thủ tướng tham dự Hội nghị Thượng đỉnh G20
+# tại thành phố Hamburg"); a bilateral meeting on its sidelines is one, and is found by its own verb.
+_MULTILATERAL = tuple(
+    f" {event} " for event in (
+        "thượng đỉnh", "hội nghị cấp cao", "cấp cao apec", "g20", "g 20", "g7", "g 7", "apec", "asean", "asem", "nato",
+        "brics", "đại hội đồng", "diễn đàn kinh tế thế giới", "wef", "liên hợp quốc", "lhq", "đa phương",
+    )
+)
+_MULTILATERAL_REACH = 70  # folded characters from an attending verb to the event's name
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
 _EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày hội ", " sự kiện ", " tọa đàm ")
 # Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar"),
@@ -327,6 +338,11 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
         if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
             continue  # "nhiều đoàn … sang thăm", "nhiều lần thăm": many visits, none reported
+        if hit.payload in ("meet", "receive", "visit") and _HABITUAL_NEAR.search(
+            lower, max(folded.clause_bounds(hit.start)[0] - 1, hit.start - 25),
+            min(folded.clause_bounds(hit.start)[1] + 1, hit.end + 80),
+        ):
+            continue
         if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
             continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
         if (
@@ -540,11 +556,26 @@ def _next_word(folded: FoldedText, end: int) -> str:
     return folded.lower[end + 1 : after] if after != -1 else ""
 
 
+def _attends_multilateral(folded: FoldedText, trigger: Hit, clause_end: int) -> bool:
+    """Whether the verb (or, for a delegation, the attending verb after it) has a multilateral meeting for
+    object ("tham dự Hội nghị Thượng đỉnh G20", "Đoàn … tham dự Hội nghị cấp cao ASEAN"; not "phái đoàn LHQ")."""
+    start = trigger.end
+    if trigger.payload == "delegation":
+        lower = folded.lower
+        found = [at for at in (lower.find(word, trigger.end, clause_end) for word in (" dự ", " tham dự ", " tham gia ")) if at != -1]
+        if not found:
+            return False
+        start = min(found) + 1
+    return _lower_has(folded, start, min(clause_end, start + _MULTILATERAL_REACH), _MULTILATERAL)
+
+
 def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None = None):
     """(direction, partner mentions) for one verb in its clause, or None when it is no foreign visit."""
     verb = trigger.payload
     if verb == "mission":
         return _with_our_mission(folded, trigger, places, home)
+    if verb in ("attend", "delegation") and _attends_multilateral(folded, trigger, clause_end):
+        return None
     located = places  # where the clause is placed: our post abroad is abroad
     if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn

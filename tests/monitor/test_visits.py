@@ -580,3 +580,24 @@ def test_a_leader_with_our_people_abroad_in_person(text, expected):
 )
 def test_what_a_leader_says_of_our_people_abroad_is_no_visit(text):
     assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Real text (dev bm-22677773-12): attending a multilateral summit abroad is no visit to its host
+        "Từ ngày 7-8/7, Thủ tướng tham dự Hội nghị Thượng đỉnh G20 tại thành phố Hamburg.",
+        "Đoàn đại biểu Việt Nam tham dự Hội nghị cấp cao ASEAN tại Manila (Philippines).",
+        # dev bm-22692007-17: meetings as a practice ("hằng năm"), none reported
+        "Duy trì tiếp xúc giữa lãnh đạo Interpol và Bộ Công an Việt Nam thông qua trao đổi các đoàn và gặp gỡ tại "
+        "Kỳ họp Đại hội đồng Interpol hằng năm.",
+        "Lãnh đạo tỉnh và tỉnh Hủa Phăn (Lào) thường xuyên gặp gỡ, trao đổi kinh nghiệm.",
+    ],
+)
+def test_multilateral_summits_and_habitual_meetings_are_no_visits(text):
+    assert visits(text) == []
+
+
+def test_a_bilateral_visit_beside_a_summit_is_still_one():
+    text = "Thủ tướng Nguyễn Xuân Phúc sẽ thăm Cộng hòa Liên bang Đức và tham dự Hội nghị Thượng đỉnh G20 tại Hamburg."
+    assert visits(text) == [(["Đức"], "outbound")]
