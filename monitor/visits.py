@@ -93,6 +93,13 @@ TRIGGERS = {
     ],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
+    # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
+    # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
+    "reference": [
+        f"{noun} {meeting}" for noun in ("buổi", "cuộc")
+        for meeting in ("tiếp", "đón tiếp", "tiếp đón", "hội đàm", "hội kiến", "gặp", "gặp mặt", "gặp gỡ", "làm việc",
+                        "điện đàm", "tiếp kiến", "tiếp xúc")
+    ],
     # Our mission and community abroad ("Thủ tướng … trụ sở mới của Đại sứ quán Việt Nam tại Hà Lan",
     # "Chủ tịch nước nghe Đại sứ Việt Nam tại Bê-la-rút …"): a leader of ours with them is there.
     "mission": [
@@ -104,7 +111,7 @@ TRIGGERS = {
 # A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
 _PRIORITY = (
     "receive", "credentials", "courtesy", "move", "visit", "ceremony", "attend", "meet", "arrive", "lead", "delegation",
-    "mission",
+    "mission", "reference",
 )
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
@@ -135,6 +142,7 @@ _BACK_REFERENCE = tuple(
     for noun in ("buổi", "cuộc")
 ) + (" kết quả ", " kết quả cuộc ", " kết quả buổi ", " kết quả các cuộc ")  # "kết quả hội đàm": talks already held
 _AT_CEREMONY = (" tại ", " dự ")
+_REFERENCE_BEFORE = (" tại ", " trong ", " sau ")
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
@@ -264,6 +272,7 @@ def detect_visits(
     visits: list[Visit] = []
     headline: list[Visit] = []
     seen: set[tuple] = set()
+    references: set[int] = set()  # visits read from a meeting referred to by its noun
     done_clauses: set[int] = set()
     # Whether the article names our side anywhere: asked only of a clause that does not.
     known: list[bool] = []
@@ -279,7 +288,7 @@ def detect_visits(
 
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
     # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
-    merged = _merge(folded, triggers)
+    merged = _merge(folded, triggers, places)
     order = sorted(range(len(merged)), key=lambda i: (_PRIORITY.index(merged[i].payload), i))
     for trigger in (merged[i] for i in order):
         clause_start, clause_end = folded.clause_bounds(trigger.start)
@@ -306,12 +315,18 @@ def detect_visits(
         if key not in seen:
             seen.add(key)
             (headline if clause_end <= title_end else visits).append(visit)
+            if trigger.payload == "reference":
+                references.add(id(visit))
+    if references:
+        # "Tại buổi tiếp, …" refers back to the meeting the article reported with its verb: the same visit.
+        reported = {p for v in headline + visits if id(v) not in references for p in v.partners}
+        visits = [v for v in visits if id(v) not in references or not reported.intersection(v.partners)]
     body_partners = {tuple(v.partners) for v in visits}
     key = lambda visit: visit.span  # noqa: E731
     return sorted((v for v in headline if tuple(v.partners) not in body_partners), key=key) + sorted(visits, key=key)
 
 
-def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
+def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) -> list[Hit]:
     """Overlapping verbs become one ("sang thăm" + "thăm và làm việc"); the stronger class wins."""
     merged: list[Hit] = []
     for hit in sorted(triggers, key=lambda h: (h.start, -h.end)):
@@ -325,8 +340,12 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue  # "làm lễ đón nhận hài cốt", "đón nhận Huân chương": things received, no guest
         if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
             continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
+        if hit.payload == "reference" and not (
+            lower.endswith(_REFERENCE_BEFORE, 0, hit.start) and lower.startswith(", ", hit.end + 1)
+        ):
+            continue  # only the bare noun, the sides in what follows: "Tại buổi tiếp, Chủ tịch nước …"
         if hit.payload in ("meet", "courtesy", "receive") and (
-            (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit))
+            (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit, places))
             or _opens_with_noun(folded, hit)
         ):
             continue
@@ -363,13 +382,19 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
     return merged
 
 
-def _names_the_met(folded: FoldedText, hit: Hit) -> bool:
-    """"trong cuộc hội kiến Chủ tịch nước Trần Đại Quang", "tại buổi làm việc với …": the meeting
-    referred to names whom it was with, so it is reported here too (not "Tại buổi hội đàm, …")."""
+def _names_the_met(folded: FoldedText, hit: Hit, places: list[Place] = ()) -> bool:
+    """"trong cuộc hội kiến Chủ tịch nước Trần Đại Quang", "tại buổi làm việc với …", "tại buổi tiếp đoàn
+    doanh nghiệp Australia": the meeting referred to names whom it was with, so it is reported here too
+    (not "Tại buổi hội đàm, …")."""
     following = folded.cased[hit.end + 1 : hit.end + 2]
     return following.isupper() or folded.lower.startswith(("với ", "giữa "), hit.end + 1) or (
         folded.lower.endswith((" với", " giữa"), 0, hit.end)
+    ) or hit.payload == "receive" and any(  # the guest received ("tiếp đoàn …"), not a talk's ("kết quả hội đàm của …")
+        hit.end < p.start <= hit.end + _NAMED_REACH and " , " not in folded.lower[hit.end : p.start] for p in places
     )
+
+
+_NAMED_REACH = 30  # folded characters from a meeting's noun to the country of whom it was with
 
 
 def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
@@ -556,6 +581,27 @@ def _next_word(folded: FoldedText, end: int) -> str:
     return folded.lower[end + 1 : after] if after != -1 else ""
 
 
+_SUBJECT_REACH = 40  # folded characters from a clause's comma to the end of its subject
+
+
+def _read_reference(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None):
+    """"Tại buổi tiếp, Chủ tịch nước Trần Đại Quang khẳng định … nhân dân Trung Quốc": the meeting named by
+    its noun, both sides in the clause after it (ours must be). Our side receiving ("buổi tiếp", subject
+    ours) is inbound; talks ("cuộc hội đàm", "cuộc gặp") say not where."""
+    if home is None:
+        return None
+    after = [p for p in places if p.start > trigger.end]
+    if not after:
+        return None
+    subject = trigger.end + 3  # after " , "
+    if not _home_side(folded, subject, min(after[0].start, subject + _SUBJECT_REACH), home, places):
+        return None  # our side is the subject ("Tại cuộc hội đàm, hai nhà lãnh đạo … quan hệ Việt Nam - Trung Quốc")
+    receiving = folded.lower.startswith(("tiếp ", "đón ", "tiếp đón ", "đón tiếp "), folded.lower.find(" ", trigger.start) + 1)
+    if receiving and _home_side(folded, subject, after[0].start, home, places):
+        return INBOUND, _run(after)  # our side, named before the partner, receives
+    return UNKNOWN, _run(after)
+
+
 def _attends_multilateral(folded: FoldedText, trigger: Hit, clause_end: int) -> bool:
     """Whether the verb (or, for a delegation, the attending verb after it) has a multilateral meeting for
     object ("tham dự Hội nghị Thượng đỉnh G20", "Đoàn … tham dự Hội nghị cấp cao ASEAN"; not "phái đoàn LHQ")."""
@@ -576,6 +622,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         return _with_our_mission(folded, trigger, places, home)
     if verb in ("attend", "delegation") and _attends_multilateral(folded, trigger, clause_end):
         return None
+    if verb == "reference":
+        return _read_reference(folded, trigger, clause_end, places, home)
     located = places  # where the clause is placed: our post abroad is abroad
     if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn

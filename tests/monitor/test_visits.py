@@ -601,3 +601,43 @@ def test_multilateral_summits_and_habitual_meetings_are_no_visits(text):
 def test_a_bilateral_visit_beside_a_summit_is_still_one():
     text = "Thủ tướng Nguyễn Xuân Phúc sẽ thăm Cộng hòa Liên bang Đức và tham dự Hội nghị Thượng đỉnh G20 tại Hamburg."
     assert visits(text) == [(["Đức"], "outbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22651021-4, bm-22730166-1): a meeting named by its noun, our side and the partner after it
+        ("Tại buổi hội kiến, Chủ tịch nước Trần Đại Quang nhấn mạnh Việt Nam đánh giá cao những thành tựu mà Liên bang "
+         "Nga đạt được.", [(["Liên bang Nga"], "unknown")]),
+        ("Tại cuộc gặp, Thủ tướng Chính phủ Nguyễn Xuân Phúc đánh giá cao thiện cảm của Quốc hội và Chính phủ Hà Lan.",
+         [(["Hà Lan"], "unknown")]),
+        # dev bm-21486893-2: our side receiving, named before the partner
+        ("Theo VOV, tại buổi tiếp, Tổng Bí thư Nguyễn Phú Trọng đề nghị thúc đẩy hợp tác với Lào.", [(["Lào"], "inbound")]),
+        # dev bm-22514299-3: the meeting referred to names whom it received
+        ("Phát biểu tại buổi tiếp đoàn doanh nghiệp Australia, Phó Thủ tướng Trương Hòa Bình tin tưởng hợp tác phát triển.",
+         [(["Australia"], "inbound")]),
+    ],
+)
+def test_a_meeting_referred_to_by_its_noun_with_both_sides_after_it(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no side named, or only "hai bên" / "hai nhà lãnh đạo" (dev bm-22430817-19, A bm-22244997-14)
+        "Tại cuộc tiếp, hai bên đã trao đổi về một số vấn đề khu vực và quốc tế cùng quan tâm.",
+        "Tại cuộc hội đàm, hai nhà lãnh đạo bày tỏ vui mừng về quan hệ Việt Nam - Trung Quốc.",
+        "Tại buổi tiếp, Phó Thủ tướng Trịnh Đình Dũng khẳng định quan hệ hữu nghị giữa hai nước phát triển tích cực.",
+        # several meetings
+        "Tại các buổi làm việc, Chủ tịch tỉnh đề nghị tăng cường hợp tác với Lào.",
+    ],
+)
+def test_a_meeting_referred_to_without_both_sides_is_no_visit(text):
+    assert visits(text) == []
+
+
+def test_a_meeting_referred_back_to_in_an_article_is_the_visit_it_reported():
+    text = ("Chủ tịch nước Trần Đại Quang tiếp Đại sứ Nhật Bản. Tại buổi tiếp, Chủ tịch nước đề nghị Nhật Bản "
+            "tăng cường đầu tư.")
+    assert visits(text) == [(["Nhật Bản"], "inbound")]
