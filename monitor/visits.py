@@ -66,6 +66,8 @@ TRIGGERS = {
         "tiếp thứ trưởng", "tiếp thống đốc", "tiếp tỉnh trưởng", "tiếp phó tỉnh trưởng", "tiếp chủ tịch",
         "tiếp phó chủ tịch", "tiếp bí thư", "tiếp phó bí thư", "tiếp trưởng đại diện", "tiếp giám đốc",
         "tiếp tổng giám đốc", "tiếp ông", "tiếp bà", "tiếp phái đoàn", "tiếp lãnh đạo", "tiếp các",
+        # a guest thanks the host "đã dành thời gian tiếp (đón)"
+        "dành thời gian tiếp", "dành thời gian tiếp đón", "dành thời gian đón tiếp",
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
@@ -336,6 +338,8 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
             continue
+        if lower.endswith(" tiếp", 0, hit.end) and _next_word(folded, hit.end) in ("tục", "thu", "nhận", "cận", "theo"):
+            continue  # "dành thời gian tiếp tục …": going on, no guest
         if hit.payload == "receive" and lower.startswith(("đón nhận ", "lễ đón nhận "), hit.start):
             continue  # "làm lễ đón nhận hài cốt", "đón nhận Huân chương": things received, no guest
         if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
@@ -602,6 +606,25 @@ def _read_reference(folded: FoldedText, trigger: Hit, clause_end: int, places: l
     return UNKNOWN, _run(after)
 
 
+_THANKS = (" cảm ơn ", " cám ơn ", " tri ân ")
+
+
+def _thanks_for(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit]):
+    """"Chủ tịch nước … cảm ơn … nhân dân Trung Quốc về sự đón tiếp trọng thị", "Ông Kawada cảm ơn Thủ tướng
+    … đã dành thời gian tiếp": who thanks for a reception is the guest, who is thanked the host."""
+    lower = folded.lower
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    at = max(lower.rfind(word, clause_start - 1, trigger.start) for word in _THANKS)
+    if at == -1:
+        return None
+    thanker = [p for p in places if p.end <= at]
+    thanked = [p for p in places if p.start > at]
+    if _home_side(folded, clause_start, at + 1, home, places) and thanked:
+        return OUTBOUND, _run(thanked)
+    guests = thanker or thanked
+    return (INBOUND, _run(guests)) if guests else None
+
+
 def _attends_multilateral(folded: FoldedText, trigger: Hit, clause_end: int) -> bool:
     """Whether the verb (or, for a delegation, the attending verb after it) has a multilateral meeting for
     object ("tham dự Hội nghị Thượng đỉnh G20", "Đoàn … tham dự Hội nghị cấp cao ASEAN"; not "phái đoàn LHQ")."""
@@ -670,6 +693,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # receives during its trip there.
         if _home_side(folded, before[0].end + 1, trigger.start, home, places):
             return OUTBOUND, _run(before)
+    if verb == "receive" and home is not None:
+        thanked = _thanks_for(folded, trigger, places, home)
+        if thanked:
+            return thanked
     if verb == "receive":
         given = _GIVEN_BY.match(folded.lower, trigger.end + 1)
         if given and home is not None:

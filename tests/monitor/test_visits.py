@@ -641,3 +641,25 @@ def test_a_meeting_referred_back_to_in_an_article_is_the_visit_it_reported():
     text = ("Chủ tịch nước Trần Đại Quang tiếp Đại sứ Nhật Bản. Tại buổi tiếp, Chủ tịch nước đề nghị Nhật Bản "
             "tăng cường đầu tư.")
     assert visits(text) == [(["Nhật Bản"], "inbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22244997-7): who thanks for the reception is the guest
+        ("Chủ tịch nước Trần Đại Quang chân thành cảm ơn Chủ tịch Trung Quốc Tập Cận Bình, lãnh đạo và nhân dân Trung "
+         "Quốc về sự đón tiếp trọng thị, chu đáo.", [(["Trung Quốc"], "outbound")]),
+        # dev bm-21481303-9: a guest thanks the host "đã dành thời gian tiếp"
+        ("Ông Atsusuke Kawada cảm ơn Thủ tướng Nguyễn Xuân Phúc đã dành thời gian tiếp, đồng thời cho biết Nhật Bản "
+         "coi trọng thị trường Việt Nam.", [(["Nhật Bản"], "inbound")]),
+        # A bm-22514299-19: the thanking guest named after
+        ("Cảm ơn Phó Thủ tướng đã dành thời gian tiếp đón, ông Enda Stankard cho biết đoàn doanh nghiệp Australia "
+         "mong muốn đầu tư.", [(["Australia"], "inbound")]),
+    ],
+)
+def test_who_thanks_for_a_reception_is_the_guest(text, expected):
+    assert visits(text) == expected
+
+
+def test_time_given_to_going_on_is_no_reception():
+    assert visits("Bộ trưởng đề nghị dành thời gian tiếp tục nghiên cứu thị trường Nhật Bản.") == []
