@@ -606,6 +606,11 @@ def _read_reference(folded: FoldedText, trigger: Hit, clause_end: int, places: l
     return UNKNOWN, _run(after)
 
 
+# Our delegation named by its nationality: it exists as such abroad ("Đoàn cấp cao Việt Nam").
+_OUR_DELEGATION = tuple(
+    f" {who} {of}việt nam " for who in ("đoàn", "đoàn cấp cao", "đoàn đại biểu", "đoàn đại biểu cấp cao", "phái đoàn")
+    for of in ("", "của ")
+)
 _THANKS = (" cảm ơn ", " cám ơn ", " tri ân ")
 
 
@@ -697,6 +702,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         thanked = _thanks_for(folded, trigger, places, home)
         if thanked:
             return thanked
+        if where != DOMESTIC and (after or before) and _lower_has(
+            folded, folded.clause_bounds(trigger.start)[0], clause_end, _OUR_DELEGATION
+        ):
+            # "Trước lễ đón, … Đoàn cấp cao Việt Nam cùng … Nội các Nhật Bản đã có mặt": our delegation,
+            # named as such, is a guest abroad.
+            return OUTBOUND, _run(after or before)
     if verb == "receive":
         given = _GIVEN_BY.match(folded.lower, trigger.end + 1)
         if given and home is not None:

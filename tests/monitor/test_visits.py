@@ -663,3 +663,10 @@ def test_who_thanks_for_a_reception_is_the_guest(text, expected):
 
 def test_time_given_to_going_on_is_no_reception():
     assert visits("Bộ trưởng đề nghị dành thời gian tiếp tục nghiên cứu thị trường Nhật Bản.") == []
+
+
+def test_our_delegation_named_by_its_nationality_is_the_guest():
+    # Real text (dev bm-22471027-4)
+    text = ("Trước lễ đón 30 phút, các thành viên chính thức của Đoàn cấp cao Việt Nam cùng người đứng đầu các bộ, "
+            "ngành thuộc Nội các Nhật Bản đã có mặt tại vị trí chờ.")
+    assert visits(text) == [(["Nhật Bản"], "outbound")]
