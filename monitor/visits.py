@@ -833,7 +833,21 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         if (ours >= 0 or _bare_title(folded, clause_start, trigger.start, places)) and _after_marker(folded, before[-1].start):
             # "Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm": the place before is where our side went.
             return OUTBOUND, _run(before)
+        if ours >= 0 and all(
+            folded.lower.endswith(_FIRMS, 0, p.start) and not folded.lower.endswith(_FIRM_DELEGATIONS, 0, p.start)
+            for p in before
+        ):
+            # "Thủ tướng … nói các doanh nghiệp Việt Nam sẽ kí hợp đồng với các đối tác Mỹ trong chuyến công du":
+            # a country's firms are whom our side deals with there, not travellers.
+            return OUTBOUND, _run(before)
     return (INBOUND, before) if before else (OUTBOUND, after)
+
+
+_FIRMS = tuple(
+    f" {firm} " for firm in ("đối tác", "doanh nghiệp", "các doanh nghiệp", "công ty", "các công ty", "tập đoàn",
+                             "các tập đoàn", "nhà đầu tư", "các nhà đầu tư", "hãng", "các hãng", "thị trường")
+)
+_FIRM_DELEGATIONS = tuple(f" đoàn{firm}" for firm in _FIRMS)  # "Đoàn doanh nghiệp Hoa Kỳ" travels
 
 
 # "làm việc với đoàn công tác …", "gặp mặt Đoàn đại biểu …": the partner met is a delegation.

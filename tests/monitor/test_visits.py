@@ -670,3 +670,18 @@ def test_our_delegation_named_by_its_nationality_is_the_guest():
     text = ("Trước lễ đón 30 phút, các thành viên chính thức của Đoàn cấp cao Việt Nam cùng người đứng đầu các bộ, "
             "ngành thuộc Nội các Nhật Bản đã có mặt tại vị trí chờ.")
     assert visits(text) == [(["Nhật Bản"], "outbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22425899-5): a country's firms are whom our side deals with on its trip
+        ("Thủ tướng Nguyễn Xuân Phúc nói các doanh nghiệp Việt Nam sẽ kí các hợp đồng với các đối tác Mỹ trong chuyến "
+         "công du 3 ngày này.", [(["Hoa Kỳ"], "outbound")]),
+        # a delegation of firms travels
+        ("Chủ tịch UBND tỉnh Nguyễn Văn Bình cho biết, Đoàn doanh nghiệp Hoa Kỳ trong chuyến công tác lần này sẽ "
+         "khảo sát nhiều dự án.", [(["Hoa Kỳ"], "inbound")]),
+    ],
+)
+def test_firms_of_a_country_are_not_travellers(text, expected):
+    assert visits(text) == expected
