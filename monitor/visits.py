@@ -95,6 +95,12 @@ TRIGGERS = {
     ],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
+    # What two leaders do together, named as joint subjects ("Chủ tịch nước Trần Đại Quang và Chủ tịch Trung Quốc
+    # Tập Cận Bình chứng kiến lễ ký", "dưới sự chủ trì của Thủ tướng Nguyễn Xuân Phúc và Thủ tướng Lào").
+    "joint": [
+        "chứng kiến lễ ký", "chứng kiến việc ký", "chứng kiến lễ trao", "chứng kiến việc trao", "duyệt đội danh dự",
+        "đồng chủ trì", "cùng chủ trì", "sự chủ trì của", "đồng chủ tọa", "họp báo chung", "gặp gỡ báo chí",
+    ],
     # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
     # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
     "reference": [
@@ -113,7 +119,7 @@ TRIGGERS = {
 # A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
 _PRIORITY = (
     "receive", "credentials", "courtesy", "move", "visit", "ceremony", "attend", "meet", "arrive", "lead", "delegation",
-    "mission", "reference",
+    "mission", "joint", "reference",
 )
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
@@ -274,7 +280,7 @@ def detect_visits(
     visits: list[Visit] = []
     headline: list[Visit] = []
     seen: set[tuple] = set()
-    references: set[int] = set()  # visits read from a meeting referred to by its noun
+    references: set[int] = set()  # visits read from a meeting referred to by its noun, or from a joint act
     done_clauses: set[int] = set()
     # Whether the article names our side anywhere: asked only of a clause that does not.
     known: list[bool] = []
@@ -317,10 +323,11 @@ def detect_visits(
         if key not in seen:
             seen.add(key)
             (headline if clause_end <= title_end else visits).append(visit)
-            if trigger.payload == "reference":
+            if trigger.payload in ("reference", "joint"):
                 references.add(id(visit))
     if references:
-        # "Tại buổi tiếp, …" refers back to the meeting the article reported with its verb: the same visit.
+        # "Tại buổi tiếp, …" refers back to the meeting the article reported with its verb, "… và … duyệt Đội
+        # danh dự" is part of the visit it reported: the same visit.
         reported = {p for v in headline + visits if id(v) not in references for p in v.partners}
         visits = [v for v in visits if id(v) not in references or not reported.intersection(v.partners)]
     body_partners = {tuple(v.partners) for v in visits}
@@ -585,6 +592,32 @@ def _next_word(folded: FoldedText, end: int) -> str:
     return folded.lower[end + 1 : after] if after != -1 else ""
 
 
+_JOINT_REACH = 150  # folded characters after "sự chủ trì của" that name who chairs
+_JOINT_SCAN = 60  # tokens of the clause searched for where a joint act is held
+
+
+def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None):
+    """Two sides doing one thing together, joined by "và": ours and a foreign one. Where it is held is said
+    by "tại …" in the clause ("tổ chức tại Hà Nội dưới sự chủ trì của …"), else not said."""
+    if home is None:
+        return None
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    if folded.lower.endswith(" của", 0, trigger.end):
+        start, end = trigger.end + 1, min(clause_end, trigger.end + _JOINT_REACH)
+    else:
+        start, end = clause_start, trigger.start
+    sides = [p for p in places if start <= p.start and p.end <= end]
+    if not sides or " và " not in folded.lower[start - 1 : end + 1] or not _home_side(folded, start, end, home, places):
+        return None
+    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
+    where, at = _destination(folded, clause_start, clause_end, places, False, _STAY_MARKERS, known, _JOINT_SCAN)
+    if where == FOREIGN:
+        return OUTBOUND, _run([p for p in places if p.start >= at]) or _run(sides)
+    if where == DOMESTIC and (folded.lower.startswith(("việt nam ", "nước ta "), at) or _home_place_at(folded, at, home)):
+        return INBOUND, _run(sides)
+    return UNKNOWN, _run(sides)
+
+
 _SUBJECT_REACH = 40  # folded characters from a clause's comma to the end of its subject
 
 
@@ -652,6 +685,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         return None
     if verb == "reference":
         return _read_reference(folded, trigger, clause_end, places, home)
+    if verb == "joint":
+        return _read_joint(folded, trigger, clause_end, places, home)
     located = places  # where the clause is placed: our post abroad is abroad
     if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn

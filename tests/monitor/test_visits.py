@@ -685,3 +685,33 @@ def test_our_delegation_named_by_its_nationality_is_the_guest():
 )
 def test_firms_of_a_country_are_not_travellers(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22244997-19): two leaders as joint subjects, the place not said
+        ("Chủ tịch nước Trần Đại Quang và Tổng Bí thư, Chủ tịch Trung Quốc Tập Cận Bình chứng kiến lễ ký các văn kiện "
+         "hợp tác.", [(["Trung Quốc"], "unknown")]),
+        # dev bm-21487782-1: who chairs, after "sự chủ trì của"; held at home
+        ("Kỳ họp lần thứ 39 Ủy ban liên Chính phủ sẽ được tổ chức tại Hà Nội dưới sự chủ trì của Thủ tướng Chính phủ "
+         "Nguyễn Xuân Phúc và Thủ tướng Chính phủ nước Cộng hòa Dân chủ Nhân dân Lào Thongloun Sisoulith.",
+         [(["Lào"], "inbound")]),
+    ],
+)
+def test_two_leaders_doing_one_thing_together(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "lãnh đạo hai nước" names no side (dev bm-22462552-34); two other countries
+        "Trong chuyến thăm, lãnh đạo hai nước đã chứng kiến lễ trao các văn kiện hợp tác giữa hai bên.",
+        "Thủ tướng Nhật Bản Shinzo Abe và Tổng thống Mỹ Donald Trump chứng kiến lễ ký các văn kiện.",
+        # our side alone chairs
+        "Bộ trưởng Nguyễn Chí Dũng đồng chủ trì hội nghị xúc tiến đầu tư vào Lào.",
+    ],
+)
+def test_a_joint_act_needs_both_sides_joined(text):
+    assert visits(text) == []
