@@ -52,6 +52,10 @@ TRIGGERS = {
         "thăm chính thức", "thăm cấp nhà nước", "thăm hữu nghị", "thăm cấp cao", "chuyến thăm",
         "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác", "thăm song phương",
         "ghé thăm", "thăm thiện chí",
+        # a guest glad to be here ("bày tỏ vui mừng trở lại", "vui mừng được thăm Việt Nam")
+        *(f"vui mừng {how}{verb}" for how in ("", "được ", "khi ", "có dịp ", "được có dịp ")
+          for verb in ("trở lại", "quay lại", "quay trở lại", "thăm", "đến", "tới", "sang")),
+        "trở lại thăm", "quay lại thăm",
     ],
     # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
     "credentials": [

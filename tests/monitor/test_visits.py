@@ -715,3 +715,19 @@ def test_two_leaders_doing_one_thing_together(text, expected):
 )
 def test_a_joint_act_needs_both_sides_joined(text):
     assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22430817-16): a guest glad to be back
+        ("Chủ tịch Ủy ban Quân vụ Thượng viện Hoa Kỳ John Mc Cain bày tỏ vui mừng trở lại và chứng kiến những thành quả "
+         "mà Việt Nam đã đạt được.", [(["Hoa Kỳ"], "inbound")]),
+        # A bm-22430817-17: glad to visit Viet Nam, beside our leader's trip told as background
+        ("Tại buổi tiếp, một số nghị sĩ trong Đoàn bày tỏ vui mừng thăm Việt Nam, cũng như Tuyên bố chung giữa Việt Nam "
+         "và Hoa Kỳ vừa được lãnh đạo hai nước nhất trí trong chuyến thăm chính thức Hoa Kỳ của Thủ tướng.",
+         [(["Hoa Kỳ"], "inbound")]),
+    ],
+)
+def test_a_guest_glad_to_be_here(text, expected):
+    assert visits(text) == expected
