@@ -10,6 +10,7 @@ country itself nearby for localities that also exist in Vietnam.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +65,9 @@ CUES = tuple(
     )
 )
 _RELATION_CUES = (" việt ", " việt nam ")
+# A place visited that belongs to a country: "thăm <a few words> của Nga" (a person would be "của chị Nga").
+_VISITED_OF = re.compile(r" thăm(?: [^ ]+){1,6} của $")
+_VISITED_REACH = 70
 # Given names and honorifics: a place name right after one of these is part of a person's name.
 NAME_BEFORE = frozenset(
     "Thị Văn Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Lương Hữu "
@@ -247,6 +251,8 @@ def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
         return False
     if window.endswith(CUES) or (window.endswith(_RELATION_CUES) and folded.dash_before(hit.start)):
         return True
+    if _VISITED_OF.search(lower, max(0, hit.start - _VISITED_REACH), hit.start):
+        return True  # "thăm trung tâm văn hóa lớn nhất của Nga": what is visited belongs to the country
     previous, following = _previous_token(lower, hit.start), _next_token(lower, hit.end)
     if previous == "(" and following == ")":
         return True

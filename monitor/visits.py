@@ -709,7 +709,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     where, at = _destination(
         # (not after "dẫn đầu đoàn đại biểu": the name right after it is where the delegation is from)
         folded, trigger.end + 1, clause_end, located, verb in ("move", "visit") and not leading, markers, known,
-        _ARRIVE_REACH if arriving else _MAX_SCAN,
+        _ARRIVE_REACH if arriving else _MAX_SCAN, owned=folded.lower.endswith(" thăm", 0, trigger.end),
     )
     if arriving and where is None:
         return None
@@ -1078,7 +1078,7 @@ def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
 
 def _destination(
     folded: FoldedText, position: int, stop: int, places: list[Place], immediate: bool, markers,
-    known: frozenset[int] | None = None, reach: int = _MAX_SCAN,
+    known: frozenset[int] | None = None, reach: int = _MAX_SCAN, owned: bool = False,
 ):
     """Where the clause places the visit: (FOREIGN | DOMESTIC | None, folded offset of the place).
     ``known``: folded starts of Vietnamese places and organs (``home`` hits). A capitalised name not
@@ -1091,6 +1091,10 @@ def _destination(
             break
         if unsure and start in starts and folded.lower.endswith(_BEFORE_CAPITAL, 0, start):
             return FOREIGN, start  # "…, thủ đô Tokyo", "… của Nhật Bản"
+        if owned and steps == 0:
+            of = _OF_A_COUNTRY.match(folded.lower, start)
+            if of and of.end() in starts:
+                return FOREIGN, of.end()  # "thăm trung tâm văn hóa lớn nhất của Nga"
         # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
         targets = ([start] if immediate and steps == 0 else []) + (
             [start + len(token) + 1] if token.lower() in markers and not folded.lower.endswith(_LIFE_BEFORE, 0, start) else []
@@ -1106,6 +1110,8 @@ def _destination(
 
 
 _UNSURE = "unsure"
+# What is visited, owned by the country named after "của" (a few lower-case words, no clause mark between).
+_OF_A_COUNTRY = re.compile(r"(?:[^ ,.;:()]+ ){1,6}?của ")
 # Where someone lived, studied, fought or died ("liệt sĩ hy sinh tại Lào"): not where the visit is.
 _LIFE_BEFORE = tuple(
     f" {verb} " for verb in ("hy sinh", "sinh sống", "học tập", "định cư", "sinh ra", "qua đời", "từ trần", "an táng",

@@ -731,3 +731,27 @@ def test_a_joint_act_needs_both_sides_joined(text):
 )
 def test_a_guest_glad_to_be_here(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22655953-0, a headline): what is visited belongs to the country after "của"
+        ("Chủ tịch nước Trần Đại Quang thăm trung tâm văn hóa lớn nhất của Nga", [(["Liên bang Nga"], "outbound")]),
+        ("Đoàn công tác của tỉnh đến thăm nhà máy điện mặt trời của Nhật Bản.", [(["Nhật Bản"], "outbound")]),
+    ],
+)
+def test_a_place_visited_that_belongs_to_a_country(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person after "của" is named with a title; departing on a task is no visit
+        "Chủ tịch tỉnh thăm gia đình của chị Nga ở xã Phú Mỹ.",
+        "Bệnh viện dã chiến sẵn sàng lên đường thực hiện nhiệm vụ của Liên hợp quốc.",
+    ],
+)
+def test_what_belongs_to_a_person_or_a_task_is_no_place_visited(text):
+    assert visits(text) == []
