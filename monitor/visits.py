@@ -783,6 +783,18 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         folded.lower.startswith(("việt nam ", "nước ta "), at) or (home is not None and _home_place_at(folded, at, home))
     ):
         return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam", "Tư lệnh … Hoa Kỳ thăm Đà Nẵng"
+    if verb == "visit" and where == DOMESTIC and not before and home is not None and (
+        folded.lower.startswith(("việt nam ", "nước ta "), at) or _home_place_at(folded, at, home)
+    ):
+        # "Tàu chiến HMAS Ballarat sẽ thăm Việt Nam … quan hệ giữa Hải quân Australia và Việt Nam": a visitor
+        # named by a foreign name, not ours; its country is the one the clause names.
+        clause_start = folded.clause_bounds(trigger.start)[0]
+        named = [position for position, token in folded.tokens_from(clause_start, trigger.start) if _foreign_word(token)]
+        guests = [p for p in after if p.start > at]
+        if named and guests and len({p.partner for p in guests}) == 1 and not _home_side(
+            folded, named[-1], trigger.start, home, places
+        ):
+            return INBOUND, _run(guests)
     if verb == "ceremony" and where is None and after and after[0].start - trigger.end <= _MEET_REACH and home is not None:
         # "Phó Chủ tịch nước … dự lễ nhậm chức của Tổng thống Philippines": ours, there.
         clause_start = folded.clause_bounds(trigger.start)[0]

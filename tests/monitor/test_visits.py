@@ -755,3 +755,19 @@ def test_a_place_visited_that_belongs_to_a_country(text, expected):
 )
 def test_what_belongs_to_a_person_or_a_task_is_no_place_visited(text):
     assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22454520-3): a visitor named by a foreign name; its country named later in the clause
+        ("Tàu chiến HMAS Ballarat sẽ thăm Việt Nam từ ngày 4 – 8/6 nhằm tăng cường mối quan hệ giữa Hải quân "
+         "Australia và Việt Nam.", [(["Australia"], "inbound")]),
+    ],
+)
+def test_a_visitor_named_by_a_foreign_name(text, expected):
+    assert visits(text) == expected
+
+
+def test_a_vietnamese_visitor_is_not_read_as_foreign():
+    assert visits("Ông Nguyễn Văn Bình thăm Đà Nẵng để thúc đẩy hợp tác với Nhật Bản.") == []
