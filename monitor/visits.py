@@ -648,6 +648,9 @@ _OUR_DELEGATION = tuple(
     f" {who} {of}việt nam " for who in ("đoàn", "đoàn cấp cao", "đoàn đại biểu", "đoàn đại biểu cấp cao", "phái đoàn")
     for of in ("", "của ")
 )
+# A country's personalities and intellectuals: received where they live, which the clause may not say.
+_RESIDENTS = (" nhân sĩ ", " nhân sỹ ", " trí thức ")
+_RESIDENT_REACH = 40
 _THANKS = (" cảm ơn ", " cám ơn ", " tri ân ")
 
 
@@ -763,7 +766,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
             return OUTBOUND, after
         if after:
-            return INBOUND, _run(after)
+            guests = _run(after)
+            if where is None and _lower_has(folded, max(trigger.end, guests[0].start - _RESIDENT_REACH), guests[0].start, _RESIDENTS):
+                # "Chủ tịch nước tiếp một số nhân sỹ, trí thức Trung Quốc": a country's personalities live
+                # there; who came to whom the clause does not say.
+                return UNKNOWN, guests
+            return INBOUND, guests
         # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
         # "Tổng thống Mỹ chào đón Thủ tướng tại …": the title in the verb, bare, is ours.
         if _HOST_AFTER.match(folded.lower, trigger.end + 1):

@@ -771,3 +771,18 @@ def test_a_visitor_named_by_a_foreign_name(text, expected):
 
 def test_a_vietnamese_visitor_is_not_read_as_foreign():
     assert visits("Ông Nguyễn Văn Bình thăm Đà Nẵng để thúc đẩy hợp tác với Nhật Bản.") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22255764-4, A bm-22255764-0): a country's personalities are received where they live
+        ("Chủ tịch nước Trần Đại Quang tiếp một số nhân sỹ, trí thức Trung Quốc và Hội Hữu nghị Trung-Việt.",
+         [(["Trung Quốc"], "unknown")]),
+        ("Chủ tịch nước Trần Đại Quang tiếp các nhân sĩ Trung Quốc", [(["Trung Quốc"], "unknown")]),
+        # ... unless the clause says where
+        ("Chủ tịch nước tiếp các nhân sĩ Trung Quốc tại Phủ Chủ tịch.", [(["Trung Quốc"], "inbound")]),
+    ],
+)
+def test_personalities_of_a_country_are_received_where_the_clause_may_not_say(text, expected):
+    assert visits(text) == expected
