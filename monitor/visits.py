@@ -307,6 +307,8 @@ def detect_visits(
         if clause_start in done_clauses:
             continue
         in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
+        if not in_clause and home is not None and trigger.payload in ("receive", "meet", "courtesy"):
+            in_clause, clause_end = _country_said_on(folded, trigger, clause_start, clause_end, places, home)
         if not in_clause:
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
@@ -337,6 +339,28 @@ def detect_visits(
     body_partners = {tuple(v.partners) for v in visits}
     key = lambda visit: visit.span  # noqa: E731
     return sorted((v for v in headline if tuple(v.partners) not in body_partners), key=key) + sorted(visits, key=key)
+
+
+def _country_said_on(folded: FoldedText, trigger: Hit, start: int, end: int, places: list[Place], home: list[Hit]):
+    """(partners, clause end) when the subject is a foreign person named without his country and the
+    sentence goes on, past ";", about one country: "Đồng chí Esteban Lazo Hernandes cảm ơn Tổng Bí thư … đã
+    dành thời gian tiếp Đoàn; cảm ơn … nhân dân Cuba …". Else ([], end)."""
+    if not any(_foreign_word(token) for _, token in folded.tokens_from(start, trigger.start)):
+        return [], end
+    if not _home_side(folded, start, end, home, places):
+        return [], end
+    stop = end
+    for _ in range(_SEMICOLON_CLAUSES):
+        if not folded.lower.startswith(" ; ", stop):
+            break
+        stop = folded.clause_bounds(stop + 3)[1]
+    later = [p for p in places if end < p.start and p.end <= stop and not _mentioned(folded, p)]
+    if len({p.partner for p in later}) != 1:
+        return [], end
+    return later, stop
+
+
+_SEMICOLON_CLAUSES = 3  # clauses after ";" that go on with the same subject
 
 
 def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) -> list[Hit]:

@@ -786,3 +786,19 @@ def test_a_vietnamese_visitor_is_not_read_as_foreign():
 )
 def test_personalities_of_a_country_are_received_where_the_clause_may_not_say(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22523455-2): a foreign guest named without his country; the sentence goes on about it
+        ("Đồng chí Esteban Lazo Hernandes cảm ơn Tổng Bí thư Nguyễn Phú Trọng đã dành thời gian tiếp Đoàn; cảm ơn "
+         "đồng chí Tổng Bí thư đã dành cho Đảng, nhà nước và nhân dân Cuba những tình cảm sâu sắc.",
+         [(["Cuba"], "inbound")]),
+        # two countries after ";": whose he is is not said
+        ("Ông John Smith cảm ơn Thủ tướng Nguyễn Xuân Phúc đã dành thời gian tiếp; ông cho biết doanh nghiệp đã "
+         "đầu tư tại Lào và Campuchia.", []),
+    ],
+)
+def test_a_foreign_guest_whose_country_the_sentence_names_after_a_semicolon(text, expected):
+    assert visits(text) == expected
