@@ -245,7 +245,7 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
 def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
     lower = folded.lower
     window = lower[max(0, hit.start - 30) : hit.start]
-    if window.endswith(STATE_CUES):
+    if window.endswith(STATE_CUES) or _after_titled_office(folded, hit.start):
         return True
     if _next_token(folded.cased, hit.end)[:1].isupper() and hit.end + 1 not in accepted:
         return False
@@ -267,6 +267,28 @@ def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
         if after in accepted:
             return True
     return False
+
+
+_OFFICE_WORDS = 6  # words of a ministry's or office's name between its title and the country
+
+
+def _after_titled_office(folded: FoldedText, start: int) -> bool:
+    """"Bộ trưởng Phát triển Kinh tế Nga", "Bộ Tài nguyên và Môi trường Nhật": a state title, then its
+    field (capitalised first word, no punctuation), then the country."""
+    cased, lower = folded.cased, folded.lower
+    end = start - 1
+    for _ in range(_OFFICE_WORDS):
+        begin = cased.rfind(" ", 0, end) + 1
+        word = cased[begin:end]
+        if not word.isalpha():
+            return False
+        if word[:1].isupper() and lower.endswith(_OFFICE_TITLES, 0, begin):
+            return True
+        end = begin - 1
+    return False
+
+
+_OFFICE_TITLES = (" bộ trưởng ", " bộ ", " thứ trưởng ", " thứ trưởng bộ ", " bộ trưởng bộ ")
 
 
 def _country_nearby(hit: Hit, accepted: dict[int, Hit], reach: int = 60) -> bool:

@@ -309,6 +309,12 @@ def detect_visits(
         in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
         if not in_clause and home is not None and trigger.payload in ("receive", "meet", "courtesy"):
             in_clause, clause_end = _country_said_on(folded, trigger, clause_start, clause_end, places, home)
+        elif not in_clause and trigger.payload == "attend" and _ATTENDEES.search(
+            folded.lower, trigger.end, min(clause_end + 1, trigger.end + 80)
+        ):
+            # "Tham dự tọa đàm có …; Bộ trưởng … Nga …": the list of who attends runs on past ";"
+            clause_end = _past_semicolons(folded, clause_end)
+            in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
         if not in_clause:
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
@@ -349,18 +355,24 @@ def _country_said_on(folded: FoldedText, trigger: Hit, start: int, end: int, pla
         return [], end
     if not _home_side(folded, start, end, home, places):
         return [], end
-    stop = end
-    for _ in range(_SEMICOLON_CLAUSES):
-        if not folded.lower.startswith(" ; ", stop):
-            break
-        stop = folded.clause_bounds(stop + 3)[1]
+    stop = _past_semicolons(folded, end)
     later = [p for p in places if end < p.start and p.end <= stop and not _mentioned(folded, p)]
     if len({p.partner for p in later}) != 1:
         return [], end
     return later, stop
 
 
-_SEMICOLON_CLAUSES = 3  # clauses after ";" that go on with the same subject
+_SEMICOLON_CLAUSES = 3  # clauses after ";" that go on with the same subject or list
+
+
+def _past_semicolons(folded: FoldedText, end: int) -> int:
+    """The end of the clauses that follow the one ending at ``end`` past ";" (a list of guests, a speaker's
+    points), at most ``_SEMICOLON_CLAUSES`` of them."""
+    for _ in range(_SEMICOLON_CLAUSES):
+        if not folded.lower.startswith(" ; ", end):
+            break
+        end = folded.clause_bounds(end + 3)[1]
+    return end
 
 
 def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) -> list[Hit]:
@@ -845,12 +857,11 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             # delegation among the guests of an event where our side is the host (the list of guests
             # may run on past a semicolon).
             clause_start = folded.clause_bounds(trigger.start)[0]
-            list_end = clause_end
-            for _ in range(3):
-                if not folded.lower.startswith(" ; ", list_end):
-                    break
-                list_end = folded.clause_bounds(list_end + 3)[1]
-            if _home_side(folded, clause_start, list_end, home, places):
+            if _lower_has(folded, clause_start, guests[0].start, _OUR_DELEGATION):
+                # "Tham dự tọa đàm có các thành viên Đoàn đại biểu cấp cao Việt Nam; Bộ trưởng … Nga": our
+                # delegation is a guest too; where the event is the clause does not say.
+                return UNKNOWN, _run(guests)
+            if _home_side(folded, clause_start, _past_semicolons(folded, clause_end), home, places):
                 return INBOUND, _run(guests)
     if verb in ("attend", "visit", "ceremony"):
         return None

@@ -802,3 +802,25 @@ def test_personalities_of_a_country_are_received_where_the_clause_may_not_say(te
 )
 def test_a_foreign_guest_whose_country_the_sentence_names_after_a_semicolon(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22649701-3): who attends runs on past ";"; a ministry's field between title and country;
+        # our delegation among the guests says not where
+        ("Tham dự tọa đàm có các thành viên Đoàn đại biểu cấp cao Việt Nam; Bộ trưởng Phát triển Kinh tế Nga Maxim "
+         "Oreshkin, cùng khoảng 500 doanh nghiệp hai nước.", [(["Liên bang Nga"], "unknown")]),
+    ],
+)
+def test_who_attends_listed_past_a_semicolon(text, expected):
+    assert visits(text) == expected
+
+
+def test_a_ministry_named_by_its_field_then_its_country():
+    from monitor.folded import FoldedText
+    from monitor.places import accept_places
+
+    folded = FoldedText("Bộ trưởng Phát triển Kinh tế Nga Maxim Oreshkin và Bộ Tài nguyên và Môi trường Nhật phát biểu.")
+    found = MONITOR.lexicon.scan(folded)
+    assert [p.partner for p in accept_places(folded, found.get("place", []))] == ["Liên bang Nga", "Nhật Bản"]
