@@ -107,10 +107,11 @@ TRIGGERS = {
     ],
     # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
     # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
+    # Only nouns of diplomatic meetings: "Tại buổi làm việc, Chủ tịch tỉnh đề nghị … xuất khẩu sang Lào" is
+    # a meeting at home whose talk names a country.
     "reference": [
         f"{noun} {meeting}" for noun in ("buổi", "cuộc")
-        for meeting in ("tiếp", "đón tiếp", "tiếp đón", "hội đàm", "hội kiến", "gặp", "gặp mặt", "gặp gỡ", "làm việc",
-                        "điện đàm", "tiếp kiến", "tiếp xúc")
+        for meeting in ("tiếp", "đón tiếp", "tiếp đón", "hội đàm", "hội kiến", "gặp", "điện đàm", "tiếp kiến")
     ],
     # Our mission and community abroad ("Thủ tướng … trụ sở mới của Đại sứ quán Việt Nam tại Hà Lan",
     # "Chủ tịch nước nghe Đại sứ Việt Nam tại Bê-la-rút …"): a leader of ours with them is there.

@@ -629,8 +629,9 @@ def test_a_meeting_referred_to_by_its_noun_with_both_sides_after_it(text, expect
         "Tại cuộc tiếp, hai bên đã trao đổi về một số vấn đề khu vực và quốc tế cùng quan tâm.",
         "Tại cuộc hội đàm, hai nhà lãnh đạo bày tỏ vui mừng về quan hệ Việt Nam - Trung Quốc.",
         "Tại buổi tiếp, Phó Thủ tướng Trịnh Đình Dũng khẳng định quan hệ hữu nghị giữa hai nước phát triển tích cực.",
-        # several meetings
+        # several meetings; a working session (at home, most often) whose talk names a country
         "Tại các buổi làm việc, Chủ tịch tỉnh đề nghị tăng cường hợp tác với Lào.",
+        "Tại buổi làm việc, Chủ tịch UBND tỉnh Nguyễn Văn Bình đề nghị học tập kinh nghiệm của Nhật Bản.",
     ],
 )
 def test_a_meeting_referred_to_without_both_sides_is_no_visit(text):
