@@ -251,7 +251,7 @@ def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
         return False
     if window.endswith(CUES) or (window.endswith(_RELATION_CUES) and folded.dash_before(hit.start)):
         return True
-    if _VISITED_OF.search(lower, max(0, hit.start - _VISITED_REACH), hit.start):
+    if lower.endswith(" của ", 0, hit.start) and _VISITED_OF.search(lower, max(0, hit.start - _VISITED_REACH), hit.start):
         return True  # "thăm trung tâm văn hóa lớn nhất của Nga": what is visited belongs to the country
     previous, following = _previous_token(lower, hit.start), _next_token(lower, hit.end)
     if previous == "(" and following == ")":
@@ -276,6 +276,9 @@ def _after_titled_office(folded: FoldedText, start: int) -> bool:
     """"Bộ trưởng Phát triển Kinh tế Nga", "Bộ Tài nguyên và Môi trường Nhật": a state title, then its
     field (capitalised first word, no punctuation), then the country."""
     cased, lower = folded.cased, folded.lower
+    near = lower[max(0, start - 60) : start]
+    if " bộ " not in near and " thứ trưởng " not in near:
+        return False
     end = start - 1
     for _ in range(_OFFICE_WORDS):
         begin = cased.rfind(" ", 0, end) + 1

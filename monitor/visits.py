@@ -409,11 +409,10 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
             continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
         if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
             continue  # "nhiều đoàn … sang thăm", "nhiều lần thăm": many visits, none reported
-        if hit.payload in ("meet", "receive", "visit") and _HABITUAL_NEAR.search(
-            lower, max(folded.clause_bounds(hit.start)[0] - 1, hit.start - 25),
-            min(folded.clause_bounds(hit.start)[1] + 1, hit.end + 80),
-        ):
-            continue
+        if hit.payload in ("meet", "receive", "visit"):
+            clause_start, clause_end = folded.clause_bounds(hit.start)
+            if _HABITUAL_NEAR.search(lower, max(clause_start - 1, hit.start - 25), min(clause_end + 1, hit.end + 80)):
+                continue
         if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
             continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
         if (
