@@ -168,11 +168,17 @@ _HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:
 _HABITUAL_NEAR = re.compile(r" (?:hằng năm|hàng năm|định kỳ|thường xuyên|hằng tháng|hàng tháng|hằng quý|hàng quý) ")
 # Multilateral meetings: attending one is no visit to the host ("Thủ tướng tham dự Hội nghị Thượng đỉnh G20
 # tại thành phố Hamburg"); a bilateral meeting on its sidelines is one, and is found by its own verb.
+# Summits by name, or a meeting ("hội nghị", "kỳ họp" …) of a group of states; not a fair or an expo of one
+# ("Hội chợ Trung Quốc - ASEAN tại Nam Ninh" is a provincial delegation's trip).
 _MULTILATERAL = tuple(
     f" {event} " for event in (
-        "thượng đỉnh", "hội nghị cấp cao", "cấp cao apec", "g20", "g 20", "g7", "g 7", "apec", "asean", "asem", "nato",
-        "brics", "đại hội đồng", "diễn đàn kinh tế thế giới", "wef", "liên hợp quốc", "lhq", "đa phương",
+        "thượng đỉnh", "hội nghị cấp cao", "g20", "g 20", "g7", "g 7", "đại hội đồng", "diễn đàn kinh tế thế giới",
+        "wef", "đa phương",
     )
+) + tuple(
+    f" {meeting} {group} " for meeting in ("hội nghị", "kỳ họp", "phiên họp", "cuộc họp", "tuần lễ cấp cao")
+    for group in ("apec", "asean", "asem", "nato", "brics", "liên hợp quốc", "lhq", "bộ trưởng apec", "bộ trưởng asean",
+                  "quan chức cao cấp apec", "cấp cao asean", "cấp cao apec")
 )
 _MULTILATERAL_REACH = 70  # folded characters from an attending verb to the event's name
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
@@ -352,7 +358,7 @@ def _country_said_on(folded: FoldedText, trigger: Hit, start: int, end: int, pla
     """(partners, clause end) when the subject is a foreign person named without his country and the
     sentence goes on, past ";", about one country: "Đồng chí Esteban Lazo Hernandes cảm ơn Tổng Bí thư … đã
     dành thời gian tiếp Đoàn; cảm ơn … nhân dân Cuba …". Else ([], end)."""
-    if not any(_foreign_word(token) for _, token in folded.tokens_from(start, trigger.start)):
+    if not any(_foreign_name(token) for _, token in folded.tokens_from(start, trigger.start)):
         return [], end
     if not _home_side(folded, start, end, home, places):
         return [], end
@@ -410,8 +416,11 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
         if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
             continue  # "nhiều đoàn … sang thăm", "nhiều lần thăm": many visits, none reported
         if hit.payload in ("meet", "receive", "visit"):
+            # the adverb of this verb: just before it, or in its phrase (up to a comma)
             clause_start, clause_end = folded.clause_bounds(hit.start)
-            if _HABITUAL_NEAR.search(lower, max(clause_start - 1, hit.start - 25), min(clause_end + 1, hit.end + 80)):
+            phrase_end = lower.find(" , ", hit.end, min(clause_end, hit.end + 60))
+            phrase_end = phrase_end if phrase_end != -1 else min(clause_end, hit.end + 60)
+            if _HABITUAL_NEAR.search(lower, max(clause_start - 1, hit.start - 25), phrase_end + 1):
                 continue
         if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
             continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
@@ -515,6 +524,11 @@ def _foreign_word(token: str) -> bool:
         return True
     tail = rest.rstrip("".join(_VOWELS))
     return tail != "" and tail not in _FINALS and tail.lstrip("".join(_VOWELS)) not in _FINALS
+
+
+def _foreign_name(token: str) -> bool:
+    """A foreign personal or ship's name ("Esteban", "Ballarat"), not an acronym ("VGP", "TTXVN")."""
+    return not token.isupper() and _foreign_word(token)
 
 
 def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
@@ -709,7 +723,7 @@ def _thanks_for(folded: FoldedText, trigger: Hit, places: list[Place], home: lis
 def _attends_multilateral(folded: FoldedText, trigger: Hit, clause_end: int) -> bool:
     """Whether the verb (or, for a delegation, the attending verb after it) has a multilateral meeting for
     object ("tham dự Hội nghị Thượng đỉnh G20", "Đoàn … tham dự Hội nghị cấp cao ASEAN"; not "phái đoàn LHQ")."""
-    start = trigger.end
+    start = trigger.start  # the verb may hold the event's first word ("dự hội nghị")
     if trigger.payload == "delegation":
         lower = folded.lower
         found = [at for at in (lower.find(word, trigger.end, clause_end) for word in (" dự ", " tham dự ", " tham gia ")) if at != -1]
@@ -833,7 +847,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Tàu chiến HMAS Ballarat sẽ thăm Việt Nam … quan hệ giữa Hải quân Australia và Việt Nam": a visitor
         # named by a foreign name, not ours; its country is the one the clause names.
         clause_start = folded.clause_bounds(trigger.start)[0]
-        named = [position for position, token in folded.tokens_from(clause_start, trigger.start) if _foreign_word(token)]
+        named = [position for position, token in folded.tokens_from(clause_start, trigger.start) if _foreign_name(token)]
         guests = [p for p in after if p.start > at]
         if named and guests and len({p.partner for p in guests}) == 1 and not _home_side(
             folded, named[-1], trigger.start, home, places
@@ -1148,7 +1162,8 @@ def _destination(
             return FOREIGN, start  # "…, thủ đô Tokyo", "… của Nhật Bản"
         if owned and steps == 0:
             of = _OF_A_COUNTRY.match(folded.lower, start)
-            if of and of.end() in starts:
+            if of and of.end() in starts and not _lower_has(folded, of.end(), stop, (" tại ", " ở ")):
+                # (not "thăm gian hàng của Nhật Bản tại hội chợ", where the clause says where)
                 return FOREIGN, of.end()  # "thăm trung tâm văn hóa lớn nhất của Nga"
         # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
         targets = ([start] if immediate and steps == 0 else []) + (

@@ -825,3 +825,26 @@ def test_a_ministry_named_by_its_field_then_its_country():
     folded = FoldedText("Bộ trưởng Phát triển Kinh tế Nga Maxim Oreshkin và Bộ Tài nguyên và Môi trường Nhật phát biểu.")
     found = MONITOR.lexicon.scan(folded)
     assert [p.partner for p in accept_places(folded, found.get("place", []))] == ["Liên bang Nga", "Nhật Bản"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a fair or expo of a group of states abroad is a delegation's trip, not a summit
+        ("Đoàn đại biểu tỉnh Lạng Sơn tham dự Hội chợ Trung Quốc - ASEAN tại Nam Ninh (Trung Quốc).",
+         [(["Trung Quốc"], "outbound")]),
+        # an adverb further on, past a comma, is not the meeting's
+        ("Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản, đề nghị Đại sứ quán thường xuyên hỗ trợ doanh nghiệp của tỉnh.",
+         [(["Nhật Bản"], "inbound")]),
+        # what is visited belongs to a country, but the clause says where: at home
+        ("Bộ trưởng Trần Tuấn Anh thăm gian hàng của Nhật Bản tại Hội chợ ở Hà Nội.", []),
+    ],
+)
+def test_multilateral_habitual_and_owned_rules_stay_narrow(text, expected):
+    assert visits(text) == expected
+
+
+def test_an_acronym_is_no_foreign_name():
+    # a photo credit ("VGP") before our leader: no foreign guest whose country the sentence names later
+    text = "Ảnh: VGP Thủ tướng tiếp Đoàn đại biểu tỉnh Quảng Nam; hai bên bàn về hợp tác với Nhật Bản."
+    assert visits(text) == []
