@@ -771,6 +771,13 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # Bắc Kinh, Chủ tịch nước đã hội kiến …": the place is said before the verb.
         clause_start = folded.clause_bounds(trigger.start)[0]
         where, at = _destination(folded, clause_start, trigger.start, located, False, _STAY_MARKERS)
+        met = [p for p in after if p.start - trigger.end <= _MEET_REACH]
+        if where == FOREIGN and verb in ("meet", "receive", "courtesy") and met and home is not None and _home_side(
+            folded, clause_start, trigger.start, home, places
+        ):
+            # "Bên lề Hội nghị G20 tại Hamburg, Thủ tướng … đã gặp Thủ tướng Nhật Bản": our side abroad meets
+            # whom the verb names; the host country is only where.
+            return OUTBOUND, _run(met)
         if where == FOREIGN and verb in ("receive", "courtesy"):
             # "Tại Bắc Kinh, Chủ tịch Trung Quốc đón tiếp …": received abroad, our side is the guest.
             return OUTBOUND, _run([p for p in places if p.start >= at])

@@ -848,3 +848,18 @@ def test_an_acronym_is_no_foreign_name():
     # a photo credit ("VGP") before our leader: no foreign guest whose country the sentence names later
     text = "Ảnh: VGP Thủ tướng tiếp Đoàn đại biểu tỉnh Quảng Nam; hai bên bàn về hợp tác với Nhật Bản."
     assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # our side abroad meets whom the verb names; the host country of the summit is only where
+        ("Bên lề Hội nghị Thượng đỉnh G20 tại Hamburg, Thủ tướng Nguyễn Xuân Phúc đã gặp Thủ tướng Nhật Bản Shinzo Abe.",
+         [(["Nhật Bản"], "outbound")]),
+        ("Chiều 7/7, tại Hamburg, Thủ tướng Nguyễn Xuân Phúc đã có cuộc gặp với Thủ tướng Canada Justin Trudeau.",
+         [(["Canada"], "outbound")]),
+        ("Tại Hamburg, Thủ tướng Nguyễn Xuân Phúc đã hội đàm với Thủ tướng Đức Angela Merkel.", [(["Đức"], "outbound")]),
+    ],
+)
+def test_a_meeting_abroad_is_with_whom_the_verb_names(text, expected):
+    assert visits(text) == expected
