@@ -76,6 +76,8 @@ TRIGGERS = {
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
+        # seeing a guest off ("tiễn Tổng thống Ấn Độ tại sân bay Nội Bài")
+        *(f"tiễn {title}" for title in _TITLES), "lễ tiễn",
         # "Chủ tịch Quốc hội … chào mừng Thượng nghị sĩ John McCain …": welcoming a guest by title
         *(f"chào mừng {title}" for title in _TITLES), *(f"hoan nghênh {title}" for title in _TITLES),
     ],
@@ -175,10 +177,10 @@ _MULTILATERAL = tuple(
         "thượng đỉnh", "hội nghị cấp cao", "g20", "g 20", "g7", "g 7", "đại hội đồng", "diễn đàn kinh tế thế giới",
         "wef", "đa phương",
     )
-) + tuple(
-    f" {meeting} {group} " for meeting in ("hội nghị", "kỳ họp", "phiên họp", "cuộc họp", "tuần lễ cấp cao")
-    for group in ("apec", "asean", "asem", "nato", "brics", "liên hợp quốc", "lhq", "bộ trưởng apec", "bộ trưởng asean",
-                  "quan chức cao cấp apec", "cấp cao asean", "cấp cao apec")
+)
+_GROUP_MEETING = re.compile(
+    r" (?:hội nghị|kỳ họp|phiên họp|cuộc họp|tuần lễ cấp cao)(?: [^ ]+){0,5}? "
+    r"(?:apec|asean|asem|nato|brics|liên hợp quốc|lhq|liên minh châu âu|eu|wto|g20|g 20|g7|g 7) "
 )
 _MULTILATERAL_REACH = 70  # folded characters from an attending verb to the event's name
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
@@ -394,6 +396,8 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
             continue
         if lower.endswith(" tiếp", 0, hit.end) and _next_word(folded, hit.end) in ("tục", "thu", "nhận", "cận", "theo"):
             continue  # "dành thời gian tiếp tục …": going on, no guest
+        if lower.startswith("tiễn ", hit.start) and lower.endswith(" thực ", 0, hit.start):
+            continue  # "thực tiễn": practice, no farewell
         if hit.payload == "receive" and lower.startswith(("đón nhận ", "lễ đón nhận "), hit.start):
             continue  # "làm lễ đón nhận hài cốt", "đón nhận Huân chương": things received, no guest
         if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
@@ -686,7 +690,11 @@ def _read_reference(folded: FoldedText, trigger: Hit, clause_end: int, places: l
         return None
     subject = trigger.end + 3  # after " , "
     if not _home_side(folded, subject, min(after[0].start, subject + _SUBJECT_REACH), home, places):
-        return None  # our side is the subject ("Tại cuộc hội đàm, hai nhà lãnh đạo … quan hệ Việt Nam - Trung Quốc")
+        # our side is the subject, or the partner is and ours is named after it ("Tại buổi tiếp, Đại sứ Hàn
+        # Quốc cảm ơn lãnh đạo tỉnh …"); not "Tại cuộc hội đàm, hai nhà lãnh đạo … quan hệ Việt Nam - Trung Quốc"
+        if after[0].start > subject + _SUBJECT_REACH or not _home_side(folded, after[0].end + 1, clause_end, home, places):
+            return None
+        return UNKNOWN, _run(after)
     receiving = folded.lower.startswith(("tiếp ", "đón ", "tiếp đón ", "đón tiếp "), folded.lower.find(" ", trigger.start) + 1)
     if receiving and _home_side(folded, subject, after[0].start, home, places):
         return INBOUND, _run(after)  # our side, named before the partner, receives
@@ -724,13 +732,14 @@ def _attends_multilateral(folded: FoldedText, trigger: Hit, clause_end: int) -> 
     """Whether the verb (or, for a delegation, the attending verb after it) has a multilateral meeting for
     object ("tham dự Hội nghị Thượng đỉnh G20", "Đoàn … tham dự Hội nghị cấp cao ASEAN"; not "phái đoàn LHQ")."""
     start = trigger.start  # the verb may hold the event's first word ("dự hội nghị")
-    if trigger.payload == "delegation":
+    if trigger.payload in ("delegation", "lead"):
         lower = folded.lower
         found = [at for at in (lower.find(word, trigger.end, clause_end) for word in (" dự ", " tham dự ", " tham gia ")) if at != -1]
         if not found:
             return False
         start = min(found) + 1
-    return _lower_has(folded, start, min(clause_end, start + _MULTILATERAL_REACH), _MULTILATERAL)
+    stop = min(clause_end, start + _MULTILATERAL_REACH)
+    return _lower_has(folded, start, stop, _MULTILATERAL) or _GROUP_MEETING.search(folded.lower, start - 1, stop + 1) is not None
 
 
 def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None = None):
@@ -738,7 +747,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     verb = trigger.payload
     if verb == "mission":
         return _with_our_mission(folded, trigger, places, home)
-    if verb in ("attend", "delegation") and _attends_multilateral(folded, trigger, clause_end):
+    if verb in ("attend", "delegation", "lead") and _attends_multilateral(folded, trigger, clause_end):
         return None
     if verb == "reference":
         return _read_reference(folded, trigger, clause_end, places, home)

@@ -863,3 +863,19 @@ def test_an_acronym_is_no_foreign_name():
 )
 def test_a_meeting_abroad_is_with_whom_the_verb_names(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the partner as the subject after a meeting's noun, ours named after it: the place is not said
+        ("Tại buổi tiếp, Đại sứ Hàn Quốc cảm ơn lãnh đạo tỉnh đã dành sự quan tâm.", [(["Hàn Quốc"], "unknown")]),
+        # seeing a guest off
+        ("Chủ tịch nước Trần Đại Quang tiễn Tổng thống Ấn Độ tại sân bay Nội Bài.", [(["Ấn Độ"], "inbound")]),
+        ("Bài học từ thực tiễn đoàn kết của nhân dân Lào.", []),
+        # a ministers' meeting of a group of states, led by our minister
+        ("Phó Thủ tướng Phạm Bình Minh dẫn đầu đoàn Việt Nam tham dự Hội nghị Bộ trưởng Ngoại giao ASEAN tại Manila.", []),
+    ],
+)
+def test_more_meetings_and_partings(text, expected):
+    assert visits(text) == expected
