@@ -157,7 +157,19 @@ _BACK_REFERENCE = tuple(
     for noun in ("buổi", "cuộc")
 ) + (" kết quả ", " kết quả cuộc ", " kết quả buổi ", " kết quả các cuộc ")  # "kết quả hội đàm": talks already held
 _AT_CEREMONY = (" tại ", " dự ")
-_REFERENCE_BEFORE = (" tại ", " trong ", " sau ")
+_REFERENCE_BEFORE = (" tại ", " trong ", " sau ", " mở đầu ", " kết thúc ", " bắt đầu ")
+# Words of a time that may follow a meeting's noun before its comma ("Tại cuộc hội đàm chiều 7/6, …").
+_TIME_WORDS = frozenset("sáng chiều tối trưa ngày hôm nay qua cùng ( ) -".split())
+
+
+def _comma_after_time(folded: FoldedText, end: int) -> bool:
+    """Whether a comma follows folded ``end``, past at most a few words of time ("chiều 7/6", "hôm nay")."""
+    for steps, (_, token) in enumerate(folded.tokens_from(end + 1, min(len(folded.lower) - 1, end + 40))):
+        if token == ",":
+            return True
+        if steps >= 5 or not (token.lower() in _TIME_WORDS or token.isdigit()):
+            return False
+    return False
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
@@ -403,9 +415,9 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
         if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
             continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
         if hit.payload == "reference" and not (
-            lower.endswith(_REFERENCE_BEFORE, 0, hit.start) and lower.startswith(", ", hit.end + 1)
+            lower.endswith(_REFERENCE_BEFORE, 0, hit.start) and _comma_after_time(folded, hit.end)
         ):
-            continue  # only the bare noun, the sides in what follows: "Tại buổi tiếp, Chủ tịch nước …"
+            continue  # only the bare noun, the sides in what follows: "Tại buổi tiếp (chiều 7/6), Chủ tịch nước …"
         if hit.payload in ("meet", "courtesy", "receive") and (
             (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit, places))
             or _opens_with_noun(folded, hit)

@@ -613,6 +613,11 @@ def test_a_bilateral_visit_beside_a_summit_is_still_one():
          [(["Hà Lan"], "unknown")]),
         # dev bm-21486893-2: our side receiving, named before the partner
         ("Theo VOV, tại buổi tiếp, Tổng Bí thư Nguyễn Phú Trọng đề nghị thúc đẩy hợp tác với Lào.", [(["Lào"], "inbound")]),
+        # a time between the noun and its comma; "Mở đầu buổi hội đàm"
+        ("Tại cuộc hội đàm chiều 7/6, Thủ tướng Nguyễn Xuân Phúc đánh giá cao vai trò của Nhật Bản.",
+         [(["Nhật Bản"], "unknown")]),
+        ("Mở đầu buổi hội đàm, Thủ tướng Nguyễn Xuân Phúc khẳng định Việt Nam coi trọng hợp tác với Lào.",
+         [(["Lào"], "unknown")]),
         # dev bm-22514299-3: the meeting referred to names whom it received
         ("Phát biểu tại buổi tiếp đoàn doanh nghiệp Australia, Phó Thủ tướng Trương Hòa Bình tin tưởng hợp tác phát triển.",
          [(["Australia"], "inbound")]),
