@@ -412,8 +412,11 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
             continue  # "thực tiễn": practice, no farewell
         if hit.payload == "receive" and lower.startswith(("đón nhận ", "lễ đón nhận "), hit.start):
             continue  # "làm lễ đón nhận hài cốt", "đón nhận Huân chương": things received, no guest
-        if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
-            continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
+        if (
+            hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start)
+            and not _guest_named_after(folded, hit.end)
+        ):
+            continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place (not "dự lễ đón Tổng thống Mỹ")
         if hit.payload == "reference" and not (
             lower.endswith(_REFERENCE_BEFORE, 0, hit.start) and _comma_after_time(folded, hit.end)
         ):
@@ -456,6 +459,16 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
         else:
             merged.append(hit)
     return merged
+
+
+def _guest_named_after(folded: FoldedText, end: int) -> bool:
+    """Whether a name or title follows a welcome ("lễ đón chính thức Tổng thống Mỹ"), past "chính thức"."""
+    for steps, (_, token) in enumerate(folded.tokens_from(end + 1, min(len(folded.lower) - 1, end + 30))):
+        if token[:1].isupper():
+            return True
+        if steps >= 2 or token.lower() not in ("chính", "thức", "trọng", "thể"):
+            return False
+    return False
 
 
 def _names_the_met(folded: FoldedText, hit: Hit, places: list[Place] = ()) -> bool:

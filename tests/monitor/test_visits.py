@@ -884,3 +884,14 @@ def test_a_meeting_abroad_is_with_whom_the_verb_names(text, expected):
 )
 def test_more_meetings_and_partings(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # attending the welcome of a guest named after it is a reception, not the ceremony as a place
+        ("Thủ tướng đã dự lễ đón chính thức Tổng thống Mỹ tại Phủ Chủ tịch.", [(["Hoa Kỳ"], "inbound")]),
+    ],
+)
+def test_attending_the_welcome_of_a_named_guest(text, expected):
+    assert visits(text) == expected
