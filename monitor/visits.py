@@ -86,12 +86,17 @@ TRIGGERS = {
         "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
         "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
         "gặp song phương", "gặp riêng", "gặp mặt", "gặp gỡ", "tiếp xúc với", "gặp thân mật", "tiếp xúc song phương",
+        "tọa đàm với",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
     "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
-    "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo"],
+    "attend": [
+        "tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo",
+        # ceremonial acts and speeches, a visit only when held abroad ("đặt vòng hoa … ở thủ đô Mát-xcơ-va")
+        "đặt vòng hoa", "đặt hoa", "dâng hoa", "dâng hương", "trồng cây lưu niệm", "phát biểu tại",
+    ],
     # Ceremonies held in the partner's own country ("dự lễ nhậm chức của Tổng thống Philippines"): our
     # side attending one has gone there, whether or not the clause says where.
     "ceremony": [
@@ -192,7 +197,7 @@ _MULTILATERAL = tuple(
 )
 _GROUP_MEETING = re.compile(
     r" (?:hội nghị|kỳ họp|phiên họp|cuộc họp|tuần lễ cấp cao)(?: [^ ]+){0,5}? "
-    r"(?:apec|asean|asem|nato|brics|liên hợp quốc|lhq|liên minh châu âu|eu|wto|g20|g 20|g7|g 7) "
+    r"(?:apec|asean|asem|nato|brics|liên hợp quốc|lhq|hội đồng bảo an|liên minh châu âu|eu|wto|g20|g 20|g7|g 7) "
 )
 _MULTILATERAL_REACH = 70  # folded characters from an attending verb to the event's name
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").

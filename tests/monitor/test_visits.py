@@ -895,3 +895,21 @@ def test_more_meetings_and_partings(text, expected):
 )
 def test_attending_the_welcome_of_a_named_guest(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # ceremonial acts, speeches and talks of our side abroad
+        ("Chủ tịch nước đặt vòng hoa tưởng niệm tại Đài tưởng niệm Chiến sĩ vô danh ở thủ đô Mát-xcơ-va.",
+         [(["Liên bang Nga"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc đã phát biểu tại Quỹ Di sản ở Washington.", [(["Hoa Kỳ"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc tọa đàm với các doanh nghiệp Nhật Bản tại Tokyo.", [(["Nhật Bản"], "outbound")]),
+        # ... not at home, nor at a summit
+        ("Chủ tịch nước đặt vòng hoa tại Lăng Chủ tịch Hồ Chí Minh.", []),
+        ("Đoàn đại biểu tỉnh dâng hương tại Đền Hùng.", []),
+        ("Thủ tướng phát biểu tại Hội nghị cấp cao ASEAN ở Manila.", []),
+    ],
+)
+def test_ceremonies_and_speeches_abroad(text, expected):
+    assert visits(text) == expected
