@@ -10,6 +10,7 @@ country itself nearby for localities that also exist in Vietnam.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +65,9 @@ CUES = tuple(
     )
 )
 _RELATION_CUES = (" việt ", " việt nam ")
+# A place visited that belongs to a country: "thăm <a few words> của Nga" (a person would be "của chị Nga").
+_VISITED_OF = re.compile(r" thăm(?: [^ ]+){1,6} của $")
+_VISITED_REACH = 70
 # Given names and honorifics: a place name right after one of these is part of a person's name.
 NAME_BEFORE = frozenset(
     "Thị Văn Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Lương Hữu "
@@ -241,12 +245,14 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
 def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
     lower = folded.lower
     window = lower[max(0, hit.start - 30) : hit.start]
-    if window.endswith(STATE_CUES):
+    if window.endswith(STATE_CUES) or _after_titled_office(folded, hit.start):
         return True
     if _next_token(folded.cased, hit.end)[:1].isupper() and hit.end + 1 not in accepted:
         return False
     if window.endswith(CUES) or (window.endswith(_RELATION_CUES) and folded.dash_before(hit.start)):
         return True
+    if lower.endswith(" của ", 0, hit.start) and _VISITED_OF.search(lower, max(0, hit.start - _VISITED_REACH), hit.start):
+        return True  # "thăm trung tâm văn hóa lớn nhất của Nga": what is visited belongs to the country
     previous, following = _previous_token(lower, hit.start), _next_token(lower, hit.end)
     if previous == "(" and following == ")":
         return True
@@ -261,6 +267,31 @@ def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
         if after in accepted:
             return True
     return False
+
+
+_OFFICE_WORDS = 6  # words of a ministry's or office's name between its title and the country
+
+
+def _after_titled_office(folded: FoldedText, start: int) -> bool:
+    """"Bộ trưởng Phát triển Kinh tế Nga", "Bộ Tài nguyên và Môi trường Nhật": a state title, then its
+    field (capitalised first word, no punctuation), then the country."""
+    cased, lower = folded.cased, folded.lower
+    near = lower[max(0, start - 60) : start]
+    if " bộ " not in near and " thứ trưởng " not in near:
+        return False
+    end = start - 1
+    for _ in range(_OFFICE_WORDS):
+        begin = cased.rfind(" ", 0, end) + 1
+        word = cased[begin:end]
+        if not word.isalpha():
+            return False
+        if word[:1].isupper() and lower.endswith(_OFFICE_TITLES, 0, begin):
+            return True
+        end = begin - 1
+    return False
+
+
+_OFFICE_TITLES = (" bộ trưởng ", " bộ ", " thứ trưởng ", " thứ trưởng bộ ", " bộ trưởng bộ ")
 
 
 def _country_nearby(hit: Hit, accepted: dict[int, Hit], reach: int = 60) -> bool:

@@ -41,12 +41,21 @@ _TITLES = (
     "thủ hiến", "toàn quyền", "thống đốc bang", "tổng đốc", "bí thư", "phó bí thư", "trưởng đoàn",
     "đại sứ đặc mệnh toàn quyền", "chánh văn phòng", "tổng tham mưu trưởng", "nguyên thủ",
 )
+# Our mission and people abroad, named with their nationality ("Đại sứ quán Việt Nam", "cộng đồng người Việt").
+_OUR_PEOPLE_WHO = (
+    "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "lãnh sự quán", "cơ quan đại diện", "cộng đồng người",
+    "bà con người", "kiều bào", "bà con kiều bào", "lưu học sinh", "sinh viên", "nghiên cứu sinh",
+)
 TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
         "thăm chính thức", "thăm cấp nhà nước", "thăm hữu nghị", "thăm cấp cao", "chuyến thăm",
         "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác", "thăm song phương",
         "ghé thăm", "thăm thiện chí",
+        # a guest glad to be here ("bày tỏ vui mừng trở lại", "vui mừng được thăm Việt Nam")
+        *(f"vui mừng {how}{verb}" for how in ("", "được ", "khi ", "có dịp ", "được có dịp ")
+          for verb in ("trở lại", "quay lại", "quay trở lại", "thăm", "đến", "tới", "sang")),
+        "trở lại thăm", "quay lại thăm",
     ],
     # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
     "credentials": [
@@ -61,10 +70,14 @@ TRIGGERS = {
         "tiếp thứ trưởng", "tiếp thống đốc", "tiếp tỉnh trưởng", "tiếp phó tỉnh trưởng", "tiếp chủ tịch",
         "tiếp phó chủ tịch", "tiếp bí thư", "tiếp phó bí thư", "tiếp trưởng đại diện", "tiếp giám đốc",
         "tiếp tổng giám đốc", "tiếp ông", "tiếp bà", "tiếp phái đoàn", "tiếp lãnh đạo", "tiếp các",
+        # a guest thanks the host "đã dành thời gian tiếp (đón)"
+        "dành thời gian tiếp", "dành thời gian tiếp đón", "dành thời gian đón tiếp",
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
+        # seeing a guest off ("tiễn Tổng thống Ấn Độ tại sân bay Nội Bài")
+        *(f"tiễn {title}" for title in _TITLES), "lễ tiễn",
         # "Chủ tịch Quốc hội … chào mừng Thượng nghị sĩ John McCain …": welcoming a guest by title
         *(f"chào mừng {title}" for title in _TITLES), *(f"hoan nghênh {title}" for title in _TITLES),
     ],
@@ -73,12 +86,17 @@ TRIGGERS = {
         "gặp tổng thư ký", "gặp đại sứ", "gặp lãnh đạo", "gặp chủ tịch", "gặp bộ trưởng", "gặp ngoại trưởng",
         "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
         "gặp song phương", "gặp riêng", "gặp mặt", "gặp gỡ", "tiếp xúc với", "gặp thân mật", "tiếp xúc song phương",
+        "tọa đàm với",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
     "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
-    "attend": ["tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo"],
+    "attend": [
+        "tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo",
+        # ceremonial acts and speeches, a visit only when held abroad ("đặt vòng hoa … ở thủ đô Mát-xcơ-va")
+        "đặt vòng hoa", "đặt hoa", "dâng hoa", "dâng hương", "trồng cây lưu niệm", "phát biểu tại",
+    ],
     # Ceremonies held in the partner's own country ("dự lễ nhậm chức của Tổng thống Philippines"): our
     # side attending one has gone there, whether or not the clause says where.
     "ceremony": [
@@ -88,21 +106,32 @@ TRIGGERS = {
     ],
     "visit": ["thăm"],
     "delegation": ["đoàn công tác", "đoàn đại biểu", "đoàn cấp cao", "phái đoàn"],
+    # What two leaders do together, named as joint subjects ("Chủ tịch nước Trần Đại Quang và Chủ tịch Trung Quốc
+    # Tập Cận Bình chứng kiến lễ ký", "dưới sự chủ trì của Thủ tướng Nguyễn Xuân Phúc và Thủ tướng Lào").
+    "joint": [
+        "chứng kiến lễ ký", "chứng kiến việc ký", "chứng kiến lễ trao", "chứng kiến việc trao", "duyệt đội danh dự",
+        "đồng chủ trì", "cùng chủ trì", "sự chủ trì của", "đồng chủ tọa", "họp báo chung", "gặp gỡ báo chí",
+    ],
+    # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
+    # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
+    # Only nouns of diplomatic meetings: "Tại buổi làm việc, Chủ tịch tỉnh đề nghị … xuất khẩu sang Lào" is
+    # a meeting at home whose talk names a country.
+    "reference": [
+        f"{noun} {meeting}" for noun in ("buổi", "cuộc")
+        for meeting in ("tiếp", "đón tiếp", "tiếp đón", "hội đàm", "hội kiến", "gặp", "điện đàm", "tiếp kiến")
+    ],
     # Our mission and community abroad ("Thủ tướng … trụ sở mới của Đại sứ quán Việt Nam tại Hà Lan",
     # "Chủ tịch nước nghe Đại sứ Việt Nam tại Bê-la-rút …"): a leader of ours with them is there.
     "mission": [
-        f"{who} {country} {where}" for who in (
-            "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "lãnh sự quán", "cơ quan đại diện", "cộng đồng người",
-            "bà con người", "kiều bào", "bà con kiều bào",
-        ) for country in ("việt nam", "việt") for where in ("tại", "ở")
-    ] + ["kiều bào tại", "bà con kiều bào tại", "kiều bào ta tại", "kiều bào ta ở"],
+        f"{who} {country}" for who in _OUR_PEOPLE_WHO for country in ("việt nam", "việt")
+    ] + ["kiều bào", "bà con kiều bào", "kiều bào ta"],
 }
 # When verbs overlap, the first class here wins: "thăm và làm việc với tỉnh" is a visit (move) whose
 # host follows "với", not talks (meet) with an unknown place.
 # A bare "thăm" or an attendance counts only abroad, so when it counts it says more than talks do.
 _PRIORITY = (
     "receive", "credentials", "courtesy", "move", "visit", "ceremony", "attend", "meet", "arrive", "lead", "delegation",
-    "mission",
+    "mission", "joint", "reference",
 )
 # "thăm" followed by these is a domestic errand: "thăm hỏi", "thăm gia đình", "thăm quan".
 _NOT_A_VISIT_AFTER = frozenset({"hỏi", "gia", "tặng", "viếng", "mộ", "nghĩa", "quan", "khám", "bệnh", "nom", "dò"})
@@ -133,6 +162,19 @@ _BACK_REFERENCE = tuple(
     for noun in ("buổi", "cuộc")
 ) + (" kết quả ", " kết quả cuộc ", " kết quả buổi ", " kết quả các cuộc ")  # "kết quả hội đàm": talks already held
 _AT_CEREMONY = (" tại ", " dự ")
+_REFERENCE_BEFORE = (" tại ", " trong ", " sau ", " mở đầu ", " kết thúc ", " bắt đầu ")
+# Words of a time that may follow a meeting's noun before its comma ("Tại cuộc hội đàm chiều 7/6, …").
+_TIME_WORDS = frozenset("sáng chiều tối trưa ngày hôm nay qua cùng ( ) -".split())
+
+
+def _comma_after_time(folded: FoldedText, end: int) -> bool:
+    """Whether a comma follows folded ``end``, past at most a few words of time ("chiều 7/6", "hôm nay")."""
+    for steps, (_, token) in enumerate(folded.tokens_from(end + 1, min(len(folded.lower) - 1, end + 40))):
+        if token == ",":
+            return True
+        if steps >= 5 or not (token.lower() in _TIME_WORDS or token.isdigit()):
+            return False
+    return False
 # "Phái đoàn thường trực Việt Nam tại Liên hợp quốc": a permanent mission, not a visiting delegation.
 _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
@@ -141,12 +183,30 @@ _GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", 
 # Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách").
 _MANY = frozenset({"nhiều", "hàng", "rất", "hàng trăm", "hàng nghìn", "hàng chục"})
 _HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:đoàn|lượt|lần|phái đoàn|chuyến|cuộc) ")
+# "trao đổi các đoàn và gặp gỡ tại Kỳ họp … hằng năm", "thường xuyên gặp gỡ": meetings as a practice, none reported.
+_HABITUAL_NEAR = re.compile(r" (?:hằng năm|hàng năm|định kỳ|thường xuyên|hằng tháng|hàng tháng|hằng quý|hàng quý) ")
+# Multilateral meetings: attending one is no visit to the host ("Thủ tướng tham dự Hội nghị Thượng đỉnh G20
+# tại thành phố Hamburg"); a bilateral meeting on its sidelines is one, and is found by its own verb.
+# Summits by name, or a meeting ("hội nghị", "kỳ họp" …) of a group of states; not a fair or an expo of one
+# ("Hội chợ Trung Quốc - ASEAN tại Nam Ninh" is a provincial delegation's trip).
+_MULTILATERAL = tuple(
+    f" {event} " for event in (
+        "thượng đỉnh", "hội nghị cấp cao", "g20", "g 20", "g7", "g 7", "đại hội đồng", "diễn đàn kinh tế thế giới",
+        "wef", "đa phương",
+    )
+)
+_GROUP_MEETING = re.compile(
+    r" (?:hội nghị|kỳ họp|phiên họp|cuộc họp|tuần lễ cấp cao)(?: [^ ]+){0,5}? "
+    r"(?:apec|asean|asem|nato|brics|liên hợp quốc|lhq|hội đồng bảo an|liên minh châu âu|eu|wto|g20|g 20|g7|g 7) "
+)
+_MULTILATERAL_REACH = 70  # folded characters from an attending verb to the event's name
 # Events named after a meeting ("Hội nghị gặp gỡ Nhật Bản", "Chương trình gặp mặt …").
 _EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày hội ", " sự kiện ", " tọa đàm ")
-# Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar").
+# Whose news it is not: sport, tourism, private travel ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar"),
+# foreign students (not ours abroad: "sinh viên, nghiên cứu sinh Việt Nam tại Hà Lan").
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
-    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|học sinh|sinh viên|lưu học sinh|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
+    r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|(?:học sinh|sinh viên|lưu học sinh)(?! (?:[^ ]+ ){0,4}việt )|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
     r"lễ hội|đội thi|các đội|đội đến từ) "
 )
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
@@ -250,6 +310,7 @@ def detect_visits(
     visits: list[Visit] = []
     headline: list[Visit] = []
     seen: set[tuple] = set()
+    references: set[int] = set()  # visits read from a meeting referred to by its noun, or from a joint act
     done_clauses: set[int] = set()
     # Whether the article names our side anywhere: asked only of a clause that does not.
     known: list[bool] = []
@@ -265,13 +326,21 @@ def detect_visits(
 
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
     # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
-    merged = _merge(folded, triggers)
+    merged = _merge(folded, triggers, places)
     order = sorted(range(len(merged)), key=lambda i: (_PRIORITY.index(merged[i].payload), i))
     for trigger in (merged[i] for i in order):
         clause_start, clause_end = folded.clause_bounds(trigger.start)
         if clause_start in done_clauses:
             continue
         in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
+        if not in_clause and home is not None and trigger.payload in ("receive", "meet", "courtesy"):
+            in_clause, clause_end = _country_said_on(folded, trigger, clause_start, clause_end, places, home)
+        elif not in_clause and trigger.payload == "attend" and _ATTENDEES.search(
+            folded.lower, trigger.end, min(clause_end + 1, trigger.end + 80)
+        ):
+            # "Tham dự tọa đàm có …; Bộ trưởng … Nga …": the list of who attends runs on past ";"
+            clause_end = _past_semicolons(folded, clause_end)
+            in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
         if not in_clause:
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
@@ -292,12 +361,47 @@ def detect_visits(
         if key not in seen:
             seen.add(key)
             (headline if clause_end <= title_end else visits).append(visit)
+            if trigger.payload in ("reference", "joint"):
+                references.add(id(visit))
+    if references:
+        # "Tại buổi tiếp, …" refers back to the meeting the article reported with its verb, "… và … duyệt Đội
+        # danh dự" is part of the visit it reported: the same visit.
+        reported = {p for v in headline + visits if id(v) not in references for p in v.partners}
+        visits = [v for v in visits if id(v) not in references or not reported.intersection(v.partners)]
     body_partners = {tuple(v.partners) for v in visits}
     key = lambda visit: visit.span  # noqa: E731
     return sorted((v for v in headline if tuple(v.partners) not in body_partners), key=key) + sorted(visits, key=key)
 
 
-def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
+def _country_said_on(folded: FoldedText, trigger: Hit, start: int, end: int, places: list[Place], home: list[Hit]):
+    """(partners, clause end) when the subject is a foreign person named without his country and the
+    sentence goes on, past ";", about one country: "Đồng chí Esteban Lazo Hernandes cảm ơn Tổng Bí thư … đã
+    dành thời gian tiếp Đoàn; cảm ơn … nhân dân Cuba …". Else ([], end)."""
+    if not any(_foreign_name(token) for _, token in folded.tokens_from(start, trigger.start)):
+        return [], end
+    if not _home_side(folded, start, end, home, places):
+        return [], end
+    stop = _past_semicolons(folded, end)
+    later = [p for p in places if end < p.start and p.end <= stop and not _mentioned(folded, p)]
+    if len({p.partner for p in later}) != 1:
+        return [], end
+    return later, stop
+
+
+_SEMICOLON_CLAUSES = 3  # clauses after ";" that go on with the same subject or list
+
+
+def _past_semicolons(folded: FoldedText, end: int) -> int:
+    """The end of the clauses that follow the one ending at ``end`` past ";" (a list of guests, a speaker's
+    points), at most ``_SEMICOLON_CLAUSES`` of them."""
+    for _ in range(_SEMICOLON_CLAUSES):
+        if not folded.lower.startswith(" ; ", end):
+            break
+        end = folded.clause_bounds(end + 3)[1]
+    return end
+
+
+def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) -> list[Hit]:
     """Overlapping verbs become one ("sang thăm" + "thăm và làm việc"); the stronger class wins."""
     merged: list[Hit] = []
     for hit in sorted(triggers, key=lambda h: (h.start, -h.end)):
@@ -307,12 +411,23 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
         ):
             continue
+        if lower.endswith(" tiếp", 0, hit.end) and _next_word(folded, hit.end) in ("tục", "thu", "nhận", "cận", "theo"):
+            continue  # "dành thời gian tiếp tục …": going on, no guest
+        if lower.startswith("tiễn ", hit.start) and lower.endswith(" thực ", 0, hit.start):
+            continue  # "thực tiễn": practice, no farewell
         if hit.payload == "receive" and lower.startswith(("đón nhận ", "lễ đón nhận "), hit.start):
             continue  # "làm lễ đón nhận hài cốt", "đón nhận Huân chương": things received, no guest
-        if hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start):
-            continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place, not a host receiving
+        if (
+            hit.payload == "receive" and lower.startswith("lễ đón ", hit.start) and lower.endswith(_AT_CEREMONY, 0, hit.start)
+            and not _guest_named_after(folded, hit.end)
+        ):
+            continue  # "duyệt Đội danh dự tại Lễ đón": the ceremony as a place (not "dự lễ đón Tổng thống Mỹ")
+        if hit.payload == "reference" and not (
+            lower.endswith(_REFERENCE_BEFORE, 0, hit.start) and _comma_after_time(folded, hit.end)
+        ):
+            continue  # only the bare noun, the sides in what follows: "Tại buổi tiếp (chiều 7/6), Chủ tịch nước …"
         if hit.payload in ("meet", "courtesy", "receive") and (
-            (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit))
+            (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit, places))
             or _opens_with_noun(folded, hit)
         ):
             continue
@@ -324,6 +439,13 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
             continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
         if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
             continue  # "nhiều đoàn … sang thăm", "nhiều lần thăm": many visits, none reported
+        if hit.payload in ("meet", "receive", "visit"):
+            # the adverb of this verb: just before it, or in its phrase (up to a comma)
+            clause_start, clause_end = folded.clause_bounds(hit.start)
+            phrase_end = lower.find(" , ", hit.end, min(clause_end, hit.end + 60))
+            phrase_end = phrase_end if phrase_end != -1 else min(clause_end, hit.end + 60)
+            if _HABITUAL_NEAR.search(lower, max(clause_start - 1, hit.start - 25), phrase_end + 1):
+                continue
         if hit.payload == "meet" and lower.startswith(("gặp gỡ ", "gặp mặt "), hit.start) and lower.endswith(_EVENT_NOUNS, 0, hit.start):
             continue  # "Hội nghị gặp gỡ Nhật Bản": an event's name, not a meeting
         if (
@@ -344,13 +466,29 @@ def _merge(folded: FoldedText, triggers: list[Hit]) -> list[Hit]:
     return merged
 
 
-def _names_the_met(folded: FoldedText, hit: Hit) -> bool:
-    """"trong cuộc hội kiến Chủ tịch nước Trần Đại Quang", "tại buổi làm việc với …": the meeting
-    referred to names whom it was with, so it is reported here too (not "Tại buổi hội đàm, …")."""
+def _guest_named_after(folded: FoldedText, end: int) -> bool:
+    """Whether a name or title follows a welcome ("lễ đón chính thức Tổng thống Mỹ"), past "chính thức"."""
+    for steps, (_, token) in enumerate(folded.tokens_from(end + 1, min(len(folded.lower) - 1, end + 30))):
+        if token[:1].isupper():
+            return True
+        if steps >= 2 or token.lower() not in ("chính", "thức", "trọng", "thể"):
+            return False
+    return False
+
+
+def _names_the_met(folded: FoldedText, hit: Hit, places: list[Place] = ()) -> bool:
+    """"trong cuộc hội kiến Chủ tịch nước Trần Đại Quang", "tại buổi làm việc với …", "tại buổi tiếp đoàn
+    doanh nghiệp Australia": the meeting referred to names whom it was with, so it is reported here too
+    (not "Tại buổi hội đàm, …")."""
     following = folded.cased[hit.end + 1 : hit.end + 2]
     return following.isupper() or folded.lower.startswith(("với ", "giữa "), hit.end + 1) or (
         folded.lower.endswith((" với", " giữa"), 0, hit.end)
+    ) or hit.payload == "receive" and any(  # the guest received ("tiếp đoàn …"), not a talk's ("kết quả hội đàm của …")
+        hit.end < p.start <= hit.end + _NAMED_REACH and " , " not in folded.lower[hit.end : p.start] for p in places
     )
+
+
+_NAMED_REACH = 30  # folded characters from a meeting's noun to the country of whom it was with
 
 
 def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
@@ -420,6 +558,11 @@ def _foreign_word(token: str) -> bool:
         return True
     tail = rest.rstrip("".join(_VOWELS))
     return tail != "" and tail not in _FINALS and tail.lstrip("".join(_VOWELS)) not in _FINALS
+
+
+def _foreign_name(token: str) -> bool:
+    """A foreign personal or ship's name ("Esteban", "Ballarat"), not an acronym ("VGP", "TTXVN")."""
+    return not token.isupper() and _foreign_word(token)
 
 
 def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
@@ -537,11 +680,109 @@ def _next_word(folded: FoldedText, end: int) -> str:
     return folded.lower[end + 1 : after] if after != -1 else ""
 
 
+_JOINT_REACH = 150  # folded characters after "sự chủ trì của" that name who chairs
+_JOINT_SCAN = 60  # tokens of the clause searched for where a joint act is held
+
+
+def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None):
+    """Two sides doing one thing together, joined by "và": ours and a foreign one. Where it is held is said
+    by "tại …" in the clause ("tổ chức tại Hà Nội dưới sự chủ trì của …"), else not said."""
+    if home is None:
+        return None
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    if folded.lower.endswith(" của", 0, trigger.end):
+        start, end = trigger.end + 1, min(clause_end, trigger.end + _JOINT_REACH)
+    else:
+        start, end = clause_start, trigger.start
+    sides = [p for p in places if start <= p.start and p.end <= end]
+    if not sides or " và " not in folded.lower[start - 1 : end + 1] or not _home_side(folded, start, end, home, places):
+        return None
+    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
+    where, at = _destination(folded, clause_start, clause_end, places, False, _STAY_MARKERS, known, _JOINT_SCAN)
+    if where == FOREIGN:
+        return OUTBOUND, _run([p for p in places if p.start >= at]) or _run(sides)
+    if where == DOMESTIC and (folded.lower.startswith(("việt nam ", "nước ta "), at) or _home_place_at(folded, at, home)):
+        return INBOUND, _run(sides)
+    return UNKNOWN, _run(sides)
+
+
+_SUBJECT_REACH = 40  # folded characters from a clause's comma to the end of its subject
+
+
+def _read_reference(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None):
+    """"Tại buổi tiếp, Chủ tịch nước Trần Đại Quang khẳng định … nhân dân Trung Quốc": the meeting named by
+    its noun, both sides in the clause after it (ours must be). Our side receiving ("buổi tiếp", subject
+    ours) is inbound; talks ("cuộc hội đàm", "cuộc gặp") say not where."""
+    if home is None:
+        return None
+    after = [p for p in places if p.start > trigger.end]
+    if not after:
+        return None
+    subject = trigger.end + 3  # after " , "
+    if not _home_side(folded, subject, min(after[0].start, subject + _SUBJECT_REACH), home, places):
+        # our side is the subject, or the partner is and ours is named after it ("Tại buổi tiếp, Đại sứ Hàn
+        # Quốc cảm ơn lãnh đạo tỉnh …"); not "Tại cuộc hội đàm, hai nhà lãnh đạo … quan hệ Việt Nam - Trung Quốc"
+        if after[0].start > subject + _SUBJECT_REACH or not _home_side(folded, after[0].end + 1, clause_end, home, places):
+            return None
+        return UNKNOWN, _run(after)
+    receiving = folded.lower.startswith(("tiếp ", "đón ", "tiếp đón ", "đón tiếp "), folded.lower.find(" ", trigger.start) + 1)
+    if receiving and _home_side(folded, subject, after[0].start, home, places):
+        return INBOUND, _run(after)  # our side, named before the partner, receives
+    return UNKNOWN, _run(after)
+
+
+# Our delegation named by its nationality: it exists as such abroad ("Đoàn cấp cao Việt Nam").
+_OUR_DELEGATION = tuple(
+    f" {who} {of}việt nam " for who in ("đoàn", "đoàn cấp cao", "đoàn đại biểu", "đoàn đại biểu cấp cao", "phái đoàn")
+    for of in ("", "của ")
+)
+# A country's personalities and intellectuals: received where they live, which the clause may not say.
+_RESIDENTS = (" nhân sĩ ", " nhân sỹ ", " trí thức ")
+_RESIDENT_REACH = 40
+_THANKS = (" cảm ơn ", " cám ơn ", " tri ân ")
+
+
+def _thanks_for(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit]):
+    """"Chủ tịch nước … cảm ơn … nhân dân Trung Quốc về sự đón tiếp trọng thị", "Ông Kawada cảm ơn Thủ tướng
+    … đã dành thời gian tiếp": who thanks for a reception is the guest, who is thanked the host."""
+    lower = folded.lower
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    at = max(lower.rfind(word, clause_start - 1, trigger.start) for word in _THANKS)
+    if at == -1:
+        return None
+    thanker = [p for p in places if p.end <= at]
+    thanked = [p for p in places if p.start > at]
+    if _home_side(folded, clause_start, at + 1, home, places) and thanked:
+        return OUTBOUND, _run(thanked)
+    guests = thanker or thanked
+    return (INBOUND, _run(guests)) if guests else None
+
+
+def _attends_multilateral(folded: FoldedText, trigger: Hit, clause_end: int) -> bool:
+    """Whether the verb (or, for a delegation, the attending verb after it) has a multilateral meeting for
+    object ("tham dự Hội nghị Thượng đỉnh G20", "Đoàn … tham dự Hội nghị cấp cao ASEAN"; not "phái đoàn LHQ")."""
+    start = trigger.start  # the verb may hold the event's first word ("dự hội nghị")
+    if trigger.payload in ("delegation", "lead"):
+        lower = folded.lower
+        found = [at for at in (lower.find(word, trigger.end, clause_end) for word in (" dự ", " tham dự ", " tham gia ")) if at != -1]
+        if not found:
+            return False
+        start = min(found) + 1
+    stop = min(clause_end, start + _MULTILATERAL_REACH)
+    return _lower_has(folded, start, stop, _MULTILATERAL) or _GROUP_MEETING.search(folded.lower, start - 1, stop + 1) is not None
+
+
 def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None = None):
     """(direction, partner mentions) for one verb in its clause, or None when it is no foreign visit."""
     verb = trigger.payload
     if verb == "mission":
         return _with_our_mission(folded, trigger, places, home)
+    if verb in ("attend", "delegation", "lead") and _attends_multilateral(folded, trigger, clause_end):
+        return None
+    if verb == "reference":
+        return _read_reference(folded, trigger, clause_end, places, home)
+    if verb == "joint":
+        return _read_joint(folded, trigger, clause_end, places, home)
     located = places  # where the clause is placed: our post abroad is abroad
     if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn
@@ -560,7 +801,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     where, at = _destination(
         # (not after "dẫn đầu đoàn đại biểu": the name right after it is where the delegation is from)
         folded, trigger.end + 1, clause_end, located, verb in ("move", "visit") and not leading, markers, known,
-        _ARRIVE_REACH if arriving else _MAX_SCAN,
+        _ARRIVE_REACH if arriving else _MAX_SCAN, owned=folded.lower.endswith(" thăm", 0, trigger.end),
     )
     if arriving and where is None:
         return None
@@ -569,6 +810,13 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # Bắc Kinh, Chủ tịch nước đã hội kiến …": the place is said before the verb.
         clause_start = folded.clause_bounds(trigger.start)[0]
         where, at = _destination(folded, clause_start, trigger.start, located, False, _STAY_MARKERS)
+        met = [p for p in after if p.start - trigger.end <= _MEET_REACH]
+        if where == FOREIGN and verb in ("meet", "receive", "courtesy") and met and home is not None and _home_side(
+            folded, clause_start, trigger.start, home, places
+        ):
+            # "Bên lề Hội nghị G20 tại Hamburg, Thủ tướng … đã gặp Thủ tướng Nhật Bản": our side abroad meets
+            # whom the verb names; the host country is only where.
+            return OUTBOUND, _run(met)
         if where == FOREIGN and verb in ("receive", "courtesy"):
             # "Tại Bắc Kinh, Chủ tịch Trung Quốc đón tiếp …": received abroad, our side is the guest.
             return OUTBOUND, _run([p for p in places if p.start >= at])
@@ -588,6 +836,16 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # receives during its trip there.
         if _home_side(folded, before[0].end + 1, trigger.start, home, places):
             return OUTBOUND, _run(before)
+    if verb == "receive" and home is not None:
+        thanked = _thanks_for(folded, trigger, places, home)
+        if thanked:
+            return thanked
+        if where != DOMESTIC and (after or before) and _lower_has(
+            folded, folded.clause_bounds(trigger.start)[0], clause_end, _OUR_DELEGATION
+        ):
+            # "Trước lễ đón, … Đoàn cấp cao Việt Nam cùng … Nội các Nhật Bản đã có mặt": our delegation,
+            # named as such, is a guest abroad.
+            return OUTBOUND, _run(after or before)
     if verb == "receive":
         given = _GIVEN_BY.match(folded.lower, trigger.end + 1)
         if given and home is not None:
@@ -604,7 +862,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             # "Đón Chủ tịch nước Trần Đại Quang, có Phó Thủ tướng Bê-la-rút …": our side is the guest.
             return OUTBOUND, after
         if after:
-            return INBOUND, _run(after)
+            guests = _run(after)
+            if where is None and _lower_has(folded, max(trigger.end, guests[0].start - _RESIDENT_REACH), guests[0].start, _RESIDENTS):
+                # "Chủ tịch nước tiếp một số nhân sỹ, trí thức Trung Quốc": a country's personalities live
+                # there; who came to whom the clause does not say.
+                return UNKNOWN, guests
+            return INBOUND, guests
         # "Chính phủ Nhật Bản đón tiếp Thủ tướng Nguyễn Xuân Phúc": a foreign host receives our side.
         # "Tổng thống Mỹ chào đón Thủ tướng tại …": the title in the verb, bare, is ours.
         if _HOST_AFTER.match(folded.lower, trigger.end + 1):
@@ -624,6 +887,18 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         folded.lower.startswith(("việt nam ", "nước ta "), at) or (home is not None and _home_place_at(folded, at, home))
     ):
         return INBOUND, before  # "Tàu chiến … của Hải quân Australia sẽ thăm Việt Nam", "Tư lệnh … Hoa Kỳ thăm Đà Nẵng"
+    if verb == "visit" and where == DOMESTIC and not before and home is not None and (
+        folded.lower.startswith(("việt nam ", "nước ta "), at) or _home_place_at(folded, at, home)
+    ):
+        # "Tàu chiến HMAS Ballarat sẽ thăm Việt Nam … quan hệ giữa Hải quân Australia và Việt Nam": a visitor
+        # named by a foreign name, not ours; its country is the one the clause names.
+        clause_start = folded.clause_bounds(trigger.start)[0]
+        named = [position for position, token in folded.tokens_from(clause_start, trigger.start) if _foreign_name(token)]
+        guests = [p for p in after if p.start > at]
+        if named and guests and len({p.partner for p in guests}) == 1 and not _home_side(
+            folded, named[-1], trigger.start, home, places
+        ):
+            return INBOUND, _run(guests)
     if verb == "ceremony" and where is None and after and after[0].start - trigger.end <= _MEET_REACH and home is not None:
         # "Phó Chủ tịch nước … dự lễ nhậm chức của Tổng thống Philippines": ours, there.
         clause_start = folded.clause_bounds(trigger.start)[0]
@@ -642,12 +917,11 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             # delegation among the guests of an event where our side is the host (the list of guests
             # may run on past a semicolon).
             clause_start = folded.clause_bounds(trigger.start)[0]
-            list_end = clause_end
-            for _ in range(3):
-                if not folded.lower.startswith(" ; ", list_end):
-                    break
-                list_end = folded.clause_bounds(list_end + 3)[1]
-            if _home_side(folded, clause_start, list_end, home, places):
+            if _lower_has(folded, clause_start, guests[0].start, _OUR_DELEGATION):
+                # "Tham dự tọa đàm có các thành viên Đoàn đại biểu cấp cao Việt Nam; Bộ trưởng … Nga": our
+                # delegation is a guest too; where the event is the clause does not say.
+                return UNKNOWN, _run(guests)
+            if _home_side(folded, clause_start, _past_semicolons(folded, clause_end), home, places):
                 return INBOUND, _run(guests)
     if verb in ("attend", "visit", "ceremony"):
         return None
@@ -713,7 +987,21 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         if (ours >= 0 or _bare_title(folded, clause_start, trigger.start, places)) and _after_marker(folded, before[-1].start):
             # "Thủ tướng đã đến thủ đô Tokyo, bắt đầu chuyến thăm": the place before is where our side went.
             return OUTBOUND, _run(before)
+        if ours >= 0 and all(
+            folded.lower.endswith(_FIRMS, 0, p.start) and not folded.lower.endswith(_FIRM_DELEGATIONS, 0, p.start)
+            for p in before
+        ):
+            # "Thủ tướng … nói các doanh nghiệp Việt Nam sẽ kí hợp đồng với các đối tác Mỹ trong chuyến công du":
+            # a country's firms are whom our side deals with there, not travellers.
+            return OUTBOUND, _run(before)
     return (INBOUND, before) if before else (OUTBOUND, after)
+
+
+_FIRMS = tuple(
+    f" {firm} " for firm in ("đối tác", "doanh nghiệp", "các doanh nghiệp", "công ty", "các công ty", "tập đoàn",
+                             "các tập đoàn", "nhà đầu tư", "các nhà đầu tư", "hãng", "các hãng", "thị trường")
+)
+_FIRM_DELEGATIONS = tuple(f" đoàn{firm}" for firm in _FIRMS)  # "Đoàn doanh nghiệp Hoa Kỳ" travels
 
 
 # "làm việc với đoàn công tác …", "gặp mặt Đoàn đại biểu …": the partner met is a delegation.
@@ -768,29 +1056,66 @@ _OUR_LEADERS = (
 )
 # Directing our mission from home: "Bộ Ngoại giao đã chỉ đạo Đại sứ quán Việt Nam tại Anh".
 _REMOTE = (" chỉ đạo ", " yêu cầu ", " đề nghị ", " giao ", " gửi điện ", " điện mừng ", " gửi thư ", " thư chúc mừng ",
-           " gửi ", " bảo hộ ", " từng ")
+           " gửi ", " bảo hộ ", " từng ", " bổ nhiệm ", " trao quyết định ")
+
+
+# What a leader does with our mission or people, in person ("nói chuyện với", "gặp mặt", "cắt băng khánh
+# thành", "chụp ảnh cùng", "nghe … báo cáo", "chào đón Thủ tướng"), or the trip named: without one the
+# clause is what he said of them ("Thủ tướng mong muốn cộng đồng người Việt Nam tại Hà Lan tiếp tục …").
+_IN_PERSON = tuple(
+    f" {verb} " for verb in (
+        "thăm", "đến thăm", "nói chuyện", "trò chuyện", "gặp", "gặp gỡ", "gặp mặt", "chào đón", "đón", "đón tiếp",
+        "tiếp đón", "nghe", "khánh thành", "cắt băng", "chụp ảnh", "thông báo với", "chia tay", "tiễn", "buổi",
+        "chuyến thăm", "chuyến công tác", "có mặt", "dâng hương", "thăm hỏi", "làm việc với", "giao lưu", "tiếp xúc",
+        "tặng quà", "dự",
+    )
+)
+# Between our people and "tại"/"ở" where they are: "cộng đồng người Việt Nam đang sinh sống, học tập tại Hà Lan".
+_LIVING = frozenset("đang sinh sống làm việc học tập lao động công tác nghiên cứu định cư , và".split())
+
+
+def _post_after(folded: FoldedText, end: int, places: list[Place]) -> list[Place]:
+    """The foreign place where our people named up to folded ``end`` are: after "tại"/"ở", past words of
+    living there and admin words ("… đang sinh sống, làm việc tại thủ đô Tokyo")."""
+    starts = {p.start: p for p in places}
+    steps, marked = 0, False
+    for position, token in folded.tokens_from(end + 1, len(folded.lower)):
+        low = token.lower()
+        if position in starts and marked:
+            return _run([p for p in places if p.start >= position])
+        if not marked and low in _STAY_MARKERS:
+            marked = True
+        elif not ((low in _LIVING and not marked) or (low in _ADMIN and marked)) or steps > 10:
+            return []
+        steps += 1
+    return []
 
 
 def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit] | None):
-    """A leader of ours with our embassy or community in a country: outbound, that country."""
+    """A leader of ours with our embassy or community in a country, in person: outbound, that country."""
     if home is None:
         return None
-    post = [p for p in places if trigger.end < p.start <= trigger.end + 1]
+    post = _post_after(folded, trigger.end, places)
     if not post:
         return None
-    lower, cased = folded.lower, folded.cased
+    lower = folded.lower
     if lower.endswith((" tiếp ", " đón ", " tiếp đón ", " triệu tập "), 0, trigger.start):
         return None  # "Chủ tịch nước tiếp Đại sứ Việt Nam tại Lào trước khi lên đường": our envoy, at home
-    clause_start = folded.clause_bounds(trigger.start)[0]
-    window = lower[clause_start - 1 : trigger.start]
+    clause_start, clause_end = folded.clause_bounds(trigger.start)
+    window = lower[clause_start - 1 : clause_end + 1]
+    if not any(verb in window for verb in _IN_PERSON):
+        return None
     foreign_starts = {p.start - clause_start + 1 for p in places}
+    at_trigger = trigger.start - clause_start + 1
     for title in _OUR_LEADERS:
         at = window.find(title)
         while at != -1:
             following = at + len(title)
-            # a foreign leader has his country after the title ("Thủ tướng Hà Lan")
-            if following not in foreign_starts and not any(cue in window[following - 1 :] for cue in _REMOTE):
-                return OUTBOUND, _run(post)
+            # a foreign leader has his country after the title ("Thủ tướng Hà Lan"); our mission directed
+            # from home has the order between them ("Thủ tướng đề nghị Đại sứ quán …")
+            between = window[following - 1 : at_trigger + 1] if at < at_trigger else window[at_trigger : at + 1]
+            if following not in foreign_starts and not any(cue in between for cue in _REMOTE):
+                return OUTBOUND, post
             at = window.find(title, at + 1)
     return None
 
@@ -868,7 +1193,7 @@ def _passive(folded: FoldedText, trigger: Hit, before: list[Place]) -> bool:
 
 def _destination(
     folded: FoldedText, position: int, stop: int, places: list[Place], immediate: bool, markers,
-    known: frozenset[int] | None = None, reach: int = _MAX_SCAN,
+    known: frozenset[int] | None = None, reach: int = _MAX_SCAN, owned: bool = False,
 ):
     """Where the clause places the visit: (FOREIGN | DOMESTIC | None, folded offset of the place).
     ``known``: folded starts of Vietnamese places and organs (``home`` hits). A capitalised name not
@@ -881,6 +1206,11 @@ def _destination(
             break
         if unsure and start in starts and folded.lower.endswith(_BEFORE_CAPITAL, 0, start):
             return FOREIGN, start  # "…, thủ đô Tokyo", "… của Nhật Bản"
+        if owned and steps == 0:
+            of = _OF_A_COUNTRY.match(folded.lower, start)
+            if of and of.end() in starts and not _lower_has(folded, of.end(), stop, (" tại ", " ở ")):
+                # (not "thăm gian hàng của Nhật Bản tại hội chợ", where the clause says where)
+                return FOREIGN, of.end()  # "thăm trung tâm văn hóa lớn nhất của Nga"
         # Right after the verb ("thăm Nhật Bản"), or after a marker ("… thăm và làm việc tại tỉnh …").
         targets = ([start] if immediate and steps == 0 else []) + (
             [start + len(token) + 1] if token.lower() in markers and not folded.lower.endswith(_LIFE_BEFORE, 0, start) else []
@@ -896,6 +1226,8 @@ def _destination(
 
 
 _UNSURE = "unsure"
+# What is visited, owned by the country named after "của" (a few lower-case words, no clause mark between).
+_OF_A_COUNTRY = re.compile(r"(?:[^ ,.;:()]+ ){1,6}?của ")
 # Where someone lived, studied, fought or died ("liệt sĩ hy sinh tại Lào"): not where the visit is.
 _LIFE_BEFORE = tuple(
     f" {verb} " for verb in ("hy sinh", "sinh sống", "học tập", "định cư", "sinh ra", "qua đời", "từ trần", "an táng",

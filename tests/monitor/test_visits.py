@@ -545,3 +545,371 @@ def test_names_and_organs_of_other_countries_are_not_our_side(text):
 
 def test_a_relation_written_with_a_dash_still_names_the_country():
     assert visits("Thủ tướng Nguyễn Xuân Phúc tiếp Chủ tịch Hội hữu nghị Việt - Nga.") == [(["Liên bang Nga"], "inbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (baomoi-2017, dev bm-22714479-1): our community "đang sinh sống, học tập tại" the country.
+        ("Thủ tướng đã có buổi nói chuyện thân mật với cán bộ, nhân viên Đại sứ quán và đông đảo đại diện cộng đồng "
+         "người Việt Nam đang sinh sống, học tập tại Hà Lan.", [(["Hà Lan"], "outbound")]),
+        # dev bm-22454709-7: the leader named after the community he meets
+        ("Nói chuyện, thăm hỏi đời sống của cán bộ, nhân viên Đại sứ quán, đại diện cộng đồng người Việt Nam tại "
+         "Nhật Bản, Thủ tướng Nguyễn Xuân Phúc cho biết quan hệ hai nước không ngừng phát triển.", [(["Nhật Bản"], "outbound")]),
+        # dev bm-22714479-15: our students abroad do not make the clause a students' affair
+        ("Thủ tướng nói chuyện với cộng đồng người Việt tại Hà Lan, mong muốn sinh viên, nghiên cứu sinh Việt Nam "
+         "tại Hà Lan học hỏi kinh nghiệm.", [(["Hà Lan"], "outbound")]),
+    ],
+)
+def test_a_leader_with_our_people_abroad_in_person(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Real text (dev bm-22714479-17, -21, bm-22619579-14): what the leader said of our people abroad, no encounter
+        "Thủ tướng mong muốn cộng đồng người Việt Nam tại Hà Lan tiếp tục là cầu nối để thúc đẩy quan hệ hợp tác.",
+        "Thủ tướng ghi nhận những ý kiến của cộng đồng người Việt Nam tại Hà Lan.",
+        "Chủ tịch nước biểu dương những nỗ lực của cán bộ, nhân viên Đại sứ quán Việt Nam tại Bê-la-rút.",
+        # appointing our envoys is done at home
+        "Chủ tịch nước trao quyết định bổ nhiệm Đại sứ Việt Nam tại Nhật Bản và gặp gỡ các Đại sứ.",
+        # foreign students met at home stay no visit
+        "Lãnh đạo tỉnh gặp mặt lưu học sinh Lào nhân dịp Tết Bunpimay.",
+    ],
+)
+def test_what_a_leader_says_of_our_people_abroad_is_no_visit(text):
+    assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Real text (dev bm-22677773-12): attending a multilateral summit abroad is no visit to its host
+        "Từ ngày 7-8/7, Thủ tướng tham dự Hội nghị Thượng đỉnh G20 tại thành phố Hamburg.",
+        "Đoàn đại biểu Việt Nam tham dự Hội nghị cấp cao ASEAN tại Manila (Philippines).",
+        # dev bm-22692007-17: meetings as a practice ("hằng năm"), none reported
+        "Duy trì tiếp xúc giữa lãnh đạo Interpol và Bộ Công an Việt Nam thông qua trao đổi các đoàn và gặp gỡ tại "
+        "Kỳ họp Đại hội đồng Interpol hằng năm.",
+        "Lãnh đạo tỉnh và tỉnh Hủa Phăn (Lào) thường xuyên gặp gỡ, trao đổi kinh nghiệm.",
+    ],
+)
+def test_multilateral_summits_and_habitual_meetings_are_no_visits(text):
+    assert visits(text) == []
+
+
+def test_a_bilateral_visit_beside_a_summit_is_still_one():
+    text = "Thủ tướng Nguyễn Xuân Phúc sẽ thăm Cộng hòa Liên bang Đức và tham dự Hội nghị Thượng đỉnh G20 tại Hamburg."
+    assert visits(text) == [(["Đức"], "outbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22651021-4, bm-22730166-1): a meeting named by its noun, our side and the partner after it
+        ("Tại buổi hội kiến, Chủ tịch nước Trần Đại Quang nhấn mạnh Việt Nam đánh giá cao những thành tựu mà Liên bang "
+         "Nga đạt được.", [(["Liên bang Nga"], "unknown")]),
+        ("Tại cuộc gặp, Thủ tướng Chính phủ Nguyễn Xuân Phúc đánh giá cao thiện cảm của Quốc hội và Chính phủ Hà Lan.",
+         [(["Hà Lan"], "unknown")]),
+        # dev bm-21486893-2: our side receiving, named before the partner
+        ("Theo VOV, tại buổi tiếp, Tổng Bí thư Nguyễn Phú Trọng đề nghị thúc đẩy hợp tác với Lào.", [(["Lào"], "inbound")]),
+        # a time between the noun and its comma; "Mở đầu buổi hội đàm"
+        ("Tại cuộc hội đàm chiều 7/6, Thủ tướng Nguyễn Xuân Phúc đánh giá cao vai trò của Nhật Bản.",
+         [(["Nhật Bản"], "unknown")]),
+        ("Mở đầu buổi hội đàm, Thủ tướng Nguyễn Xuân Phúc khẳng định Việt Nam coi trọng hợp tác với Lào.",
+         [(["Lào"], "unknown")]),
+        # dev bm-22514299-3: the meeting referred to names whom it received
+        ("Phát biểu tại buổi tiếp đoàn doanh nghiệp Australia, Phó Thủ tướng Trương Hòa Bình tin tưởng hợp tác phát triển.",
+         [(["Australia"], "inbound")]),
+    ],
+)
+def test_a_meeting_referred_to_by_its_noun_with_both_sides_after_it(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no side named, or only "hai bên" / "hai nhà lãnh đạo" (dev bm-22430817-19, A bm-22244997-14)
+        "Tại cuộc tiếp, hai bên đã trao đổi về một số vấn đề khu vực và quốc tế cùng quan tâm.",
+        "Tại cuộc hội đàm, hai nhà lãnh đạo bày tỏ vui mừng về quan hệ Việt Nam - Trung Quốc.",
+        "Tại buổi tiếp, Phó Thủ tướng Trịnh Đình Dũng khẳng định quan hệ hữu nghị giữa hai nước phát triển tích cực.",
+        # several meetings; a working session (at home, most often) whose talk names a country
+        "Tại các buổi làm việc, Chủ tịch tỉnh đề nghị tăng cường hợp tác với Lào.",
+        "Tại buổi làm việc, Chủ tịch UBND tỉnh Nguyễn Văn Bình đề nghị học tập kinh nghiệm của Nhật Bản.",
+    ],
+)
+def test_a_meeting_referred_to_without_both_sides_is_no_visit(text):
+    assert visits(text) == []
+
+
+def test_a_meeting_referred_back_to_in_an_article_is_the_visit_it_reported():
+    text = ("Chủ tịch nước Trần Đại Quang tiếp Đại sứ Nhật Bản. Tại buổi tiếp, Chủ tịch nước đề nghị Nhật Bản "
+            "tăng cường đầu tư.")
+    assert visits(text) == [(["Nhật Bản"], "inbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22244997-7): who thanks for the reception is the guest
+        ("Chủ tịch nước Trần Đại Quang chân thành cảm ơn Chủ tịch Trung Quốc Tập Cận Bình, lãnh đạo và nhân dân Trung "
+         "Quốc về sự đón tiếp trọng thị, chu đáo.", [(["Trung Quốc"], "outbound")]),
+        # dev bm-21481303-9: a guest thanks the host "đã dành thời gian tiếp"
+        ("Ông Atsusuke Kawada cảm ơn Thủ tướng Nguyễn Xuân Phúc đã dành thời gian tiếp, đồng thời cho biết Nhật Bản "
+         "coi trọng thị trường Việt Nam.", [(["Nhật Bản"], "inbound")]),
+        # A bm-22514299-19: the thanking guest named after
+        ("Cảm ơn Phó Thủ tướng đã dành thời gian tiếp đón, ông Enda Stankard cho biết đoàn doanh nghiệp Australia "
+         "mong muốn đầu tư.", [(["Australia"], "inbound")]),
+    ],
+)
+def test_who_thanks_for_a_reception_is_the_guest(text, expected):
+    assert visits(text) == expected
+
+
+def test_time_given_to_going_on_is_no_reception():
+    assert visits("Bộ trưởng đề nghị dành thời gian tiếp tục nghiên cứu thị trường Nhật Bản.") == []
+
+
+def test_our_delegation_named_by_its_nationality_is_the_guest():
+    # Real text (dev bm-22471027-4)
+    text = ("Trước lễ đón 30 phút, các thành viên chính thức của Đoàn cấp cao Việt Nam cùng người đứng đầu các bộ, "
+            "ngành thuộc Nội các Nhật Bản đã có mặt tại vị trí chờ.")
+    assert visits(text) == [(["Nhật Bản"], "outbound")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22425899-5): a country's firms are whom our side deals with on its trip
+        ("Thủ tướng Nguyễn Xuân Phúc nói các doanh nghiệp Việt Nam sẽ kí các hợp đồng với các đối tác Mỹ trong chuyến "
+         "công du 3 ngày này.", [(["Hoa Kỳ"], "outbound")]),
+        # a delegation of firms travels
+        ("Chủ tịch UBND tỉnh Nguyễn Văn Bình cho biết, Đoàn doanh nghiệp Hoa Kỳ trong chuyến công tác lần này sẽ "
+         "khảo sát nhiều dự án.", [(["Hoa Kỳ"], "inbound")]),
+    ],
+)
+def test_firms_of_a_country_are_not_travellers(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22244997-19): two leaders as joint subjects, the place not said
+        ("Chủ tịch nước Trần Đại Quang và Tổng Bí thư, Chủ tịch Trung Quốc Tập Cận Bình chứng kiến lễ ký các văn kiện "
+         "hợp tác.", [(["Trung Quốc"], "unknown")]),
+        # dev bm-21487782-1: who chairs, after "sự chủ trì của"; held at home
+        ("Kỳ họp lần thứ 39 Ủy ban liên Chính phủ sẽ được tổ chức tại Hà Nội dưới sự chủ trì của Thủ tướng Chính phủ "
+         "Nguyễn Xuân Phúc và Thủ tướng Chính phủ nước Cộng hòa Dân chủ Nhân dân Lào Thongloun Sisoulith.",
+         [(["Lào"], "inbound")]),
+    ],
+)
+def test_two_leaders_doing_one_thing_together(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "lãnh đạo hai nước" names no side (dev bm-22462552-34); two other countries
+        "Trong chuyến thăm, lãnh đạo hai nước đã chứng kiến lễ trao các văn kiện hợp tác giữa hai bên.",
+        "Thủ tướng Nhật Bản Shinzo Abe và Tổng thống Mỹ Donald Trump chứng kiến lễ ký các văn kiện.",
+        # our side alone chairs
+        "Bộ trưởng Nguyễn Chí Dũng đồng chủ trì hội nghị xúc tiến đầu tư vào Lào.",
+    ],
+)
+def test_a_joint_act_needs_both_sides_joined(text):
+    assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22430817-16): a guest glad to be back
+        ("Chủ tịch Ủy ban Quân vụ Thượng viện Hoa Kỳ John Mc Cain bày tỏ vui mừng trở lại và chứng kiến những thành quả "
+         "mà Việt Nam đã đạt được.", [(["Hoa Kỳ"], "inbound")]),
+        # A bm-22430817-17: glad to visit Viet Nam, beside our leader's trip told as background
+        ("Tại buổi tiếp, một số nghị sĩ trong Đoàn bày tỏ vui mừng thăm Việt Nam, cũng như Tuyên bố chung giữa Việt Nam "
+         "và Hoa Kỳ vừa được lãnh đạo hai nước nhất trí trong chuyến thăm chính thức Hoa Kỳ của Thủ tướng.",
+         [(["Hoa Kỳ"], "inbound")]),
+    ],
+)
+def test_a_guest_glad_to_be_here(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22655953-0, a headline): what is visited belongs to the country after "của"
+        ("Chủ tịch nước Trần Đại Quang thăm trung tâm văn hóa lớn nhất của Nga", [(["Liên bang Nga"], "outbound")]),
+        ("Đoàn công tác của tỉnh đến thăm nhà máy điện mặt trời của Nhật Bản.", [(["Nhật Bản"], "outbound")]),
+    ],
+)
+def test_a_place_visited_that_belongs_to_a_country(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person after "của" is named with a title; departing on a task is no visit
+        "Chủ tịch tỉnh thăm gia đình của chị Nga ở xã Phú Mỹ.",
+        "Bệnh viện dã chiến sẵn sàng lên đường thực hiện nhiệm vụ của Liên hợp quốc.",
+    ],
+)
+def test_what_belongs_to_a_person_or_a_task_is_no_place_visited(text):
+    assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22454520-3): a visitor named by a foreign name; its country named later in the clause
+        ("Tàu chiến HMAS Ballarat sẽ thăm Việt Nam từ ngày 4 – 8/6 nhằm tăng cường mối quan hệ giữa Hải quân "
+         "Australia và Việt Nam.", [(["Australia"], "inbound")]),
+    ],
+)
+def test_a_visitor_named_by_a_foreign_name(text, expected):
+    assert visits(text) == expected
+
+
+def test_a_vietnamese_visitor_is_not_read_as_foreign():
+    assert visits("Ông Nguyễn Văn Bình thăm Đà Nẵng để thúc đẩy hợp tác với Nhật Bản.") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22255764-4, A bm-22255764-0): a country's personalities are received where they live
+        ("Chủ tịch nước Trần Đại Quang tiếp một số nhân sỹ, trí thức Trung Quốc và Hội Hữu nghị Trung-Việt.",
+         [(["Trung Quốc"], "unknown")]),
+        ("Chủ tịch nước Trần Đại Quang tiếp các nhân sĩ Trung Quốc", [(["Trung Quốc"], "unknown")]),
+        # ... unless the clause says where
+        ("Chủ tịch nước tiếp các nhân sĩ Trung Quốc tại Phủ Chủ tịch.", [(["Trung Quốc"], "inbound")]),
+    ],
+)
+def test_personalities_of_a_country_are_received_where_the_clause_may_not_say(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22523455-2): a foreign guest named without his country; the sentence goes on about it
+        ("Đồng chí Esteban Lazo Hernandes cảm ơn Tổng Bí thư Nguyễn Phú Trọng đã dành thời gian tiếp Đoàn; cảm ơn "
+         "đồng chí Tổng Bí thư đã dành cho Đảng, nhà nước và nhân dân Cuba những tình cảm sâu sắc.",
+         [(["Cuba"], "inbound")]),
+        # two countries after ";": whose he is is not said
+        ("Ông John Smith cảm ơn Thủ tướng Nguyễn Xuân Phúc đã dành thời gian tiếp; ông cho biết doanh nghiệp đã "
+         "đầu tư tại Lào và Campuchia.", []),
+    ],
+)
+def test_a_foreign_guest_whose_country_the_sentence_names_after_a_semicolon(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real text (dev bm-22649701-3): who attends runs on past ";"; a ministry's field between title and country;
+        # our delegation among the guests says not where
+        ("Tham dự tọa đàm có các thành viên Đoàn đại biểu cấp cao Việt Nam; Bộ trưởng Phát triển Kinh tế Nga Maxim "
+         "Oreshkin, cùng khoảng 500 doanh nghiệp hai nước.", [(["Liên bang Nga"], "unknown")]),
+    ],
+)
+def test_who_attends_listed_past_a_semicolon(text, expected):
+    assert visits(text) == expected
+
+
+def test_a_ministry_named_by_its_field_then_its_country():
+    from monitor.folded import FoldedText
+    from monitor.places import accept_places
+
+    folded = FoldedText("Bộ trưởng Phát triển Kinh tế Nga Maxim Oreshkin và Bộ Tài nguyên và Môi trường Nhật phát biểu.")
+    found = MONITOR.lexicon.scan(folded)
+    assert [p.partner for p in accept_places(folded, found.get("place", []))] == ["Liên bang Nga", "Nhật Bản"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a fair or expo of a group of states abroad is a delegation's trip, not a summit
+        ("Đoàn đại biểu tỉnh Lạng Sơn tham dự Hội chợ Trung Quốc - ASEAN tại Nam Ninh (Trung Quốc).",
+         [(["Trung Quốc"], "outbound")]),
+        # an adverb further on, past a comma, is not the meeting's
+        ("Chủ tịch UBND tỉnh tiếp Đại sứ Nhật Bản, đề nghị Đại sứ quán thường xuyên hỗ trợ doanh nghiệp của tỉnh.",
+         [(["Nhật Bản"], "inbound")]),
+        # what is visited belongs to a country, but the clause says where: at home
+        ("Bộ trưởng Trần Tuấn Anh thăm gian hàng của Nhật Bản tại Hội chợ ở Hà Nội.", []),
+    ],
+)
+def test_multilateral_habitual_and_owned_rules_stay_narrow(text, expected):
+    assert visits(text) == expected
+
+
+def test_an_acronym_is_no_foreign_name():
+    # a photo credit ("VGP") before our leader: no foreign guest whose country the sentence names later
+    text = "Ảnh: VGP Thủ tướng tiếp Đoàn đại biểu tỉnh Quảng Nam; hai bên bàn về hợp tác với Nhật Bản."
+    assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # our side abroad meets whom the verb names; the host country of the summit is only where
+        ("Bên lề Hội nghị Thượng đỉnh G20 tại Hamburg, Thủ tướng Nguyễn Xuân Phúc đã gặp Thủ tướng Nhật Bản Shinzo Abe.",
+         [(["Nhật Bản"], "outbound")]),
+        ("Chiều 7/7, tại Hamburg, Thủ tướng Nguyễn Xuân Phúc đã có cuộc gặp với Thủ tướng Canada Justin Trudeau.",
+         [(["Canada"], "outbound")]),
+        ("Tại Hamburg, Thủ tướng Nguyễn Xuân Phúc đã hội đàm với Thủ tướng Đức Angela Merkel.", [(["Đức"], "outbound")]),
+    ],
+)
+def test_a_meeting_abroad_is_with_whom_the_verb_names(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the partner as the subject after a meeting's noun, ours named after it: the place is not said
+        ("Tại buổi tiếp, Đại sứ Hàn Quốc cảm ơn lãnh đạo tỉnh đã dành sự quan tâm.", [(["Hàn Quốc"], "unknown")]),
+        # seeing a guest off
+        ("Chủ tịch nước Trần Đại Quang tiễn Tổng thống Ấn Độ tại sân bay Nội Bài.", [(["Ấn Độ"], "inbound")]),
+        ("Bài học từ thực tiễn đoàn kết của nhân dân Lào.", []),
+        # a ministers' meeting of a group of states, led by our minister
+        ("Phó Thủ tướng Phạm Bình Minh dẫn đầu đoàn Việt Nam tham dự Hội nghị Bộ trưởng Ngoại giao ASEAN tại Manila.", []),
+    ],
+)
+def test_more_meetings_and_partings(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # attending the welcome of a guest named after it is a reception, not the ceremony as a place
+        ("Thủ tướng đã dự lễ đón chính thức Tổng thống Mỹ tại Phủ Chủ tịch.", [(["Hoa Kỳ"], "inbound")]),
+    ],
+)
+def test_attending_the_welcome_of_a_named_guest(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # ceremonial acts, speeches and talks of our side abroad
+        ("Chủ tịch nước đặt vòng hoa tưởng niệm tại Đài tưởng niệm Chiến sĩ vô danh ở thủ đô Mát-xcơ-va.",
+         [(["Liên bang Nga"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc đã phát biểu tại Quỹ Di sản ở Washington.", [(["Hoa Kỳ"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc tọa đàm với các doanh nghiệp Nhật Bản tại Tokyo.", [(["Nhật Bản"], "outbound")]),
+        # ... not at home, nor at a summit
+        ("Chủ tịch nước đặt vòng hoa tại Lăng Chủ tịch Hồ Chí Minh.", []),
+        ("Đoàn đại biểu tỉnh dâng hương tại Đền Hùng.", []),
+        ("Thủ tướng phát biểu tại Hội nghị cấp cao ASEAN ở Manila.", []),
+    ],
+)
+def test_ceremonies_and_speeches_abroad(text, expected):
+    assert visits(text) == expected
