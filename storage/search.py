@@ -6,6 +6,11 @@ as ``phraseto_tsquery`` over bound parameters. So FTS operators, ``%``, ``_`` or
 only text, and a malformed query (unbalanced quotes, too long, nothing to search) gives an empty
 result with a message instead of an error. The index itself is built by migration 0008.
 
+PostgreSQL phrases (migration 0013): GIN over a tsvector knows which articles hold a lexeme, not where,
+so a phrase of common syllables would have every article holding them all checked by position. A
+phrase first narrows to the articles holding each of its adjacent lexeme pairs (``search_pairs @>``,
+GIN), and only those are checked by position; a phrase of two lexemes is its pair and is not checked.
+
 Speed (issue 15): every query first finds article ids through an index (FTS5 / GIN for the text,
 ``ix_articles_listed`` for newest first, the date and portal filters), and only the page's rows are
 read. Counting stops at COUNT_CAP (``SearchResult.more``), relevance is computed for the COUNT_CAP
@@ -20,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Integer, column, func, literal_column, select, table, true, type_coerce
+from sqlalchemy import ARRAY, Integer, Text, and_, column, func, literal, literal_column, select, table, text, true, type_coerce
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -39,7 +44,7 @@ _WORD = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 # Index columns migration 0008 adds on PostgreSQL only (generated tsvectors): not in the models.
-POSTGRES_ONLY_COLUMNS = {"articles": {"search_vector", "search_folded"}}
+POSTGRES_ONLY_COLUMNS = {"articles": {"search_vector", "search_folded", "search_pairs", "search_pairs_folded"}}
 
 
 def fold_table() -> tuple[str, str]:
@@ -229,6 +234,17 @@ def _sqlite_match(groups: list[Group], folded: bool) -> str:
     return " ".join(phrases)
 
 
+def _pairs(session: Session, group: Group, folded: bool) -> tuple[list[str], bool]:
+    """PostgreSQL: the adjacent lexeme pairs of a phrase as ``pw_pairs()`` (migration 0013) makes them
+    from an article's tsvector, parsed by the same parser, and whether they say all the phrase does
+    (two lexemes: an article holding the pair holds the phrase, its positions need no check)."""
+    value = "pw_fold(:value)" if folded else ":value"
+    found, lexemes = session.execute(
+        text(f"SELECT pw_pairs(v), (SELECT count(*) FROM unnest(v) AS u, unnest(u.positions)) "
+             f"FROM to_tsvector('simple', {value}) AS v"), {"value": group.text}).one()
+    return list(found or []), bool(found) and lexemes == 2
+
+
 class _Text:
     """The text query on one backend: ``ident`` the article id it yields, ``where`` the match,
     ``rank`` its relevance (smaller is better), ``source`` what to select from."""
@@ -243,14 +259,24 @@ class _Text:
             self.rank = self.source.c.rank
         else:
             vector = literal_column("articles.search_folded" if folded else "articles.search_vector")
-            query = None
+            query, checked, pairs = None, None, []
             for group in groups:
                 value = func.pw_fold(group.text) if folded else group.text
                 part = func.phraseto_tsquery(literal_column("'simple'"), value)
                 query = part if query is None else query.op("&&")(part)
+                found, exact = _pairs(session, group, folded) if group.phrase else ([], False)
+                pairs += found
+                if not exact:
+                    checked = part if checked is None else checked.op("&&")(part)
             self.source = Article.__table__
             self.ident = Article.id
-            self.where = vector.op("@@")(query)
+            where = []
+            if pairs:  # the articles holding every adjacent pair of the phrases (migration 0013)
+                held = literal_column("articles.search_pairs_folded" if folded else "articles.search_pairs")
+                where.append(held.op("@>")(literal(sorted(set(pairs)), ARRAY(Text))))
+            if checked is not None:  # positions checked for those only
+                where.append(vector.op("@@")(checked))
+            self.where = and_(*where)
             self.rank = -func.ts_rank_cd(vector, query)
 
     def ids(self, *where):

@@ -17,7 +17,9 @@ a first one that compiles the templates.
 
 Run: ``.venv/bin/python -m tests.bench_search`` (or ``make bench``); PostgreSQL too when
 ``PORTALWATCH_TEST_POSTGRES_URL`` is set. ``BENCH_SEARCH_KEEP=<folder>`` keeps the filled archives
-(an SQLite file there, a PostgreSQL schema ``pw_bench_search_<size>``) and reuses them next time.
+(an SQLite file there, a PostgreSQL schema ``pw_bench_search_<size>``) and reuses them next time;
+``BENCH_SEARCH_QUICK=1`` then times only this version's searches and pages (no baselines, no export).
+PostgreSQL is filled by one COPY with the secondary indexes of ``articles`` built after it.
 """
 
 from __future__ import annotations
@@ -189,29 +191,21 @@ def _time(fn, queries) -> list[float]:
     return times
 
 
-def _previous_revision() -> str:
-    """The schema the search before issue 15 ran on: the revision below 0011 (whatever it is chained to)."""
+def _indexes_0011(url: str, present: bool) -> None:
+    """The schema the search before issue 15 ran on is the one without migration 0011's indexes: only that
+    revision is taken back (``present=False``) and run again, the later ones stay (a downgrade past 0013
+    and back would rewrite ``articles`` twice, minutes each on PostgreSQL)."""
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     from storage.migrate import alembic_config
 
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision("0011").down_revision
-
-
-def _schema(url: str, revision: str) -> None:
-    from alembic import command
-
-    from storage.migrate import alembic_config
-
+    module = ScriptDirectory.from_config(alembic_config(url)).get_revision("0011").module
     engine = make_engine(url)
     try:
-        config = alembic_config(url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            if revision == "head":
-                command.upgrade(config, "head")
-            else:
-                command.downgrade(config, revision)
+        with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+            (module.upgrade if present else module.downgrade)()
     finally:
         engine.dispose()
 
@@ -387,7 +381,7 @@ def _measure(name: str, url: str, corpus, queries, events) -> list[tuple[str, st
                 list(session.scalars(select(Article.id).where(where).order_by(Article.first_seen_at.desc()).limit(20)))
 
         # The version before, on its own schema (the indexes of 0011 dropped), then this one at head.
-        _schema(url, _previous_revision())
+        _indexes_0011(url, present=False)
         # The request of this version: the one before reads the fields it knows (it has no partner filter).
         before = _Searches(name, factory, queries, search_before.search, SearchRequest)
         before.run(f'"{queries[0]}"')  # warm
@@ -402,7 +396,7 @@ def _measure(name: str, url: str, corpus, queries, events) -> list[tuple[str, st
             old_export = _export(factory, batches=4)
         finally:
             web.archive.search, web.exports.search_batches, web.registers.visits = live
-        _schema(url, "head")
+        _indexes_0011(url, present=True)
         now = _Searches(name, factory, queries, search, SearchRequest)
         now.run(f'"{queries[0]}"')
         new = now.cases(partner)
