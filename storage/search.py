@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import ARRAY, Integer, Text, and_, column, func, literal, literal_column, select, table, text, true, type_coerce
+from sqlalchemy import ARRAY, Integer, Text, and_, any_, column, func, literal, literal_column, select, table, text, true, type_coerce
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -257,7 +257,12 @@ class _Text:
             self.ident = self.source.c.rowid
             self.where = literal_column(name).op("MATCH")(_sqlite_match(groups, folded))
             self.rank = self.source.c.rank
+            self.pairs = None
         else:
+            # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any
+            # value: for "holds these pairs" that plan walks every article (seconds). Plan each search
+            # for its own values (for the rest of this transaction).
+            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             vector = literal_column("articles.search_folded" if folded else "articles.search_vector")
             query, checked, pairs = None, None, []
             for group in groups:
@@ -270,13 +275,13 @@ class _Text:
                     checked = part if checked is None else checked.op("&&")(part)
             self.source = Article.__table__
             self.ident = Article.id
-            where = []
+            self.pairs = self.check = None
             if pairs:  # the articles holding every adjacent pair of the phrases (migration 0013)
                 held = literal_column("articles.search_pairs_folded" if folded else "articles.search_pairs")
-                where.append(held.op("@>")(literal(sorted(set(pairs)), ARRAY(Text))))
+                self.pairs = held.op("@>")(literal(sorted(set(pairs)), ARRAY(Text)))
             if checked is not None:  # positions checked for those only
-                where.append(vector.op("@@")(checked))
-            self.where = and_(*where)
+                self.check = vector.op("@@")(checked)
+            self.where = and_(*(c for c in (self.pairs, self.check) if c is not None))
             self.rank = -func.ts_rank_cd(vector, query)
 
     def ids(self, *where):
@@ -357,14 +362,57 @@ def _listing_page(session, request, offset, per_page, dialect):
     return list(session.scalars(page)), total, more
 
 
+# Words held by more than this share of the archive are found fastest by walking it newest first (COUNT_CAP
+# matches come soon); rarer ones through the GIN index, whose matches are then sorted.
+DENSE = 0.15
+
+
+def _dense(session, condition) -> bool:
+    """PostgreSQL: whether the planner expects ``condition`` to hold for more than DENSE of the articles
+    (its estimate from the tsvector's lexeme statistics, read from EXPLAIN)."""
+    connection = session.connection()
+    compiled = select(Article.id).where(condition).compile(connection)
+    plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params).scalar()
+    stored = session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass"))
+    return plan[0]["Plan"]["Plan Rows"] > DENSE * max(stored or 0, 1)
+
+
+def _newest_by_index(session, match: _Text, where) -> list:
+    """PostgreSQL, a phrase: its COUNT_CAP + 1 most recently stored matches with their rank. The ids come
+    from the pairs' GIN index, sorted (``id + 0``: never a walk of the primary key reading the pairs of
+    article after article); when positions must be checked, newest first in growing chunks until enough
+    are found (a common phrase checks about COUNT_CAP articles, not all that hold its pairs). The rank is
+    computed for the found rows only."""
+    if match.pairs is None:  # words: GIN alone says which articles hold them all
+        found = select(match.ident).where(match.check, *where).order_by((match.ident + 0).desc()).limit(COUNT_CAP + 1).subquery()
+        return session.execute(select(Article.id, match.rank).join(found, found.c.id == Article.id)
+                               .order_by(Article.id.desc())).all()
+    ids = select(match.ident).where(match.pairs, *where).order_by((match.ident + 0).desc())
+    if match.check is None:
+        found = ids.limit(COUNT_CAP + 1).subquery()
+        return session.execute(select(Article.id, match.rank).join(found, found.c.id == Article.id)
+                               .order_by(Article.id.desc())).all()
+    candidates = list(session.scalars(ids))
+    newest, start, size = [], 0, COUNT_CAP + 1
+    while start < len(candidates) and len(newest) <= COUNT_CAP:
+        chunk = candidates[start:start + size]
+        newest += session.execute(select(Article.id, match.rank).where(Article.id == any_(literal(chunk, ARRAY(Integer))), match.check)
+                                  .order_by(Article.id.desc())).all()
+        start, size = start + size, size * 2
+    return newest[:COUNT_CAP + 1]
+
+
 def _text_page(session, request, groups, offset, per_page, dialect):
     """One read of the index gives the capped total and the candidates with their rank: the
     COUNT_CAP + 1 most recently stored matches (FTS5 yields them in rowid order, PostgreSQL walks
     the primary key or sorts the GIN matches), the rank computed for those rows only."""
     match = _Text(session, groups, request.accent_insensitive)
     where = _filters(request, match.ident, dialect)
-    newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
-                             .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
+    if match.sqlite or (match.pairs is None and _dense(session, match.check)):
+        newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
+                                 .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
+    else:
+        newest = _newest_by_index(session, match, where)
     candidates, more = newest[:COUNT_CAP], len(newest) > COUNT_CAP
     total = len(candidates)
     if more and request.exact_total:

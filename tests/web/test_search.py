@@ -321,3 +321,24 @@ def test_phrase_pairs_find_exactly_what_positions_find(real_archive):
                 found += bool(expected)
     # Not vacuous: most drawn phrases are found, and some reversed pairs are not.
     assert len(phrases) < found < 2 * len(phrases)
+
+
+@pytest.mark.postgres
+def test_capped_phrase_checks_the_newest_pair_holders_first(real_archive, monkeypatch):
+    """With the count capped at 3, a phrase's positions are checked newest first in growing chunks: the
+    ranked first page is still the three most recently stored matches, and "more" says whether there are others."""
+    import storage.search
+    from sqlalchemy import text as sql
+
+    monkeypatch.setattr(storage.search, "COUNT_CAP", 3)
+    factory, phrases = real_archive
+    several = 0
+    with transaction(factory) as session:
+        for phrase in phrases + ["của các", "nhân dân", "và các cơ quan", "theo quy định của"]:
+            expected = sorted(session.scalars(sql("SELECT id FROM articles WHERE search_vector @@ phraseto_tsquery('simple', :p)"),
+                                              {"p": phrase}), reverse=True)
+            result = search(session, SearchRequest(text=f'"{phrase}"', per_page=3))
+            assert {h.article.id for h in result.hits} == set(expected[:3]), phrase
+            assert result.total == min(3, len(expected)) and result.more == (len(expected) > 3), phrase
+            several += len(expected) > 3
+    assert several >= 3
