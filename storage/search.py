@@ -20,6 +20,7 @@ recently stored first), unless ``SearchRequest.exact_total`` asks for the full c
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -282,7 +283,18 @@ class _Text:
             if checked is not None:  # positions checked for those only
                 self.check = vector.op("@@")(checked)
             self.where = and_(*(c for c in (self.pairs, self.check) if c is not None))
+            # Positions alone (the search before 0013): what a walk of the archive checks, row by row,
+            # for a phrase found in much of it (reading a row's tsvector is cheaper than its pairs).
+            self.positions = vector.op("@@")(query)
             self.rank = -func.ts_rank_cd(vector, query)
+
+    def walk(self, dense: bool) -> "_Text":
+        """This query as a walk of the archive checks it: positions alone when ``dense``."""
+        if not dense or self.sqlite:
+            return self
+        walked = copy.copy(self)
+        walked.where, walked.pairs, walked.check = self.positions, None, self.positions
+        return walked
 
     def ids(self, *where):
         return select(self.ident).select_from(self.source).where(self.where, *where)
@@ -402,13 +414,34 @@ def _newest_by_index(session, match: _Text, where) -> list:
     return newest[:COUNT_CAP + 1]
 
 
+def _dated_by_walk(session, match: _Text, request: SearchRequest, wanted: int) -> list[int]:
+    """PostgreSQL, newest first, more than COUNT_CAP matches (so one listed article in a hundred or more
+    matches): the ``wanted`` first ids, walking ``ix_articles_listed`` newest first in growing chunks and
+    checking each chunk by positions (a plan of the planner's own may instead check every article holding
+    the phrase's words, or read the pairs of article after article)."""
+    listing = (select(Article.id).where(*_filters(request, Article.id, "postgresql"))
+               .order_by(article_date().desc(), Article.id.desc()))
+    found, start, size = [], 0, max(4 * wanted, 200)
+    while len(found) < wanted:
+        chunk = list(session.scalars(listing.offset(start).limit(size)))
+        if not chunk:
+            break
+        passed = set(session.scalars(select(Article.id).where(Article.id == any_(literal(chunk, ARRAY(Integer))),
+                                                                match.positions)))
+        found += [i for i in chunk if i in passed]
+        start, size = start + size, size * 2
+    return found[:wanted]
+
+
 def _text_page(session, request, groups, offset, per_page, dialect):
     """One read of the index gives the capped total and the candidates with their rank: the
     COUNT_CAP + 1 most recently stored matches (FTS5 yields them in rowid order, PostgreSQL walks
     the primary key or sorts the GIN matches), the rank computed for those rows only."""
     match = _Text(session, groups, request.accent_insensitive)
     where = _filters(request, match.ident, dialect)
-    if match.sqlite or (match.pairs is None and _dense(session, match.check)):
+    dense = not match.sqlite and _dense(session, match.check if match.pairs is None else match.pairs)
+    match = match.walk(dense)
+    if match.sqlite or dense:
         newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
                                  .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
     else:
@@ -423,6 +456,8 @@ def _text_page(session, request, groups, offset, per_page, dialect):
                 return [], total, more
             ids = [c[0] for c in candidates]
             page = select(Article.id).where(Article.id.in_(ids))
+        elif not match.sqlite:
+            return _dated_by_walk(session, match, request, offset + per_page)[offset:], total, more
         else:
             ident = Article.id + 0 if match.sqlite else Article.id
             page = select(Article.id).where(ident.in_(match.ids()), *_filters(request, Article.id, dialect))

@@ -326,7 +326,8 @@ def test_phrase_pairs_find_exactly_what_positions_find(real_archive):
 @pytest.mark.postgres
 def test_capped_phrase_checks_the_newest_pair_holders_first(real_archive, monkeypatch):
     """With the count capped at 3, a phrase's positions are checked newest first in growing chunks: the
-    ranked first page is still the three most recently stored matches, and "more" says whether there are others."""
+    ranked first page is still the three most recently stored matches, "more" says whether there are
+    others, and newest-first pages list the matches in date order."""
     import storage.search
     from sqlalchemy import text as sql
 
@@ -340,5 +341,9 @@ def test_capped_phrase_checks_the_newest_pair_holders_first(real_archive, monkey
             result = search(session, SearchRequest(text=f'"{phrase}"', per_page=3))
             assert {h.article.id for h in result.hits} == set(expected[:3]), phrase
             assert result.total == min(3, len(expected)) and result.more == (len(expected) > 3), phrase
+            # Newest first (stored in date order here), past the cap too: the listing walked and checked.
+            for page in (1, 2):
+                dated = search(session, SearchRequest(text=f'"{phrase}"', per_page=3, sort="date", page=page))
+                assert [h.article.id for h in dated.hits] == expected[3 * page - 3:3 * page], (phrase, page)
             several += len(expected) > 3
     assert several >= 3
