@@ -441,6 +441,9 @@ def _text_page(session, request, groups, offset, per_page, dialect):
     where = _filters(request, match.ident, dialect)
     dense = not match.sqlite and _dense(session, match.check if match.pairs is None else match.pairs)
     match = match.walk(dense)
+    if request.sort == "date" and not match.sqlite:  # the candidates only count: no rank to compute
+        match = copy.copy(match)
+        match.rank = literal_column("0")
     if match.sqlite or dense:
         newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
                                  .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
