@@ -239,6 +239,8 @@ def _pairs(session: Session, group: Group, folded: bool) -> tuple[list[str], boo
     """PostgreSQL: the adjacent lexeme pairs of a phrase as ``pw_pairs()`` (migration 0013) makes them
     from an article's tsvector, parsed by the same parser, and whether they say all the phrase does
     (two lexemes: an article holding the pair holds the phrase, its positions need no check)."""
+    if "\x00" in group.text:  # PostgreSQL text cannot hold it (the search itself then answers with a message)
+        return [], False
     value = "pw_fold(:value)" if folded else ":value"
     found, lexemes = session.execute(
         text(f"SELECT pw_pairs(v), (SELECT count(*) FROM unnest(v) AS u, unnest(u.positions)) "

@@ -347,3 +347,19 @@ def test_capped_phrase_checks_the_newest_pair_holders_first(real_archive, monkey
                 assert [h.article.id for h in dated.hits] == expected[3 * page - 3:3 * page], (phrase, page)
             several += len(expected) > 3
     assert several >= 3
+
+
+def test_a_nul_character_gives_the_same_answer_on_the_page_and_in_the_export(factory):
+    """PostgreSQL text cannot hold NUL: the page has a message and no rows, the export is empty and does
+    not fail; SQLite's FTS5 takes NUL as a separator, and the export lists what the page finds."""
+    from storage.search import search_batches
+
+    postgres = factory.kw["bind"].dialect.name == "postgresql"
+    for query in ('"đối\x00 ngoại nhân"', "dân\x00"):
+        result, titles = run(factory, text=query)
+        with transaction(factory) as session:
+            exported = [hit.title for batch in search_batches(session, SearchRequest(text=query)) for hit in batch]
+        if postgres:
+            assert titles == exported == [] and result.total == 0 and result.message
+        else:
+            assert sorted(exported) == sorted(titles) and titles
