@@ -6,6 +6,11 @@ as ``phraseto_tsquery`` over bound parameters. So FTS operators, ``%``, ``_`` or
 only text, and a malformed query (unbalanced quotes, too long, nothing to search) gives an empty
 result with a message instead of an error. The index itself is built by migration 0008.
 
+PostgreSQL phrases (migration 0013): GIN over a tsvector knows which articles hold a lexeme, not where,
+so a phrase of common syllables would have every article holding them all checked by position. A
+phrase first narrows to the articles holding each of its adjacent lexeme pairs (``search_pairs @>``,
+GIN), and only those are checked by position; a phrase of two lexemes is its pair and is not checked.
+
 Speed (issue 15): every query first finds article ids through an index (FTS5 / GIN for the text,
 ``ix_articles_listed`` for newest first, the date and portal filters), and only the page's rows are
 read. Counting stops at COUNT_CAP (``SearchResult.more``), relevance is computed for the COUNT_CAP
@@ -15,11 +20,12 @@ recently stored first), unless ``SearchRequest.exact_total`` asks for the full c
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Integer, column, func, literal_column, select, table, true, type_coerce
+from sqlalchemy import ARRAY, Integer, Text, and_, any_, column, func, literal, literal_column, select, table, text, true, type_coerce
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -38,7 +44,7 @@ _WORD = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 # Index columns migration 0008 adds on PostgreSQL only (generated tsvectors): not in the models.
-POSTGRES_ONLY_COLUMNS = {"articles": {"search_vector", "search_folded"}}
+POSTGRES_ONLY_COLUMNS = {"articles": {"search_vector", "search_folded", "search_pairs", "search_pairs_folded"}}
 
 
 def fold_table() -> tuple[str, str]:
@@ -228,6 +234,19 @@ def _sqlite_match(groups: list[Group], folded: bool) -> str:
     return " ".join(phrases)
 
 
+def _pairs(session: Session, group: Group, folded: bool) -> tuple[list[str], bool]:
+    """PostgreSQL: the adjacent lexeme pairs of a phrase as ``pw_pairs()`` (migration 0013) makes them
+    from an article's tsvector, parsed by the same parser, and whether they say all the phrase does
+    (two lexemes: an article holding the pair holds the phrase, its positions need no check)."""
+    if "\x00" in group.text:  # PostgreSQL text cannot hold it (the search itself then answers with a message)
+        return [], False
+    value = "pw_fold(:value)" if folded else ":value"
+    found, lexemes = session.execute(
+        text(f"SELECT pw_pairs(v), (SELECT count(*) FROM unnest(v) AS u, unnest(u.positions)) "
+             f"FROM to_tsvector('simple', {value}) AS v"), {"value": group.text}).one()
+    return list(found or []), bool(found) and lexemes == 2
+
+
 class _Text:
     """The text query on one backend: ``ident`` the article id it yields, ``where`` the match,
     ``rank`` its relevance (smaller is better), ``source`` what to select from."""
@@ -240,17 +259,43 @@ class _Text:
             self.ident = self.source.c.rowid
             self.where = literal_column(name).op("MATCH")(_sqlite_match(groups, folded))
             self.rank = self.source.c.rank
+            self.pairs = None
         else:
+            # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any
+            # value: for "holds these pairs" that plan walks every article (seconds). Plan each search
+            # for its own values (for the rest of this transaction).
+            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
             vector = literal_column("articles.search_folded" if folded else "articles.search_vector")
-            query = None
+            query, checked, pairs = None, None, []
             for group in groups:
                 value = func.pw_fold(group.text) if folded else group.text
                 part = func.phraseto_tsquery(literal_column("'simple'"), value)
                 query = part if query is None else query.op("&&")(part)
+                found, exact = _pairs(session, group, folded) if group.phrase else ([], False)
+                pairs += found
+                if not exact:
+                    checked = part if checked is None else checked.op("&&")(part)
             self.source = Article.__table__
             self.ident = Article.id
-            self.where = vector.op("@@")(query)
+            self.pairs = self.check = None
+            if pairs:  # the articles holding every adjacent pair of the phrases (migration 0013)
+                held = literal_column("articles.search_pairs_folded" if folded else "articles.search_pairs")
+                self.pairs = held.op("@>")(literal(sorted(set(pairs)), ARRAY(Text)))
+            if checked is not None:  # positions checked for those only
+                self.check = vector.op("@@")(checked)
+            self.where = and_(*(c for c in (self.pairs, self.check) if c is not None))
+            # Positions alone (the search before 0013): what a walk of the archive checks, row by row,
+            # for a phrase found in much of it (reading a row's tsvector is cheaper than its pairs).
+            self.positions = vector.op("@@")(query)
             self.rank = -func.ts_rank_cd(vector, query)
+
+    def walk(self, dense: bool) -> "_Text":
+        """This query as a walk of the archive checks it: positions alone when ``dense``."""
+        if not dense or self.sqlite:
+            return self
+        walked = copy.copy(self)
+        walked.where, walked.pairs, walked.check = self.positions, None, self.positions
+        return walked
 
     def ids(self, *where):
         return select(self.ident).select_from(self.source).where(self.where, *where)
@@ -330,14 +375,81 @@ def _listing_page(session, request, offset, per_page, dialect):
     return list(session.scalars(page)), total, more
 
 
+# Words held by more than this share of the archive are found fastest by walking it newest first (COUNT_CAP
+# matches come soon); rarer ones through the GIN index, whose matches are then sorted.
+DENSE = 0.15
+
+
+def _dense(session, condition) -> bool:
+    """PostgreSQL: whether the planner expects ``condition`` to hold for more than DENSE of the articles
+    (its estimate from the tsvector's lexeme statistics, read from EXPLAIN)."""
+    connection = session.connection()
+    compiled = select(Article.id).where(condition).compile(connection)
+    plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params).scalar()
+    stored = session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass"))
+    return plan[0]["Plan"]["Plan Rows"] > DENSE * max(stored or 0, 1)
+
+
+def _newest_by_index(session, match: _Text, where) -> list:
+    """PostgreSQL, a phrase: its COUNT_CAP + 1 most recently stored matches with their rank. The ids come
+    from the pairs' GIN index, sorted (``id + 0``: never a walk of the primary key reading the pairs of
+    article after article); when positions must be checked, newest first in growing chunks until enough
+    are found (a common phrase checks about COUNT_CAP articles, not all that hold its pairs). The rank is
+    computed for the found rows only."""
+    if match.pairs is None:  # words: GIN alone says which articles hold them all
+        found = select(match.ident).where(match.check, *where).order_by((match.ident + 0).desc()).limit(COUNT_CAP + 1).subquery()
+        return session.execute(select(Article.id, match.rank).join(found, found.c.id == Article.id)
+                               .order_by(Article.id.desc())).all()
+    ids = select(match.ident).where(match.pairs, *where).order_by((match.ident + 0).desc())
+    if match.check is None:
+        found = ids.limit(COUNT_CAP + 1).subquery()
+        return session.execute(select(Article.id, match.rank).join(found, found.c.id == Article.id)
+                               .order_by(Article.id.desc())).all()
+    candidates = list(session.scalars(ids))
+    newest, start, size = [], 0, COUNT_CAP + 1
+    while start < len(candidates) and len(newest) <= COUNT_CAP:
+        chunk = candidates[start:start + size]
+        newest += session.execute(select(Article.id, match.rank).where(Article.id == any_(literal(chunk, ARRAY(Integer))), match.check)
+                                  .order_by(Article.id.desc())).all()
+        start, size = start + size, size * 2
+    return newest[:COUNT_CAP + 1]
+
+
+def _dated_by_walk(session, match: _Text, request: SearchRequest, wanted: int) -> list[int]:
+    """PostgreSQL, newest first, more than COUNT_CAP matches (so one listed article in a hundred or more
+    matches): the ``wanted`` first ids, walking ``ix_articles_listed`` newest first in growing chunks and
+    checking each chunk by positions (a plan of the planner's own may instead check every article holding
+    the phrase's words, or read the pairs of article after article)."""
+    listing = (select(Article.id).where(*_filters(request, Article.id, "postgresql"))
+               .order_by(article_date().desc(), Article.id.desc()))
+    found, start, size = [], 0, max(4 * wanted, 200)
+    while len(found) < wanted:
+        chunk = list(session.scalars(listing.offset(start).limit(size)))
+        if not chunk:
+            break
+        passed = set(session.scalars(select(Article.id).where(Article.id == any_(literal(chunk, ARRAY(Integer))),
+                                                                match.positions)))
+        found += [i for i in chunk if i in passed]
+        start, size = start + size, size * 2
+    return found[:wanted]
+
+
 def _text_page(session, request, groups, offset, per_page, dialect):
     """One read of the index gives the capped total and the candidates with their rank: the
     COUNT_CAP + 1 most recently stored matches (FTS5 yields them in rowid order, PostgreSQL walks
     the primary key or sorts the GIN matches), the rank computed for those rows only."""
     match = _Text(session, groups, request.accent_insensitive)
     where = _filters(request, match.ident, dialect)
-    newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
-                             .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
+    dense = not match.sqlite and _dense(session, match.check if match.pairs is None else match.pairs)
+    match = match.walk(dense)
+    if request.sort == "date" and not match.sqlite:  # the candidates only count: no rank to compute
+        match = copy.copy(match)
+        match.rank = literal_column("0")
+    if match.sqlite or dense:
+        newest = session.execute(select(match.ident, match.rank).select_from(match.source).where(match.where, *where)
+                                 .order_by(match.ident.desc()).limit(COUNT_CAP + 1)).all()
+    else:
+        newest = _newest_by_index(session, match, where)
     candidates, more = newest[:COUNT_CAP], len(newest) > COUNT_CAP
     total = len(candidates)
     if more and request.exact_total:
@@ -348,6 +460,8 @@ def _text_page(session, request, groups, offset, per_page, dialect):
                 return [], total, more
             ids = [c[0] for c in candidates]
             page = select(Article.id).where(Article.id.in_(ids))
+        elif not match.sqlite:
+            return _dated_by_walk(session, match, request, offset + per_page)[offset:], total, more
         else:
             ident = Article.id + 0 if match.sqlite else Article.id
             page = select(Article.id).where(ident.in_(match.ids()), *_filters(request, Article.id, dialect))

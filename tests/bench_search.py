@@ -17,7 +17,9 @@ a first one that compiles the templates.
 
 Run: ``.venv/bin/python -m tests.bench_search`` (or ``make bench``); PostgreSQL too when
 ``PORTALWATCH_TEST_POSTGRES_URL`` is set. ``BENCH_SEARCH_KEEP=<folder>`` keeps the filled archives
-(an SQLite file there, a PostgreSQL schema ``pw_bench_search_<size>``) and reuses them next time.
+(an SQLite file there, a PostgreSQL schema ``pw_bench_search_<size>``) and reuses them next time;
+``BENCH_SEARCH_QUICK=1`` then times only this version's searches and pages (no baselines, no export).
+PostgreSQL is filled by one COPY with the secondary indexes of ``articles`` built after it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ EXPORT_TARGET_S = 10
 # A folder where the filled archives are kept and reused (SQLite file, PostgreSQL schema named after the
 # size): filling 100,000 articles takes minutes on SQLite and far longer on PostgreSQL.
 KEEP = os.environ.get("BENCH_SEARCH_KEEP")
+# "1": only this version's search cases and pages on the (kept) archives: no baselines, no export, no
+# store cost (for quick iterations on the search).
+QUICK = os.environ.get("BENCH_SEARCH_QUICK") == "1"
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
@@ -66,24 +71,56 @@ def _corpus() -> list[tuple[str, str]]:
     return out
 
 
+def _rows(corpus, count: int):
+    for n in range(count):
+        title, body = corpus[n % len(corpus)]
+        when = START + timedelta(minutes=5 * n)
+        yield dict(portal_id=f"p{n % PORTALS}", url=f"http://x/{n}", canonical_url=f"http://x/{n}", title=title,
+                   text=body, published_at=when, first_seen_at=when, content_hash=f"{n:x}", baseline=False,
+                   published_has_time=True)
+
+
 def _fill(factory, corpus, count: int) -> float:
-    """Store ``count`` articles in batches of 2,000; returns seconds per 1,000 articles."""
+    """Store ``count`` articles; returns seconds per 1,000 articles. SQLite: inserts of 2,000 rows (its
+    triggers index each). PostgreSQL: one COPY with the secondary indexes of ``articles`` dropped and
+    built again after (GIN insertion row by row made the fill take half an hour)."""
     with transaction(factory) as session:
         for i in range(PORTALS):
             repo.sync_portal(session, repo.PortalFields(id=f"p{i}", name=f"Cổng {i}", province=f"Tỉnh {i % 7}", kind="government"))
     started = time.perf_counter()
+    with transaction(factory) as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        _copy(factory, _rows(corpus, count))
+        return (time.perf_counter() - started) / count * 1000
     batch = []
-    for n in range(count):
-        title, body = corpus[n % len(corpus)]
-        when = START + timedelta(minutes=5 * n)
-        batch.append(dict(portal_id=f"p{n % PORTALS}", url=f"http://x/{n}", canonical_url=f"http://x/{n}", title=title,
-                          text=body, published_at=when, first_seen_at=when, content_hash=f"{n:x}", baseline=False,
-                          published_has_time=True))
+    for n, row in enumerate(_rows(corpus, count)):
+        batch.append(row)
         if len(batch) == 2000 or n == count - 1:
             with transaction(factory) as session:
                 session.execute(insert(Article), batch)
             batch = []
     return (time.perf_counter() - started) / count * 1000
+
+
+def _copy(factory, rows) -> None:
+    """PostgreSQL: COPY ``rows`` into ``articles``, its non-unique indexes dropped meanwhile and rebuilt."""
+    with transaction(factory) as session:
+        session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        indexes = session.execute(text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
+            "JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename = 'articles' AND i.schemaname = current_schema() "
+            "AND NOT x.indisunique")).all()
+        for name, _ in indexes:
+            session.execute(text(f'DROP INDEX "{name}"'))
+        cursor = session.connection().connection.driver_connection.cursor()
+        with cursor.copy("COPY articles (portal_id, url, canonical_url, title, text, published_at, first_seen_at, "
+                         "content_hash, baseline, published_has_time) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(row.values()))
+        for _, definition in indexes:
+            session.execute(text(definition))
+        session.execute(text("ANALYZE articles"))
 
 
 def _events(corpus) -> list[tuple[list, list]]:
@@ -154,29 +191,21 @@ def _time(fn, queries) -> list[float]:
     return times
 
 
-def _previous_revision() -> str:
-    """The schema the search before issue 15 ran on: the revision below 0011 (whatever it is chained to)."""
+def _indexes_0011(url: str, present: bool) -> None:
+    """The schema the search before issue 15 ran on is the one without migration 0011's indexes: only that
+    revision is taken back (``present=False``) and run again, the later ones stay (a downgrade past 0013
+    and back would rewrite ``articles`` twice, minutes each on PostgreSQL)."""
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     from storage.migrate import alembic_config
 
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision("0011").down_revision
-
-
-def _schema(url: str, revision: str) -> None:
-    from alembic import command
-
-    from storage.migrate import alembic_config
-
+    module = ScriptDirectory.from_config(alembic_config(url)).get_revision("0011").module
     engine = make_engine(url)
     try:
-        config = alembic_config(url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            if revision == "head":
-                command.upgrade(config, "head")
-            else:
-                command.downgrade(config, revision)
+        with engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+            (module.upgrade if present else module.downgrade)()
     finally:
         engine.dispose()
 
@@ -270,7 +299,7 @@ def _export(factory, batches: int | None = None) -> tuple[float, int, float]:
 
     from tests.web.support import PageDaemon
     from web.app import build_app
-    from web.export import BATCH
+    from web.exports import BATCH
 
     def rss() -> float:
         with open("/proc/self/statm") as statm:
@@ -304,11 +333,36 @@ def _export(factory, batches: int | None = None) -> tuple[float, int, float]:
     return seconds, rows, max(peak) - start
 
 
+def _partner(factory) -> str:
+    """The partner of most visits."""
+    with transaction(factory) as session:
+        counts = Counter(p for terms in session.scalars(select(Match.terms).where(Match.kind == "visit")) for p in terms)
+    return counts.most_common(1)[0][0] if counts else "Lào"
+
+
+def _quick(name: str, url: str, corpus, queries, events) -> list[tuple[str, str, str]]:
+    """BENCH_SEARCH_QUICK: this version's cases and pages only, at head."""
+    rows = [(f"search {name}: store (index kept)", _archive(url, corpus, events), "-")]
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    try:
+        now = _Searches(name, factory, queries, search, SearchRequest)
+        now.run(f'"{queries[0]}"')
+        for label, times in now.cases(_partner(factory)).items():
+            rows.append((f"search {name} p95: {label}", f"{_p(times, .95):.0f} ms (p50 {_p(times, .5):.0f})", f"≤ {TARGET_MS} ms"))
+        for label, times in _pages(factory, queries).items():
+            rows.append((f"page {name} {label}: median of 7", f"{_p(times, .5):.0f} ms (max {max(times) * 1000:.0f})",
+                         f"≤ {PAGE_TARGET_MS} ms"))
+        return rows
+    finally:
+        engine.dispose()
+
+
 def _measure(name: str, url: str, corpus, queries, events) -> list[tuple[str, str, str]]:
     from tests.support import search_before
 
     import web.archive
-    import web.export
+    import web.exports
     import web.registers
 
     stored = _archive(url, corpus, events)
@@ -316,9 +370,7 @@ def _measure(name: str, url: str, corpus, queries, events) -> list[tuple[str, st
     engine = make_engine(url)
     factory = session_factory(engine)
     try:
-        with transaction(factory) as session:  # the partner of most visits
-            counts = Counter(p for terms in session.scalars(select(Match.terms).where(Match.kind == "visit")) for p in terms)
-        partner = counts.most_common(1)[0][0] if counts else "Lào"
+        partner = _partner(factory)
 
         def like(query):
             # No index at all: the phrase as a substring, count and first page.
@@ -329,21 +381,22 @@ def _measure(name: str, url: str, corpus, queries, events) -> list[tuple[str, st
                 list(session.scalars(select(Article.id).where(where).order_by(Article.first_seen_at.desc()).limit(20)))
 
         # The version before, on its own schema (the indexes of 0011 dropped), then this one at head.
-        _schema(url, _previous_revision())
+        _indexes_0011(url, present=False)
         # The request of this version: the one before reads the fields it knows (it has no partner filter).
         before = _Searches(name, factory, queries, search_before.search, SearchRequest)
         before.run(f'"{queries[0]}"')  # warm
         baseline = _time(like, queries[:15])
         old = before.cases(partner)
-        live = (web.archive.search, web.export.search, web.registers.visits)
-        web.archive.search = web.export.search = search_before.search
+        live = (web.archive.search, web.exports.search_batches, web.registers.visits)
+        web.archive.search = search_before.search
+        web.exports.search_batches = search_before.search_batches
         web.registers.visits = search_before.visits
         try:
             old_pages = _pages(factory, queries)
             old_export = _export(factory, batches=4)
         finally:
-            web.archive.search, web.export.search, web.registers.visits = live
-        _schema(url, "head")
+            web.archive.search, web.exports.search_batches, web.registers.visits = live
+        _indexes_0011(url, present=True)
         now = _Searches(name, factory, queries, search, SearchRequest)
         now.run(f'"{queries[0]}"')
         new = now.cases(partner)
@@ -384,11 +437,14 @@ def run() -> list[tuple[str, str, str]]:
     corpus = _corpus()
     queries = _queries(corpus)
     events = _events(corpus)
-    rows = [(f"search: archive", f"{ARTICLES:,} articles from {len(corpus):,} real ones", "-"), _insert_overhead(corpus)]
+    rows = [(f"search: archive", f"{ARTICLES:,} articles from {len(corpus):,} real ones", "-")]
+    if not QUICK:
+        rows.append(_insert_overhead(corpus))
+    measure = _quick if QUICK else _measure
     rows.append(("search: machine load (1, 5, 15 min)", " ".join(f"{v:.1f}" for v in os.getloadavg()), f"{os.cpu_count()} CPUs"))
     with tempfile.TemporaryDirectory() as folder:
         path = f"{KEEP}/bench-search-{ARTICLES}.db" if KEEP else f"{folder}/bench.db"
-        rows += _measure("sqlite", f"sqlite:///{path}", corpus, queries, events)
+        rows += measure("sqlite", f"sqlite:///{path}", corpus, queries, events)
     server = os.environ.get("PORTALWATCH_TEST_POSTGRES_URL")
     if server:
         schema = f"pw_bench_search_{ARTICLES}" if KEEP else f"pw_bench_{uuid.uuid4().hex[:8]}"
@@ -397,7 +453,7 @@ def run() -> list[tuple[str, str, str]]:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         try:
             sep = "&" if "?" in server else "?"
-            rows += _measure("postgres", f"{server}{sep}options=-csearch_path%3D{schema}", corpus, queries, events)
+            rows += measure("postgres", f"{server}{sep}options=-csearch_path%3D{schema}", corpus, queries, events)
         finally:
             if not KEEP:
                 with admin.begin() as conn:

@@ -286,3 +286,21 @@ def visits(session: Session, partner: str | None = None, province: str | None = 
             directions = [d for d in ("đoàn vào", "đoàn ra") if any(str(r).startswith(d) for r in reasons)]
             rows.append(VisitRow(match, article, portal, directions))
     return rows, counts
+
+
+def search_batches(session: Session, request: SearchRequest, batch: int = 500):
+    """The export as it read the search before issue 15: page after page of ``search()`` (each one counting
+    and ranking every match), as rows of what today's export writes (``storage.search.Listed``)."""
+    from dataclasses import replace
+
+    from storage.search import Listed
+
+    number = 1
+    while True:
+        result = search(session, replace(request, page=number, per_page=batch))
+        if not result.hits:
+            return
+        yield [Listed(h.article.id, h.article.title, h.article.url, h.article.published_at, h.article.published_has_time,
+                      h.article.first_seen_at, h.article.topic, h.portal.name, h.portal.province, h.portal.kind,
+                      tuple(h.codes), tuple(h.partners)) for h in result.hits]
+        number += 1

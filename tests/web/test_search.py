@@ -228,3 +228,138 @@ def test_relevance_ranks_the_newest_matches_then_lists_the_rest(capped):
     assert rest == titles[2:4]
     exact, _ = run(capped, text="biên giới", exact_total=True)
     assert exact.total == 5 and not exact.more
+
+
+def test_migration_0013_up_and_down(db_url):
+    """The pair columns (PostgreSQL) are computed for articles stored before them, go with a downgrade
+    and come back; on SQLite the revision changes nothing and FTS5 keeps working through it."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from storage.db import make_engine, session_factory
+    from storage.migrate import alembic_config, current_revision, upgrade
+
+    upgrade(db_url, revision="0012")
+    engine = make_engine(db_url)
+    try:
+        factory = session_factory(engine)
+        seeded(factory, archive)
+        for _ in range(2):
+            upgrade(db_url, engine=engine)
+            assert current_revision(engine) == "0013"
+            assert run(factory, text='"đối ngoại nhân dân"')[0].total == 2
+            assert run(factory, text='"doi ngoai nhan dan"', accent_insensitive=True)[0].total == 2
+            assert run(factory, text='"nhân dân đối ngoại"')[0].total == 0
+            config = alembic_config(db_url)
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.downgrade(config, "0012")
+            assert current_revision(engine) == "0012"
+            columns = {c["name"] for c in inspect(engine).get_columns("articles")}
+            assert not columns & {"search_pairs", "search_pairs_folded"}
+            if engine.dialect.name == "postgresql":
+                with engine.connect() as connection:
+                    assert connection.scalar(text("SELECT count(*) FROM pg_proc WHERE proname = 'pw_pairs' "
+                                                  "AND pronamespace = current_schema()::regnamespace")) == 0
+                    assert "search_vector" in columns
+            else:  # 0012's search (FTS5) is untouched
+                assert run(factory, text='"đối ngoại nhân dân"')[0].total == 2
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def real_archive(postgres_url):
+    """400 real baomoi-2017 articles (tests/fixtures copy) on PostgreSQL, and phrases drawn from them."""
+    import random
+
+    from sqlalchemy import insert
+
+    from storage.db import make_engine, session_factory
+    from storage.migrate import upgrade
+    from tests.bench_search import _corpus, _rows
+
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    factory = session_factory(engine)
+    corpus = _corpus()[:400]
+    seeded(factory, lambda session: [add_portal(session, f"p{i}", f"Cổng {i}", f"Tỉnh {i}", "government") for i in range(20)])
+    with transaction(factory) as session:
+        session.execute(insert(Article), list(_rows(corpus, len(corpus))))
+    rng = random.Random(13)
+    phrases = []
+    for title, body in rng.sample(corpus, 60):
+        title, body = title.replace('"', " "), body.replace('"', " ")  # a quote would end the search's phrase
+        words = body.split()
+        start = rng.randrange(max(1, len(words) - 5))
+        for size in (2, 3, 4):
+            phrases.append(" ".join(words[start:start + size]))  # as written, punctuation and all
+        phrases.append(" ".join(reversed(words[start:start + 2])))  # both words there, rarely in this order
+        phrases.append(" ".join(title.split()[-2:] + body.split()[:1]))  # the title's end, then the text
+    phrases += ["04-CT/TW", "Chỉ thị 04-CT/TW", "e-mail", "UBND tỉnh", "Ủy ban nhân dân tỉnh"]
+    yield factory, phrases
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_phrase_pairs_find_exactly_what_positions_find(real_archive):
+    """On real text, a phrase's results with the pair index (migration 0013) are the articles whose
+    tsvector holds the phrase by positions alone (the search before 0013), accents kept or folded."""
+    from sqlalchemy import text as sql
+
+    factory, phrases = real_archive
+    found = 0
+    with transaction(factory) as session:
+        for folded in (False, True):
+            vector, value = ("search_folded", "pw_fold(:p)") if folded else ("search_vector", ":p")
+            for phrase in phrases:
+                result = search(session, SearchRequest(text=f'"{phrase}"', accent_insensitive=folded, exact_total=True,
+                                                       per_page=1000))
+                expected = set(session.scalars(sql(f"SELECT id FROM articles WHERE {vector} @@ "
+                                                   f"phraseto_tsquery('simple', {value})"), {"p": phrase}))
+                assert {h.article.id for h in result.hits} == expected and result.total == len(expected), (phrase, folded)
+                found += bool(expected)
+    # Not vacuous: most drawn phrases are found, and some reversed pairs are not.
+    assert len(phrases) < found < 2 * len(phrases)
+
+
+@pytest.mark.postgres
+def test_capped_phrase_checks_the_newest_pair_holders_first(real_archive, monkeypatch):
+    """With the count capped at 3, a phrase's positions are checked newest first in growing chunks: the
+    ranked first page is still the three most recently stored matches, "more" says whether there are
+    others, and newest-first pages list the matches in date order."""
+    import storage.search
+    from sqlalchemy import text as sql
+
+    monkeypatch.setattr(storage.search, "COUNT_CAP", 3)
+    factory, phrases = real_archive
+    several = 0
+    with transaction(factory) as session:
+        for phrase in phrases + ["của các", "nhân dân", "và các cơ quan", "theo quy định của"]:
+            expected = sorted(session.scalars(sql("SELECT id FROM articles WHERE search_vector @@ phraseto_tsquery('simple', :p)"),
+                                              {"p": phrase}), reverse=True)
+            result = search(session, SearchRequest(text=f'"{phrase}"', per_page=3))
+            assert {h.article.id for h in result.hits} == set(expected[:3]), phrase
+            assert result.total == min(3, len(expected)) and result.more == (len(expected) > 3), phrase
+            # Newest first (stored in date order here), past the cap too: the listing walked and checked.
+            for page in (1, 2):
+                dated = search(session, SearchRequest(text=f'"{phrase}"', per_page=3, sort="date", page=page))
+                assert [h.article.id for h in dated.hits] == expected[3 * page - 3:3 * page], (phrase, page)
+            several += len(expected) > 3
+    assert several >= 3
+
+
+def test_a_nul_character_gives_the_same_answer_on_the_page_and_in_the_export(factory):
+    """PostgreSQL text cannot hold NUL: the page has a message and no rows, the export is empty and does
+    not fail; SQLite's FTS5 takes NUL as a separator, and the export lists what the page finds."""
+    from storage.search import search_batches
+
+    postgres = factory.kw["bind"].dialect.name == "postgresql"
+    for query in ('"đối\x00 ngoại nhân"', "dân\x00"):
+        result, titles = run(factory, text=query)
+        with transaction(factory) as session:
+            exported = [hit.title for batch in search_batches(session, SearchRequest(text=query)) for hit in batch]
+        if postgres:
+            assert titles == exported == [] and result.total == 0 and result.message
+        else:
+            assert sorted(exported) == sorted(titles) and titles
