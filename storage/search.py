@@ -78,9 +78,19 @@ class ParsedQuery:
     error: str | None = None
 
 
+def _without_surrogates(raw: str) -> str:
+    """A lone surrogate (a command-line argument of invalid bytes decodes to one) cannot be sent to
+    PostgreSQL nor encoded at all: it is dropped, like any character that is no letter or digit."""
+    try:
+        raw.encode("utf-8")
+        return raw
+    except UnicodeEncodeError:
+        return raw.encode("utf-8", "ignore").decode("utf-8")
+
+
 def parse_query(raw: str) -> ParsedQuery:
     """Words must all occur; "quoted phrases" must occur as written. Anything else is a message."""
-    raw = canonical(raw or "").strip()
+    raw = canonical(_without_surrogates(raw or "")).strip()
     if not raw:
         return ParsedQuery()
     if len(raw) > MAX_QUERY_CHARS:

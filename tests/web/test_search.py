@@ -352,7 +352,7 @@ def test_capped_phrase_checks_the_newest_pair_holders_first(real_archive, monkey
 def test_a_nul_character_gives_the_same_answer_on_the_page_and_in_the_export(factory):
     """PostgreSQL text cannot hold NUL: the page has a message and no rows, the export is empty and does
     not fail; SQLite's FTS5 takes NUL as a separator, and the export lists what the page finds."""
-    from storage.search import search_batches
+    from storage.exports import search_batches
 
     postgres = factory.kw["bind"].dialect.name == "postgresql"
     for query in ('"đối\x00 ngoại nhân"', "dân\x00"):
@@ -363,3 +363,17 @@ def test_a_nul_character_gives_the_same_answer_on_the_page_and_in_the_export(fac
             assert titles == exported == [] and result.total == 0 and result.message
         else:
             assert sorted(exported) == sorted(titles) and titles
+
+
+def test_a_lone_surrogate_in_a_query_is_dropped_not_an_error(factory):
+    """A command-line argument of invalid bytes arrives as a lone surrogate, which no database driver
+    can encode: the query is searched without it, on the page and in the export alike."""
+    from storage.exports import search_batches
+
+    plain, titles = run(factory, text='"đối ngoại"')
+    assert titles
+    for query in ('"đối ngoại\udcff"', '\ud800"đối ngoại"'):
+        result, found = run(factory, text=query)
+        with transaction(factory) as session:
+            exported = [hit.title for batch in search_batches(session, SearchRequest(text=query)) for hit in batch]
+        assert sorted(found) == sorted(titles) == sorted(exported) and result.total == plain.total
