@@ -24,12 +24,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import lzma
 import os
 import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +42,7 @@ REAL = ROOT / "tests" / "fixtures" / "monitor" / "real"
 HELD = REAL / "sentences.yaml"
 BASELINE = REAL / "baseline.json"
 DEV = REAL / "dev_sentences.yaml"
+CORPUS = ROOT / "tests" / "fixtures" / "shared" / "corpus" / "baomoi-2017.jsonl.xz"  # the labelled sentences' articles
 OWN = REAL / "own_sentences.yaml"  # the project's own sentences for cases real text lacks
 TARGETS = {
     "codes_precision": 0.99, "codes_recall": 0.97, "visits_precision": 0.95, "visits_recall": 0.92,
@@ -78,7 +81,7 @@ def measure(path: Path, name: str | None = None) -> dict:
         sentences = [s for s in sentences if keep(s)]
     monitor = Monitor()
     nfc, nfd = score_sentences(monitor, sentences, "NFC"), score_sentences(monitor, sentences, "NFD")
-    return {
+    out = {
         "sentences": len(sentences),
         "visits_labelled": sum(s.visit for s in sentences),
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -87,6 +90,29 @@ def measure(path: Path, name: str | None = None) -> dict:
         "identical": nfc.outputs == nfd.outputs,
         "errors": nfc.errors,
     }
+    texts = corpus_articles()
+    if texts and sentences and all(s.article in texts for s in sentences):
+        from tests.monitor.labelled import score_in_articles
+
+        whole, whole_nfd = (score_in_articles(monitor, sentences, texts, form) for form in ("NFC", "NFD"))
+        out["in_article"] = {"NFC": whole.figures(), "identical": whole.outputs == whole_nfd.outputs,
+                             "errors": whole.errors}
+    return out
+
+
+@lru_cache(maxsize=1)
+def corpus_articles() -> dict[str, tuple[str, str]]:
+    """The baomoi-2017 articles by corpus id: (title, body), the first line being the title, as the
+    search bench and the crawler's pipeline see an article."""
+    if not CORPUS.is_file():
+        return {}
+    out = {}
+    with lzma.open(CORPUS, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            title, _, body = record["text"].strip().partition("\n")
+            out[str(record["id"])] = (title.strip(), body.strip())
+    return out
 
 
 def measure_sets() -> dict:
@@ -132,6 +158,7 @@ def rebuild_baseline() -> dict:
     sets = json.loads(out)
     for figures in sets.values():
         figures.pop("errors")
+        figures.get("in_article", {}).pop("errors", None)
     note = made_note(
         "python -m tests.eval_monitor --rebuild-baseline: git worktree of the commit, its monitor/ first on "
         "PYTHONPATH, this scorer"
@@ -178,6 +205,36 @@ def render(now: dict, before: dict | None) -> str:
     if stale:
         lines.append(f"  NOTE: the stored baseline of {', '.join(stale)} was made on another version of the "
                      "sentence file: python -m tests.eval_monitor --rebuild-baseline")
+    return "\n".join(lines)
+
+
+_ARTICLE_ROWS = _ROWS[3:]
+
+
+def render_in_article(now: dict, before: dict | None) -> str:
+    """The visit rows again, each sentence scored inside its whole article as the service reads it."""
+    names = [n for n in SETS if "in_article" in now.get(n, {})]
+    if not names:
+        return ""
+    width = 21
+    prev = (before or {}).get("sets", {})
+    head = "".join(f"{n:>{width + 3}}" for n in names)
+    lines = ["monitor on real sentences read inside their articles (visits; same sets, same previous version)",
+             f"  {'':18}{head}   target"]
+    for label, key in _ARTICLE_ROWS:
+        cells = []
+        for n in names:
+            old = prev.get(n, {}).get("in_article", {}).get("NFC", {}).get(key)
+            cells.append(f"{now[n]['in_article']['NFC'][key]:.3f} ({'-' if old is None else f'{old:.3f}'})")
+        target = f">= {TARGETS[key]}" if key in TARGETS else ""
+        lines.append(f"  {label:18}" + "".join(f"{c:>{width + 3}}" for c in cells) + f"   {target}")
+    cells = []
+    for n in names:
+        old = prev.get(n, {}).get("in_article", {}).get("NFC", {}).get("visits")
+        cells.append(f"{'/'.join(map(str, now[n]['in_article']['NFC']['visits']))} ({'/'.join(map(str, old)) if old else '-'})")
+    lines.append(f"  {'visits tp/fp/fn':18}" + "".join(f"{c:>{width + 3}}" for c in cells))
+    same = ["yes" if now[n]["in_article"]["identical"] else "NO" for n in names]
+    lines.append(f"  {'NFC = NFD':18}" + "".join(f"{c:>{width + 3}}" for c in same) + "   yes")
     return "\n".join(lines)
 
 
@@ -229,13 +286,20 @@ def main(argv: list[str] | None = None) -> int:
     now = measure_sets()
     if args.json:
         shown = {n: {k: v for k, v in f.items() if k != "errors" or n in TUNING} for n, f in now.items()}
+        for n, f in shown.items():
+            if "in_article" in f and n not in TUNING:
+                f["in_article"] = {k: v for k, v in f["in_article"].items() if k != "errors"}
         print(json.dumps({"now": shown, "baseline": before}, ensure_ascii=False, indent=2))
         return 0
     print(render(now, before))
+    print(render_in_article(now, before))
     for flag, name in ((args.dev_errors, "dev"), (args.tune_errors, "A"), (args.tune_errors, "own")):
         if flag and name in now:
             print(f"errors of {name}:")
             print("\n".join("  " + e for e in now[name]["errors"]))
+            if "in_article" in now[name]:
+                print(f"errors of {name}, inside the articles:")
+                print("\n".join("  " + e for e in now[name]["in_article"]["errors"]))
     return 0
 
 

@@ -236,23 +236,70 @@ def score_sentences(monitor: Monitor, sentences: list[RealSentence], form: str =
         scores.errors += [f"{sentence.id}: false code {c}" for c in sorted(found - expected)]
         scores.errors += [f"{sentence.id}: missed code {c}" for c in sorted(expected - found)]
 
-        visits = analysis.visits
-        partners = sorted({p for v in visits for p in v.partners})
-        direction = _direction_of(visits)
-        scores.outputs.append((sentence.id, sorted(kinds.items()), partners, direction))
-        outcome = scores.visits.count(bool(visits), sentence.visit)
-        if outcome == "tp":
-            if set(partners) == set(sentence.partners):
-                scores.partners_right += 1
-            else:
-                scores.errors.append(f"{sentence.id}: partners {partners}, labelled {sentence.partners}")
-            want = sentence.direction if sentence.direction not in NO_DIRECTION else "unknown"
-            if direction == want:
-                scores.direction_right += 1
-            else:
-                scores.errors.append(f"{sentence.id}: direction {direction}, labelled {want}")
-        elif outcome == "fp":
-            scores.errors.append(f"{sentence.id}: false visit {partners} in {visits[0].clause!r}")
-        elif outcome == "fn":
-            scores.errors.append(f"{sentence.id}: missed visit {sentence.partners}")
+        _score_visits(scores, sentence, analysis.visits, sorted(kinds.items()))
     return scores
+
+
+def _score_visits(scores: RealScores, sentence: RealSentence, visits, codes) -> None:
+    partners = sorted({p for v in visits for p in v.partners})
+    direction = _direction_of(visits)
+    scores.outputs.append((sentence.id, codes, partners, direction))
+    outcome = scores.visits.count(bool(visits), sentence.visit)
+    if outcome == "tp":
+        if set(partners) == set(sentence.partners):
+            scores.partners_right += 1
+        else:
+            scores.errors.append(f"{sentence.id}: partners {partners}, labelled {sentence.partners}")
+        want = sentence.direction if sentence.direction not in NO_DIRECTION else "unknown"
+        if direction == want:
+            scores.direction_right += 1
+        else:
+            scores.errors.append(f"{sentence.id}: direction {direction}, labelled {want}")
+    elif outcome == "fp":
+        scores.errors.append(f"{sentence.id}: false visit {partners} in {visits[0].clause!r}")
+    elif outcome == "fn":
+        scores.errors.append(f"{sentence.id}: missed visit {sentence.partners}")
+
+
+def score_in_articles(monitor: Monitor, sentences: list[RealSentence], articles: dict[str, tuple[str, str]],
+                      form: str = "NFC") -> RealScores:
+    """Visits as the service alerts them: the monitor reads each sentence's whole article (``articles``:
+    corpus id -> (title, body)); a sentence's visits are those whose clause overlaps it, and a labelled
+    visit found nowhere in the sentence is found when the article reports a visit with one of its
+    partners (an article reports each visit once). The article gives what a sentence alone lacks (our
+    side named elsewhere, the clause before), for better or worse. Codes are not scored here (a document is reported once an
+    article, at its first mention). A sentence not found in its article counts as an error."""
+    import unicodedata
+
+    from monitor.analysis import ArticleInput
+
+    scores = RealScores()
+    read: dict[str, tuple[str, list]] = {}
+    for sentence in sentences:
+        if sentence.article not in read:
+            title, body = articles.get(sentence.article, ("", ""))
+            article = ArticleInput(text=unicodedata.normalize(form, body), title=unicodedata.normalize(form, title))
+            read[sentence.article] = (canonical(article.full_text()), monitor.analyse(article).visits)
+        text, visits = read[sentence.article]
+        wanted = canonical(sentence.text)
+        at = text.find(wanted)
+        if at < 0:
+            scores.errors.append(f"{sentence.id}: not found in its article")
+            continue
+        end = at + len(wanted)
+        mine = [v for v in visits if _overlaps(v, at, end, wanted)]
+        if not mine and sentence.visit:
+            # An article reports a visit once (a headline's from the body that tells it, a meeting
+            # referred to by its noun not again after its verb): what a reader is alerted to is the
+            # article's visit with that partner, wherever the detector found it.
+            mine = [v for v in visits if set(v.partners) & set(sentence.partners)]
+        _score_visits(scores, sentence, mine, [])
+    return scores
+
+
+def _overlaps(visit, start: int, end: int, sentence: str) -> bool:
+    span = getattr(visit, "span", None)
+    if span and span != (0, 0):
+        return span[0] < end and start < span[1]
+    found = canonical(visit.sentence)  # a version without spans: by text
+    return found in sentence or sentence in found

@@ -113,3 +113,20 @@ def test_the_split_gives_every_half_a_sentence_its_id():
         if index >= len(parts) or parts[index] != s["text"]:
             wrong.append(s["id"])
     assert wrong == []
+
+
+def test_every_labelled_sentence_is_scored_inside_its_article_in_nfc_and_nfd():
+    """The eval's second table reads each sentence inside its corpus article: every labelled sentence
+    must be found there (or that table would silently skip it), the same way in NFC and in NFD."""
+    from monitor import Monitor
+    from tests.eval_monitor import DEV, HELD, corpus_articles
+    from tests.monitor.labelled import load_sentences, score_in_articles
+
+    articles = corpus_articles()
+    monitor = Monitor()
+    for path in (DEV, HELD):
+        sentences = load_sentences(path)
+        nfc, nfd = (score_in_articles(monitor, sentences, articles, form) for form in ("NFC", "NFD"))
+        lost = [e.split(":")[0] for e in nfc.errors if e.endswith("not found in its article")]
+        assert lost == [], f"{path.name}: {lost[:10]}"
+        assert nfc.outputs == nfd.outputs and sum(nfc.visits.__dict__.values()) > 0
