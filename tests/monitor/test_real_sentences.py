@@ -53,3 +53,27 @@ def test_the_held_out_file_splits_by_article_into_two_halves_and_b_errors_are_no
     assert split_of("21471433") == split_of(21471433)  # the decimal id, however it is read
     assert main(["--sentences", str(HELD), "--errors"]) == 1
     assert "halves A and B" in capsys.readouterr().err
+
+
+def test_on_a_real_government_portal_only_the_delegation_abroad_is_a_visit():
+    """Precision on real portal text nobody here wrote: the 97 articles of the mirrored Sở TTTT Hà Nội
+    portal (tests/fixtures/sites/sotttt-hanoi; plans, reports, press work, IT). One article reports a
+    visit (a Hà Nội delegation to London, Paris and Turin); no other page may give one."""
+    import gzip
+    from pathlib import Path
+
+    from crawler.extract.core import extract
+    from monitor.analysis import ArticleInput, Monitor
+
+    site = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "sotttt-hanoi" / "source" / "vi"
+    monitor, articles, with_visits = Monitor(), 0, {}
+    for page in sorted(site.glob("*/-/view_content/*.html.gz")):
+        found = extract(gzip.decompress(page.read_bytes()), url=f"https://sotttt.hanoi.gov.vn/{page.name[:-3]}")
+        if found.rejected or not found.text:
+            continue
+        articles += 1
+        visits = monitor.analyse(ArticleInput(text=found.text, title=found.title or "")).visits
+        if visits:
+            with_visits[page.name.split("-")[0]] = sorted({p for v in visits for p in v.partners})
+    assert articles >= 90
+    assert with_visits == {"1987303": ["Italy", "Pháp", "Vương quốc Anh"]}

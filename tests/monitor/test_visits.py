@@ -913,3 +913,10 @@ def test_attending_the_welcome_of_a_named_guest(text, expected):
 )
 def test_ceremonies_and_speeches_abroad(text, expected):
     assert visits(text) == expected
+
+
+def test_a_delegation_abroad_names_every_city_it_visited():
+    # Real text: the mirrored Sở TTTT Hà Nội portal (tests/fixtures/sites/sotttt-hanoi, article 1987303).
+    text = ("Đoàn cũng đã đến thăm và làm việc với các Trung tâm giám sát, điều hành giao thông và giám sát an ninh "
+            "công cộng của thành phố London, Paris và Turin.")
+    assert visits(text) == [(["Vương quốc Anh", "Pháp", "Italy"], "outbound")]
