@@ -71,7 +71,8 @@ def test_subscriber_gets_new_directive_and_visit_alerts_once(tmp_path: Path, sql
         assert len(to_111) == 2 and len(to_222) == 2
         directive = next(t for t in to_111 if "Chỉ thị mới" in t)
         assert "45-CT/TW" in directive and "Mặt trận Tổ quốc" in directive
-        assert now.strftime("%d/%m/%Y") in directive and site.server.root in directive
+        # The alert shows the publication date (two hours ago: yesterday's date just after midnight).
+        assert (now - timedelta(hours=2)).strftime("%d/%m/%Y") in directive and site.server.root in directive
         visit = next(t for t in to_111 if "Đoàn nước ngoài" in t)
         assert "Lào" in visit and "<b>" in visit
         keyword_visit = next(t for t in to_222 if "Luông Pha Băng" in t and "Đoàn nước ngoài" in t)

@@ -154,7 +154,9 @@ def test_ocr_that_times_out_fails_with_a_reason_and_leaves_no_process(tmp_path, 
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's scratch folders, told apart from others'
-    limits = Limits(ocr_page_seconds=0.3, ocr_document_seconds=0.6)
+    # 50 ms a page (both tools together) and 100 ms in all: no page of a 300 dpi scan can be rendered and
+    # read in that time, however idle the machine (0.3 s was once enough for its near-blank last page).
+    limits = Limits(ocr_page_seconds=0.05, ocr_document_seconds=0.1)
     reason = _refused(SCAN.read_bytes(), limits)
     assert reason.startswith("scanned PDF: OCR gave no text (OCR timed out")
     assert _ocr_processes(str(tmp_path)) == []
