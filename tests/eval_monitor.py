@@ -174,33 +174,43 @@ _ROWS = (
 )
 
 
+_WIDTH = 21
+
+
+def _figure_rows(names: list[str], now: dict, prev: dict, figures, rows, counts) -> list[str]:
+    """A line per class and per tp/fp/fn count, a cell per set: "now (previous)". ``figures`` picks the
+    figures to show from a set's measurement (sentence by sentence, or inside the articles)."""
+
+    def old(name: str, key: str, shown) -> str:
+        value = (figures(prev[name]) or {}).get(key) if name in prev else None
+        return "-" if value is None else shown(value)
+
+    ratio, count = (lambda value: f"{value:.3f}"), (lambda value: "/".join(map(str, value)))
+    lines = []
+    for label, key in rows:
+        cells = [f"{ratio(figures(now[n])[key])} ({old(n, key, ratio)})" for n in names]
+        target = f">= {TARGETS[key]}" if key in TARGETS else ""
+        lines.append(f"  {label:18}" + "".join(f"{c:>{_WIDTH + 3}}" for c in cells) + f"   {target}")
+    for key in counts:
+        cells = [f"{count(figures(now[n])[key])} ({old(n, key, count)})" for n in names]
+        lines.append(f"  {key + ' tp/fp/fn':18}" + "".join(f"{c:>{_WIDTH + 3}}" for c in cells))
+    return lines
+
+
 def render(now: dict, before: dict | None) -> str:
     """One table: a row per class, a column per set, each cell "now (previous)"."""
     names = [n for n in SETS if n in now]
-    width = 21
     titles = [f"{n} ({now[n]['sentences']}, {now[n]['visits_labelled']} visits)" for n in names]
-    head = "".join(f"{t:>{width + 3}}" for t in titles)
+    head = "".join(f"{t:>{_WIDTH + 3}}" for t in titles)
     lines = [f"monitor on real sentences: measured (previous version {BASELINE_COMMIT})", f"  {'':18}{head}   target"]
     prev = (before or {}).get("sets", {})
-    for label, key in _ROWS:
-        cells = []
-        for n in names:
-            old = f"{prev[n]['NFC'][key]:.3f}" if n in prev else "-"
-            cells.append(f"{now[n]['NFC'][key]:.3f} ({old})")
-        target = f">= {TARGETS[key]}" if key in TARGETS else ""
-        lines.append(f"  {label:18}" + "".join(f"{c:>{width + 3}}" for c in cells) + f"   {target}")
-    for key in ("codes", "visits"):
-        cells = []
-        for n in names:
-            old = "/".join(map(str, prev[n]["NFC"][key])) if n in prev else "-"
-            cells.append(f"{'/'.join(map(str, now[n]['NFC'][key]))} ({old})")
-        lines.append(f"  {key + ' tp/fp/fn':18}" + "".join(f"{c:>{width + 3}}" for c in cells))
+    lines += _figure_rows(names, now, prev, lambda f: f["NFC"], _ROWS, ("codes", "visits"))
     cells = []
     for n in names:
         same = now[n]["identical"] and now[n]["NFC"] == now[n]["NFD"]
         old = ("yes" if prev[n]["identical"] else "no") if n in prev else "-"
         cells.append(f"{'yes' if same else 'NO'} ({old})")
-    lines.append(f"  {'NFC = NFD':18}" + "".join(f"{c:>{width + 3}}" for c in cells) + "   yes")
+    lines.append(f"  {'NFC = NFD':18}" + "".join(f"{c:>{_WIDTH + 3}}" for c in cells) + "   yes")
     stale = [n for n in names if n in prev and prev[n].get("sha256") != now[n]["sha256"]]
     if stale:
         lines.append(f"  NOTE: the stored baseline of {', '.join(stale)} was made on another version of the "
@@ -208,33 +218,18 @@ def render(now: dict, before: dict | None) -> str:
     return "\n".join(lines)
 
 
-_ARTICLE_ROWS = _ROWS[3:]
-
-
 def render_in_article(now: dict, before: dict | None) -> str:
     """The visit rows again, each sentence scored inside its whole article as the service reads it."""
     names = [n for n in SETS if "in_article" in now.get(n, {})]
     if not names:
         return ""
-    width = 21
-    prev = (before or {}).get("sets", {})
-    head = "".join(f"{n:>{width + 3}}" for n in names)
+    head = "".join(f"{n:>{_WIDTH + 3}}" for n in names)
     lines = ["monitor on real sentences read inside their articles (visits; same sets, same previous version)",
              f"  {'':18}{head}   target"]
-    for label, key in _ARTICLE_ROWS:
-        cells = []
-        for n in names:
-            old = prev.get(n, {}).get("in_article", {}).get("NFC", {}).get(key)
-            cells.append(f"{now[n]['in_article']['NFC'][key]:.3f} ({'-' if old is None else f'{old:.3f}'})")
-        target = f">= {TARGETS[key]}" if key in TARGETS else ""
-        lines.append(f"  {label:18}" + "".join(f"{c:>{width + 3}}" for c in cells) + f"   {target}")
-    cells = []
-    for n in names:
-        old = prev.get(n, {}).get("in_article", {}).get("NFC", {}).get("visits")
-        cells.append(f"{'/'.join(map(str, now[n]['in_article']['NFC']['visits']))} ({'/'.join(map(str, old)) if old else '-'})")
-    lines.append(f"  {'visits tp/fp/fn':18}" + "".join(f"{c:>{width + 3}}" for c in cells))
+    prev = (before or {}).get("sets", {})
+    lines += _figure_rows(names, now, prev, lambda f: f.get("in_article", {}).get("NFC"), _ROWS[3:], ("visits",))
     same = ["yes" if now[n]["in_article"]["identical"] else "NO" for n in names]
-    lines.append(f"  {'NFC = NFD':18}" + "".join(f"{c:>{width + 3}}" for c in same) + "   yes")
+    lines.append(f"  {'NFC = NFD':18}" + "".join(f"{c:>{_WIDTH + 3}}" for c in same) + "   yes")
     return "\n".join(lines)
 
 
