@@ -290,10 +290,10 @@ def visits(session: Session, partner: str | None = None, province: str | None = 
 
 def search_batches(session: Session, request: SearchRequest, batch: int = 500):
     """The export as it read the search before issue 15: page after page of ``search()`` (each one counting
-    and ranking every match), as rows of what today's export writes (``storage.search.Listed``)."""
+    and ranking every match), as rows of what today's export writes (``storage.exports.Listed``)."""
     from dataclasses import replace
 
-    from storage.search import Listed
+    from storage.exports import Listed
 
     number = 1
     while True:
