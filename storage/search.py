@@ -528,21 +528,24 @@ def _load(session: Session, ids: list[int], with_text: bool = True):
     return [found[i] for i in ids if i in found]
 
 
-def _mentions(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """The documents (codes, sorted) and visit partners (first seen first) of the articles ``ids``."""
+def _mentions(
+    runner, ids: list[int], among=lambda column, ids: column.in_(ids)
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The documents (codes, sorted) and visit partners (first seen first) of the articles ``ids``;
+    ``runner`` a session or connection, ``among(column, ids)`` the condition that selects them."""
     codes: dict[int, list[str]] = {}
     partners: dict[int, list[str]] = {}
     if ids:
-        for article_id, code in session.execute(
+        for article_id, code in runner.execute(
             select(DirectiveMention.article_id, Directive.code).join(Directive, Directive.id == DirectiveMention.directive_id)
-            .where(DirectiveMention.article_id.in_(ids)).order_by(Directive.code)
+            .where(among(DirectiveMention.article_id, ids)).order_by(Directive.code)
         ):
             codes.setdefault(article_id, []).append(code)
-        for article_id, terms in session.execute(
-            select(Match.article_id, Match.terms).where(Match.article_id.in_(ids), Match.kind == "visit").order_by(Match.id)
+        for article_id, terms in runner.execute(
+            select(Match.article_id, Match.terms).where(among(Match.article_id, ids), Match.kind == "visit").order_by(Match.id)
         ):
-            partners.setdefault(article_id, [])
-            partners[article_id] += [t for t in terms or [] if t not in partners[article_id]]
+            found = partners.setdefault(article_id, [])
+            found += [t for t in terms or [] if t not in found]
     return codes, partners
 
 
