@@ -371,8 +371,8 @@ def _listing_page(session, request, offset, per_page, dialect):
     give the (capped) total; when that is all of them they are sorted, else the page is read by
     walking ``ix_articles_listed`` from the newest end. Ids only: the page's rows are read after."""
     newest = (article_date().desc(), Article.id.desc())
-    found = list(session.scalars(select(Article.id).where(*_filters(request, Article.id, dialect, walk=False))
-                                 .limit(COUNT_CAP + 1)))
+    matching = select(Article.id).where(*_filters(request, Article.id, dialect, walk=False))
+    found = list(session.scalars(matching.limit(COUNT_CAP + 1)))
     if len(found) <= COUNT_CAP:
         if not found:
             return [], 0, False
@@ -380,7 +380,7 @@ def _listing_page(session, request, offset, per_page, dialect):
         return list(session.scalars(page)), len(found), False
     total, more = COUNT_CAP, True
     if request.exact_total:
-        total, more = _capped(session, select(Article.id).where(*_filters(request, Article.id, dialect, walk=False)), request)
+        total, more = _capped(session, matching, request)
     page = select(Article.id).where(*_filters(request, Article.id, dialect)).order_by(*newest).limit(per_page).offset(offset)
     return list(session.scalars(page)), total, more
 
@@ -473,8 +473,7 @@ def _text_page(session, request, groups, offset, per_page, dialect):
         elif not match.sqlite:
             return _dated_by_walk(session, match, request, offset + per_page)[offset:], total, more
         else:
-            ident = Article.id + 0 if match.sqlite else Article.id
-            page = select(Article.id).where(ident.in_(match.ids()), *_filters(request, Article.id, dialect))
+            page = select(Article.id).where((Article.id + 0).in_(match.ids()), *_filters(request, Article.id, dialect))
         page = page.order_by(article_date().desc(), Article.id.desc()).limit(per_page).offset(offset)
         return list(session.scalars(page)), total, more
     ranked = sorted(candidates, key=lambda c: (c[1], -c[0]))
