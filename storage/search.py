@@ -274,7 +274,10 @@ class _Text:
             # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any
             # value: for "holds these pairs" that plan walks every article (seconds). Plan each search
             # for its own values (for the rest of this transaction).
-            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            # The same statement reads the planner's count of articles, for ``_dense``.
+            self.stored = session.execute(text(
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+                " (SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass)")).one()[1]
             vector = literal_column("articles.search_folded" if folded else "articles.search_vector")
             query, checked, pairs = None, None, []
             for group in groups:
@@ -390,13 +393,12 @@ def _listing_page(session, request, offset, per_page, dialect):
 DENSE = 0.15
 
 
-def _dense(session, condition) -> bool:
-    """PostgreSQL: whether the planner expects ``condition`` to hold for more than DENSE of the articles
-    (its estimate from the tsvector's lexeme statistics, read from EXPLAIN)."""
+def _dense(session, condition, stored) -> bool:
+    """PostgreSQL: whether the planner expects ``condition`` to hold for more than DENSE of the ``stored``
+    articles (its estimate from the tsvector's lexeme statistics, read from EXPLAIN)."""
     connection = session.connection()
     compiled = select(Article.id).where(condition).compile(connection)
     plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params).scalar()
-    stored = session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass"))
     return plan[0]["Plan"]["Plan Rows"] > DENSE * max(stored or 0, 1)
 
 
@@ -450,7 +452,7 @@ def _text_page(session, request, groups, offset, per_page, dialect):
     the primary key or sorts the GIN matches), the rank computed for those rows only."""
     match = _Text(session, groups, request.accent_insensitive)
     where = _filters(request, match.ident, dialect)
-    dense = not match.sqlite and _dense(session, match.check if match.pairs is None else match.pairs)
+    dense = not match.sqlite and _dense(session, match.check if match.pairs is None else match.pairs, match.stored)
     match = match.walk(dense)
     if request.sort == "date" and not match.sqlite:  # the candidates only count: no rank to compute
         match = copy.copy(match)
