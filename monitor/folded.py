@@ -139,7 +139,10 @@ class FoldedText:
         ``start`` is the first character of the clause's first token, ``end`` the space after its last.
         """
         if self._clauses is None:
-            self._clauses = [m.start() for m in _CLAUSE_TOKEN.finditer(self.lower) if not self._initial_stop(m.start())]
+            # An initial is one letter: a mark whose previous token is longer is a clause mark, unchecked.
+            cased = self.cased
+            marks = (m.start() for m in _CLAUSE_TOKEN.finditer(self.lower))
+            self._clauses = [at for at in marks if cased[at - 2] != " " or not self._initial_stop(at)]
         marks = self._clauses
         i = bisect_right(marks, position)
         start = marks[i - 1] + 3 if i else 1

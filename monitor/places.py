@@ -270,6 +270,8 @@ def _short_ok(folded: FoldedText, hit: Hit, accepted: dict[int, Hit]) -> bool:
 
 
 _OFFICE_WORDS = 6  # words of a ministry's or office's name between its title and the country
+# The title before the field (" bộ " also ends "Thứ trưởng Bộ", "Bộ trưởng Bộ").
+_OFFICE_TITLES = (" bộ trưởng ", " bộ ", " thứ trưởng ")
 
 
 def _after_titled_office(folded: FoldedText, start: int) -> bool:
@@ -290,8 +292,6 @@ def _after_titled_office(folded: FoldedText, start: int) -> bool:
         end = begin - 1
     return False
 
-
-_OFFICE_TITLES = (" bộ trưởng ", " bộ ", " thứ trưởng ", " thứ trưởng bộ ", " bộ trưởng bộ ")
 
 
 def _country_nearby(hit: Hit, accepted: dict[int, Hit], reach: int = 60) -> bool:

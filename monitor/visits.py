@@ -180,8 +180,9 @@ _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
 _GENERIC = (" các ", " những ", " nhiều ", " mọi ", " hai ", " ba ", " bốn ", " mấy ", " vài ")
 _GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến"))
-# Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách").
-_MANY = frozenset({"nhiều", "hàng", "rất", "hàng trăm", "hàng nghìn", "hàng chục"})
+# Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách"):
+# the one word after the verb ("hàng" of "hàng trăm", "hàng nghìn", "hàng chục").
+_MANY = frozenset({"nhiều", "hàng", "rất"})
 _HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:đoàn|lượt|lần|phái đoàn|chuyến|cuộc) ")
 # "trao đổi các đoàn và gặp gỡ tại Kỳ họp … hằng năm", "thường xuyên gặp gỡ": meetings as a practice, none reported.
 _HABITUAL_NEAR = re.compile(r" (?:hằng năm|hàng năm|định kỳ|thường xuyên|hằng tháng|hàng tháng|hằng quý|hàng quý) ")

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from storage.models import Article, Directive, DirectiveMention, Match, Portal
-from storage.search import MAX_PAGE_SIZE, SearchRequest, _query, parse_query
+from storage.models import Article, Portal
+from storage.search import MAX_PAGE_SIZE, SearchRequest, _mentions, _query, parse_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +74,5 @@ def search_batches(session: Session, request: SearchRequest, batch: int = 500) -
     for chunk in result.partitions():
         ids = [row[0] for row in chunk]
         rows = {row[0]: row for row in connection.execute(columns.where(among(Article.id, ids, dialect)))}
-        codes: dict[int, list[str]] = {}
-        for article_id, code in connection.execute(
-            select(DirectiveMention.article_id, Directive.code).join(Directive, Directive.id == DirectiveMention.directive_id)
-            .where(among(DirectiveMention.article_id, ids, dialect)).order_by(Directive.code)
-        ):
-            codes.setdefault(article_id, []).append(code)
-        partners: dict[int, list[str]] = {}
-        for article_id, terms in connection.execute(
-            select(Match.article_id, Match.terms).where(among(Match.article_id, ids, dialect), Match.kind == "visit")
-            .order_by(Match.id)
-        ):
-            found = partners.setdefault(article_id, [])
-            found += [t for t in terms or [] if t not in found]
+        codes, partners = _mentions(connection, ids, lambda column, ids: among(column, ids, dialect))
         yield [Listed(*rows[i], tuple(codes.get(i, ())), tuple(partners.get(i, ()))) for i in ids if i in rows]

@@ -274,7 +274,10 @@ class _Text:
             # psycopg prepares a statement run five times, and PostgreSQL may then plan it once for any
             # value: for "holds these pairs" that plan walks every article (seconds). Plan each search
             # for its own values (for the rest of this transaction).
-            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            # The same statement reads the planner's count of articles, for ``_dense``.
+            self.stored = session.execute(text(
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+                " (SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass)")).one()[1]
             vector = literal_column("articles.search_folded" if folded else "articles.search_vector")
             query, checked, pairs = None, None, []
             for group in groups:
@@ -371,8 +374,8 @@ def _listing_page(session, request, offset, per_page, dialect):
     give the (capped) total; when that is all of them they are sorted, else the page is read by
     walking ``ix_articles_listed`` from the newest end. Ids only: the page's rows are read after."""
     newest = (article_date().desc(), Article.id.desc())
-    found = list(session.scalars(select(Article.id).where(*_filters(request, Article.id, dialect, walk=False))
-                                 .limit(COUNT_CAP + 1)))
+    matching = select(Article.id).where(*_filters(request, Article.id, dialect, walk=False))
+    found = list(session.scalars(matching.limit(COUNT_CAP + 1)))
     if len(found) <= COUNT_CAP:
         if not found:
             return [], 0, False
@@ -380,7 +383,7 @@ def _listing_page(session, request, offset, per_page, dialect):
         return list(session.scalars(page)), len(found), False
     total, more = COUNT_CAP, True
     if request.exact_total:
-        total, more = _capped(session, select(Article.id).where(*_filters(request, Article.id, dialect, walk=False)), request)
+        total, more = _capped(session, matching, request)
     page = select(Article.id).where(*_filters(request, Article.id, dialect)).order_by(*newest).limit(per_page).offset(offset)
     return list(session.scalars(page)), total, more
 
@@ -390,13 +393,12 @@ def _listing_page(session, request, offset, per_page, dialect):
 DENSE = 0.15
 
 
-def _dense(session, condition) -> bool:
-    """PostgreSQL: whether the planner expects ``condition`` to hold for more than DENSE of the articles
-    (its estimate from the tsvector's lexeme statistics, read from EXPLAIN)."""
+def _dense(session, condition, stored) -> bool:
+    """PostgreSQL: whether the planner expects ``condition`` to hold for more than DENSE of the ``stored``
+    articles (its estimate from the tsvector's lexeme statistics, read from EXPLAIN)."""
     connection = session.connection()
     compiled = select(Article.id).where(condition).compile(connection)
     plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params).scalar()
-    stored = session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass"))
     return plan[0]["Plan"]["Plan Rows"] > DENSE * max(stored or 0, 1)
 
 
@@ -450,7 +452,7 @@ def _text_page(session, request, groups, offset, per_page, dialect):
     the primary key or sorts the GIN matches), the rank computed for those rows only."""
     match = _Text(session, groups, request.accent_insensitive)
     where = _filters(request, match.ident, dialect)
-    dense = not match.sqlite and _dense(session, match.check if match.pairs is None else match.pairs)
+    dense = not match.sqlite and _dense(session, match.check if match.pairs is None else match.pairs, match.stored)
     match = match.walk(dense)
     if request.sort == "date" and not match.sqlite:  # the candidates only count: no rank to compute
         match = copy.copy(match)
@@ -473,8 +475,7 @@ def _text_page(session, request, groups, offset, per_page, dialect):
         elif not match.sqlite:
             return _dated_by_walk(session, match, request, offset + per_page)[offset:], total, more
         else:
-            ident = Article.id + 0 if match.sqlite else Article.id
-            page = select(Article.id).where(ident.in_(match.ids()), *_filters(request, Article.id, dialect))
+            page = select(Article.id).where((Article.id + 0).in_(match.ids()), *_filters(request, Article.id, dialect))
         page = page.order_by(article_date().desc(), Article.id.desc()).limit(per_page).offset(offset)
         return list(session.scalars(page)), total, more
     ranked = sorted(candidates, key=lambda c: (c[1], -c[0]))
@@ -528,21 +529,24 @@ def _load(session: Session, ids: list[int], with_text: bool = True):
     return [found[i] for i in ids if i in found]
 
 
-def _mentions(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """The documents (codes, sorted) and visit partners (first seen first) of the articles ``ids``."""
+def _mentions(
+    runner, ids: list[int], among=lambda column, ids: column.in_(ids)
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The documents (codes, sorted) and visit partners (first seen first) of the articles ``ids``;
+    ``runner`` a session or connection, ``among(column, ids)`` the condition that selects them."""
     codes: dict[int, list[str]] = {}
     partners: dict[int, list[str]] = {}
     if ids:
-        for article_id, code in session.execute(
+        for article_id, code in runner.execute(
             select(DirectiveMention.article_id, Directive.code).join(Directive, Directive.id == DirectiveMention.directive_id)
-            .where(DirectiveMention.article_id.in_(ids)).order_by(Directive.code)
+            .where(among(DirectiveMention.article_id, ids)).order_by(Directive.code)
         ):
             codes.setdefault(article_id, []).append(code)
-        for article_id, terms in session.execute(
-            select(Match.article_id, Match.terms).where(Match.article_id.in_(ids), Match.kind == "visit").order_by(Match.id)
+        for article_id, terms in runner.execute(
+            select(Match.article_id, Match.terms).where(among(Match.article_id, ids), Match.kind == "visit").order_by(Match.id)
         ):
-            partners.setdefault(article_id, [])
-            partners[article_id] += [t for t in terms or [] if t not in partners[article_id]]
+            found = partners.setdefault(article_id, [])
+            found += [t for t in terms or [] if t not in found]
     return codes, partners
 
 
