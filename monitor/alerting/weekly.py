@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from monitor.alerting.format import VN_TZ
 from monitor.alerting.pacing import backoff_delay
+from monitor.alerting.sender import SendStats
 from monitor.alerting.telegram_errors import Action, SendAction, classify
 from storage import subscribers, weekly
 from storage.db import transaction
@@ -213,15 +214,6 @@ async def _send_apprise(transport, job: weekly.WeeklyJob, picture: Picture) -> N
 SENDERS = {"telegram": _send_telegram, "console": _send_telegram, "email": _send_email, "apprise": _send_apprise}
 
 
-@dataclass
-class WeeklyStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    deactivated: int = 0
-    errors: list[str] | None = None
-
-
 class WeeklySender:
     """Drains the weekly outbox through the alert sender's transports (its ``transports`` dict and
     ``halted_kinds``), so pacing, SMTP connections and halts are shared with alerts."""
@@ -231,7 +223,7 @@ class WeeklySender:
         self.factory, self.sender, self.renderer, self.base_url = factory, sender, renderer, base_url.rstrip("/")
         self.workers = asyncio.Semaphore(workers)
         self.clock = clock
-        self.stats = WeeklyStats(errors=[])
+        self.stats = SendStats()  # the alert sender's counters, kept apart
 
     def recover(self) -> int:
         with transaction(self.factory) as session:
