@@ -158,14 +158,6 @@ def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds
     return [Job(*row) for row in session.execute(query)]
 
 
-def mark_delivery_sending(session: Session, delivery_id: int) -> None:
-    session.execute(
-        update(AlertDelivery)
-        .where(AlertDelivery.id == delivery_id)
-        .values(status="sending", attempts=AlertDelivery.attempts + 1)
-    )
-
-
 def mark_delivery(session: Session, delivery_id: int, status: str, *, error: str | None = None,
                   at: datetime | None = None, message_id: str | None = None) -> None:
     """``sent`` (with the message id), ``pending`` again at ``at`` (a retry), ``failed`` or ``dropped``."""
