@@ -328,15 +328,10 @@ class Alert(Base):
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class AlertDelivery(Base):
-    """An alert on one channel. The alert's own status is the sum of these: it stays ``pending``
-    until every channel has it ``sent`` (or given up), so a failing channel never blocks another."""
+class _ChannelDelivery:
+    """The columns every per-channel delivery has (alerts' and weekly messages'): the sender drives
+    them the same way. The owning class declares its ``id`` and the key of what is delivered."""
 
-    __tablename__ = "alert_deliveries"
-    __table_args__ = (UniqueConstraint("alert_id", "channel_id"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
     # pending | sending | sent | failed | dropped
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
@@ -346,6 +341,17 @@ class AlertDelivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Telegram's message id, or the e-mail's Message-ID.
     message_id: Mapped[str | None] = mapped_column(String(300))
+
+
+class AlertDelivery(_ChannelDelivery, Base):
+    """An alert on one channel. The alert's own status is the sum of these: it stays ``pending``
+    until every channel has it ``sent`` (or given up), so a failing channel never blocks another."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (UniqueConstraint("alert_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
 
 
 class WeeklyMessage(Base):
@@ -366,7 +372,7 @@ class WeeklyMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class WeeklyDelivery(Base):
+class WeeklyDelivery(_ChannelDelivery, Base):
     """A weekly message on one channel: ``sending`` before the request, ``sent`` after it."""
 
     __tablename__ = "weekly_deliveries"
@@ -374,15 +380,6 @@ class WeeklyDelivery(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     weekly_id: Mapped[int] = mapped_column(ForeignKey("weekly_messages.id", ondelete="CASCADE"), index=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
-    # pending | sending | sent | failed | dropped
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Telegram's message id, or the e-mail's Message-ID.
-    message_id: Mapped[str | None] = mapped_column(String(300))
 
 
 class Notice(Base):

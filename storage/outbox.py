@@ -128,43 +128,51 @@ def reachable(now: datetime) -> list:
     ]
 
 
-def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds=()) -> list[Job]:
+def due_query(columns, delivery, parent, on, now: datetime, limit: int, skip_kinds=(), *extra):
+    """Pending deliveries (``delivery``: AlertDelivery or WeeklyDelivery) of pending ``parent`` rows
+    (joined ``on``) that are due at ``now``, to reachable channels, oldest first; ``extra`` narrows it.
+    Shared by the alert and the weekly outbox."""
     query = (
-        select(AlertDelivery.id, AlertDelivery.alert_id, Channel.id, Channel.kind, Channel.address)
-        .join(Alert, AlertDelivery.alert_id == Alert.id)
-        .join(Channel, AlertDelivery.channel_id == Channel.id)
-        .join(Subscriber, Alert.subscriber_id == Subscriber.id)
+        select(*columns)
+        .join(parent, on)
+        .join(Channel, delivery.channel_id == Channel.id)
+        .join(Subscriber, parent.subscriber_id == Subscriber.id)
         .where(
-            AlertDelivery.status == "pending",
-            Alert.status == "pending",
-            or_(AlertDelivery.next_attempt_at.is_(None), AlertDelivery.next_attempt_at <= now),
+            delivery.status == "pending",
+            parent.status == "pending",
+            or_(delivery.next_attempt_at.is_(None), delivery.next_attempt_at <= now),
             *reachable(now),
+            *extra,
         )
-        .order_by(AlertDelivery.id)
+        .order_by(delivery.id)
         .limit(limit)
     )
     if skip_kinds:
         query = query.where(Channel.kind.not_in(list(skip_kinds)))
+    return query
+
+
+def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds=()) -> list[Job]:
+    query = due_query((AlertDelivery.id, AlertDelivery.alert_id, Channel.id, Channel.kind, Channel.address),
+                      AlertDelivery, Alert, AlertDelivery.alert_id == Alert.id, now, limit, skip_kinds)
     return [Job(*row) for row in session.execute(query)]
-
-
-def mark_delivery_sending(session: Session, delivery_id: int) -> None:
-    session.execute(
-        update(AlertDelivery)
-        .where(AlertDelivery.id == delivery_id)
-        .values(status="sending", attempts=AlertDelivery.attempts + 1)
-    )
 
 
 def mark_delivery(session: Session, delivery_id: int, status: str, *, error: str | None = None,
                   at: datetime | None = None, message_id: str | None = None) -> None:
     """``sent`` (with the message id), ``pending`` again at ``at`` (a retry), ``failed`` or ``dropped``."""
+    session.execute(update(AlertDelivery).where(AlertDelivery.id == delivery_id)
+                    .values(**delivery_values(status, error, at, message_id)))
+
+
+def delivery_values(status: str, error: str | None, at: datetime | None, message_id: str | None) -> dict:
+    """The columns a delivery (alert or weekly) takes when it becomes ``status``."""
     values: dict = {"status": status, "last_error": error[:1000] if error else None}
     if status == "sent":
         values.update(sent_at=at or utcnow(), message_id=message_id)
     elif status == "pending":
         values["next_attempt_at"] = at
-    session.execute(update(AlertDelivery).where(AlertDelivery.id == delivery_id).values(**values))
+    return values
 
 
 def settle(session: Session, alert_ids) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Channel, Subscriber, WeeklyDelivery, WeeklyMessage
-from storage.outbox import reachable
+from storage.outbox import delivery_values, due_query
 from storage.types import utcnow
 
 SUPERSEDED = "superseded by a newer week"
@@ -127,24 +127,12 @@ class WeeklyJob:
 
 def due_deliveries(session: Session, now: datetime, limit: int = 500, skip_kinds=()) -> list[WeeklyJob]:
     """Pending deliveries of pending messages, to active channels of active, unmuted, opted-in subscribers."""
-    query = (
-        select(WeeklyDelivery.id, WeeklyMessage.id, WeeklyMessage.subscriber_id, WeeklyMessage.iso_year,
-               WeeklyMessage.iso_week, Channel.id, Channel.kind, Channel.address)
-        .join(WeeklyMessage, WeeklyDelivery.weekly_id == WeeklyMessage.id)
-        .join(Channel, WeeklyDelivery.channel_id == Channel.id)
-        .join(Subscriber, WeeklyMessage.subscriber_id == Subscriber.id)
-        .where(
-            WeeklyDelivery.status == "pending",
-            WeeklyMessage.status == "pending",
-            or_(WeeklyDelivery.next_attempt_at.is_(None), WeeklyDelivery.next_attempt_at <= now),
-            *reachable(now),
-            Subscriber.weekly_since.is_not(None),
-        )
-        .order_by(WeeklyDelivery.id)
-        .limit(limit)
+    query = due_query(
+        (WeeklyDelivery.id, WeeklyMessage.id, WeeklyMessage.subscriber_id, WeeklyMessage.iso_year,
+         WeeklyMessage.iso_week, Channel.id, Channel.kind, Channel.address),
+        WeeklyDelivery, WeeklyMessage, WeeklyDelivery.weekly_id == WeeklyMessage.id, now, limit, skip_kinds,
+        Subscriber.weekly_since.is_not(None),
     )
-    if skip_kinds:
-        query = query.where(Channel.kind.not_in(list(skip_kinds)))
     return [WeeklyJob(*row) for row in session.execute(query)]
 
 
@@ -162,12 +150,8 @@ def mark_delivery(session: Session, delivery_id: int, status: str, *, error: str
                   at: datetime | None = None, message_id: str | None = None) -> None:
     """``sent`` (with the message id), ``pending`` again at ``at`` (a retry), ``failed`` or ``dropped``;
     the message is settled once none of its channels is left to do."""
-    values: dict = {"status": status, "last_error": error[:1000] if error else None}
-    if status == "sent":
-        values.update(sent_at=at or utcnow(), message_id=message_id)
-    elif status == "pending":
-        values["next_attempt_at"] = at
-    session.execute(update(WeeklyDelivery).where(WeeklyDelivery.id == delivery_id).values(**values))
+    session.execute(update(WeeklyDelivery).where(WeeklyDelivery.id == delivery_id)
+                    .values(**delivery_values(status, error, at, message_id)))
     weekly_id = session.scalar(select(WeeklyDelivery.weekly_id).where(WeeklyDelivery.id == delivery_id))
     if weekly_id is not None:
         settle(session, weekly_id)

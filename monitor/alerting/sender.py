@@ -141,6 +141,12 @@ class Target:
 CHAT_KINDS = ("telegram", "console")
 
 
+def classify_for(transport, exc: Exception) -> SendAction:
+    """What a failed send means: the transport's own reading (SMTP, Apprise) if it has one, else Telegram's."""
+    own = getattr(transport, "classify", None)
+    return own(exc) if own is not None else classify(exc)
+
+
 class _Batcher:
     """Group commit: items submitted while a batch is on the database thread go together in the next
     one, ``work(session, items) -> results`` in one transaction. Alone, an item goes at once; under a
@@ -331,10 +337,6 @@ class Sender:
     def _target(kind: str, channel_id: int, address: str):
         return int(address) if kind in CHAT_KINDS else Target(channel_id, address)
 
-    def _classify(self, transport, exc: Exception):
-        own = getattr(transport, "classify", None)
-        return own(exc) if own is not None else classify(exc)
-
     async def send_notices(self) -> int:
         """Admin notices (portal health, bounced addresses): retried like alerts, never dropped for a transient error."""
         sent = 0
@@ -346,7 +348,7 @@ class Sender:
             try:
                 await transport.send_notice(address, text)
             except Exception as exc:
-                decision = self._classify(transport, exc)
+                decision = classify_for(transport, exc)
 
                 def retry_at(attempts: int, decision=decision):
                     if decision.action in (Action.GIVE_UP, Action.DEACTIVATE):
@@ -416,7 +418,7 @@ class Sender:
                     try:
                         result = await transport.send_digest(self._target(kind, channel_id, address), html_text, plain)
                     except Exception as exc:
-                        decision = self._classify(transport, exc)
+                        decision = classify_for(transport, exc)
                         self.stats.errors.append(f"digest on channel {channel_id}: {decision.reason}")
                         log.warning("digest on %s channel %s not sent: %s", kind, channel_id, decision.reason)
                         waiting = await self._db(self._digest_failed, alert_ids, channel_id, decision) or waiting
@@ -473,7 +475,7 @@ class Sender:
         return True
 
     async def _failed(self, job: outbox.Job, transport, exc: Exception) -> bool:
-        decision = self._classify(transport, exc)
+        decision = classify_for(transport, exc)
         if decision.action == Action.RETRY_AFTER:
             pacer = getattr(transport, "pacer", None)
             if pacer is not None:

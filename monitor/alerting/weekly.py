@@ -34,7 +34,8 @@ from typing import Any, Protocol
 
 from monitor.alerting.format import VN_TZ
 from monitor.alerting.pacing import backoff_delay
-from monitor.alerting.telegram_errors import Action, SendAction, classify
+from monitor.alerting.sender import CHAT_KINDS, SendStats, classify_for
+from monitor.alerting.telegram_errors import Action, SendAction
 from storage import subscribers, weekly
 from storage.db import transaction
 from storage.types import utcnow
@@ -213,15 +214,6 @@ async def _send_apprise(transport, job: weekly.WeeklyJob, picture: Picture) -> N
 SENDERS = {"telegram": _send_telegram, "console": _send_telegram, "email": _send_email, "apprise": _send_apprise}
 
 
-@dataclass
-class WeeklyStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    deactivated: int = 0
-    errors: list[str] | None = None
-
-
 class WeeklySender:
     """Drains the weekly outbox through the alert sender's transports (its ``transports`` dict and
     ``halted_kinds``), so pacing, SMTP connections and halts are shared with alerts."""
@@ -231,7 +223,7 @@ class WeeklySender:
         self.factory, self.sender, self.renderer, self.base_url = factory, sender, renderer, base_url.rstrip("/")
         self.workers = asyncio.Semaphore(workers)
         self.clock = clock
-        self.stats = WeeklyStats(errors=[])
+        self.stats = SendStats()  # the alert sender's counters, kept apart
 
     def recover(self) -> int:
         with transaction(self.factory) as session:
@@ -289,8 +281,7 @@ class WeeklySender:
         try:
             message_id = await SENDERS[job.kind](transport, job, picture)
         except Exception as exc:  # classified like alerts; none loses the week
-            own = getattr(transport, "classify", None)
-            return await self._after_failure(job, transport, own(exc) if own is not None else classify(exc))
+            return await self._after_failure(job, transport, classify_for(transport, exc))
         await self._db(lambda s: weekly.mark_delivery(s, job.delivery_id, "sent", message_id=message_id))
         self.stats.sent += 1
         return True
@@ -301,7 +292,7 @@ class WeeklySender:
         if decision.action == Action.RETRY_AFTER:
             pacer = getattr(transport, "pacer", None)
             if pacer is not None:
-                pacer.pause(decision.seconds or 1.0, int(job.address) if job.kind in ("telegram", "console") else None)
+                pacer.pause(decision.seconds or 1.0, int(job.address) if job.kind in CHAT_KINDS else None)
         if decision.action == Action.HALT:
             halted = getattr(self.sender, "halted_kinds", None)
             if halted is not None:
