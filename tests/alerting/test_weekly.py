@@ -21,7 +21,7 @@ from storage.models import WeeklyMessage
 from tests.alerting.test_channels import HookServer
 from tests.fakes.smtp_server import SmtpServer
 from tests.support import weekly as pictures
-from tests.support.channels import KEY, MAIL_FROM, PUBLIC_URL, email_channel
+from tests.support.channels import KEY, MAIL_FROM, PUBLIC_URL, close_transports, email_channel
 
 VN = timezone(timedelta(hours=7))
 BASE = "https://pw.example.vn"
@@ -58,12 +58,7 @@ def send(factory, sender: Sender, clock=None) -> weekly_delivery.WeeklySender:
         try:
             await weekly_sender.send_due()
         finally:
-            for transport in sender.transports.values():
-                if hasattr(transport, "close"):
-                    await transport.close()
-            bot = getattr(sender.delivery, "bot", None)
-            if bot is not None:
-                await bot.shutdown()
+            await close_transports(sender)
 
     asyncio.run(go())
     return weekly_sender

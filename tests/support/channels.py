@@ -65,6 +65,16 @@ def email_channel(smtp_url: str, per_minute: float = 6000.0) -> EmailChannel:
                         unsubscribe=Unsubscribe(KEY, PUBLIC_URL, MAIL_FROM), pacer=MailPacer(per_minute))
 
 
+async def close_transports(sender) -> None:
+    """Close each of ``sender``'s transports that can be closed and shut its Telegram bot down, if any."""
+    for transport in sender.transports.values():
+        if hasattr(transport, "close"):
+            await transport.close()
+    bot = getattr(sender.delivery, "bot", None)
+    if bot is not None:
+        await bot.shutdown()
+
+
 def run_sender(sender, factory, deadline: float = 30.0, until=None) -> None:
     """Drain (and send notices) until nothing is pending or ``until()`` holds, within ``deadline`` seconds."""
 
@@ -85,12 +95,7 @@ def run_sender(sender, factory, deadline: float = 30.0, until=None) -> None:
                             break
                 await asyncio.sleep(0.2)
         finally:
-            for transport in sender.transports.values():
-                if hasattr(transport, "close"):
-                    await transport.close()
-            bot = getattr(sender.delivery, "bot", None)
-            if bot is not None:
-                await bot.shutdown()
+            await close_transports(sender)
 
     asyncio.run(go())
 
