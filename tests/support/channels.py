@@ -41,19 +41,26 @@ def articles(session, count: int) -> list[int]:
     ]
 
 
+def subscriber_with(session, channels: list[tuple[str, str]]):
+    """A subscriber reached on each (kind, address): the first registers (a Telegram chat) or subscribes,
+    the others are added to it."""
+    kind, address = channels[0]
+    if kind == "telegram":
+        subscriber, _ = subscribers.register(session, int(address), "private")
+    else:
+        subscriber, _ = subscribers.subscribe_channel(session, kind, address)
+    for kind, address in channels[1:]:
+        subscribers.add_channel(session, subscriber, kind, address)
+    return subscriber
+
+
 def seed(factory, people: list[list[tuple[str, str]]], count: int = 2) -> list[int]:
     """Each person is a list of (kind, address) channels; every person gets an alert per article."""
     ids = []
     with transaction(factory) as session:
         article_ids = articles(session, count)
         for channels in people:
-            kind, address = channels[0]
-            if kind == "telegram":
-                subscriber, _ = subscribers.register(session, int(address), "private")
-            else:
-                subscriber, _ = subscribers.subscribe_channel(session, kind, address)
-            for kind, address in channels[1:]:
-                subscribers.add_channel(session, subscriber, kind, address)
+            subscriber = subscriber_with(session, channels)
             ids.append(subscriber.id)
             for article_id in article_ids:
                 outbox.queue_alert(session, subscriber, article_id, [REASON])
