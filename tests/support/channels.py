@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -105,6 +106,30 @@ def run_sender(sender, factory, deadline: float = 30.0, until=None) -> None:
             await close_transports(sender)
 
     asyncio.run(go())
+
+
+async def timed_on_loop(work) -> tuple[float, float]:
+    """Await ``work`` while a ticker wakes every 10 ms: how long it took, and the longest the event loop
+    went without running the ticker (large if the work blocked the loop)."""
+    longest, done = 0.0, asyncio.Event()
+
+    async def ticker():
+        nonlocal longest
+        last = time.monotonic()
+        while not done.is_set():
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            longest, last = max(longest, now - last), now
+
+    tick = asyncio.create_task(ticker())
+    started = time.monotonic()
+    try:
+        await work
+    finally:
+        took = time.monotonic() - started
+        done.set()
+        await tick
+    return took, longest
 
 
 def statuses(factory) -> dict[str, int]:
