@@ -41,8 +41,7 @@ class PageDaemon:
         pass
 
 
-def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, str, dict]]:
-    """GET each path from the app; returns (status, body, headers)."""
+def _get_each(factory, paths, settings, headers, as_bytes: bool) -> list[tuple[int, str | bytes, dict]]:
     from web.app import build_app
 
     async def go():
@@ -50,10 +49,21 @@ def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> l
             out = []
             for path in paths:
                 answer = await client.get(path, headers=headers)
-                out.append((answer.status, await answer.text(), dict(answer.headers)))
+                body = await answer.read() if as_bytes else await answer.text()
+                out.append((answer.status, body, dict(answer.headers)))
             return out
 
     return asyncio.run(go())
+
+
+def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, str, dict]]:
+    """GET each path from the app; returns (status, body, headers)."""
+    return _get_each(factory, paths, settings, headers, as_bytes=False)
+
+
+def fetch_bytes(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, bytes, dict]]:
+    """GET each path from the app; the body as bytes (CSV, XLSX, PNG, DOCX)."""
+    return _get_each(factory, paths, settings, headers, as_bytes=True)
 
 
 def add_portal(session, portal_id: str, name: str, province: str | None = None, kind: str | None = "government"):
