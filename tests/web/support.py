@@ -94,6 +94,22 @@ def add_article(session, portal_id: str, title: str, text: str, days_ago: float 
     return article
 
 
+def four_articles(session, first_lead: str | None = None) -> None:
+    """Two portals (Lào Cai, Hà Giang's Sở Ngoại vụ) and four articles on people's diplomacy: one citing
+    Chỉ thị 12-CT/TW (with ``first_lead`` as its lead), one visit, one ten days old."""
+    add_portal(session, "laocai", "Cổng TTĐT tỉnh Lào Cai", "Lào Cai", "government")
+    add_portal(session, "snv-hg", "Sở Ngoại vụ Hà Giang", "Hà Giang", "foreign-affairs")
+    add_article(session, "laocai", "Phát huy vai trò đối ngoại nhân dân trong tình hình mới",
+                "Công tác đối ngoại nhân dân được triển khai theo Chỉ thị 12-CT/TW.", days_ago=3,
+                code="12-CT/TW", topic="doi-ngoai", lead=first_lead)
+    add_article(session, "laocai", "Hội nghị nhân dân các xã biên giới",
+                "Nhân dân tham gia công tác đối ngoại tại địa phương.", days_ago=2)
+    add_article(session, "snv-hg", "Đoàn đại biểu tỉnh Hà Giang sang thăm và làm việc tại Lào",
+                "Đoàn công tác đã trao đổi về hợp tác biên giới với các tỉnh của Lào.", days_ago=1, visit=True)
+    add_article(session, "snv-hg", "Tăng cường đối ngoại nhân dân với Trung Quốc",
+                "Biên giới hòa bình, hữu nghị; đối ngoại nhân dân là kênh quan trọng.", days_ago=10)
+
+
 def seeded(factory, build) -> None:
     with transaction(factory) as session:
         build(session)
