@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -130,6 +135,22 @@ async def timed_on_loop(work) -> tuple[float, float]:
         done.set()
         await tick
     return took, longest
+
+
+def kill_9_mid_way(child: str, db_url: str, smtp, after: int = 10, seconds: float = 60.0) -> int:
+    """Run the Python source ``child`` (argv: ``db_url``, the SMTP server's URL) from the repository root,
+    SIGKILL it once ``smtp`` has received ``after`` e-mails (or ``seconds`` have passed, or it has ended by
+    itself); returns how many e-mails had arrived then."""
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, "-c", child, db_url, smtp.url], cwd=root, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + seconds
+        while len(smtp.received) < after and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(10)
+    return len(smtp.received)
 
 
 def statuses(factory) -> dict[str, int]:
