@@ -35,7 +35,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, func, insert, or_, select, text
+from sqlalchemy import func, insert, or_, select, text
 
 from monitor.normalise import tokens
 from storage import repositories as repo
@@ -44,6 +44,7 @@ from storage.migrate import upgrade
 from storage.models import Article, Directive, DirectiveMention, Match
 from storage.search import SearchRequest, search
 from tests.support.corpus import corpus
+from tests.support.private_postgres import schema_on
 
 CORPUS = corpus("baomoi-2017.jsonl.xz")
 ARTICLES = int(os.environ.get("BENCH_SEARCH_ARTICLES", "100000"))
@@ -448,17 +449,8 @@ def run() -> list[tuple[str, str, str]]:
     server = os.environ.get("PORTALWATCH_TEST_POSTGRES_URL")
     if server:
         schema = f"pw_bench_search_{ARTICLES}" if KEEP else f"pw_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        try:
-            sep = "&" if "?" in server else "?"
-            rows += measure("postgres", f"{server}{sep}options=-csearch_path%3D{schema}", corpus, queries, events)
-        finally:
-            if not KEEP:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with schema_on(server, schema, keep=bool(KEEP)) as url:
+            rows += measure("postgres", url, corpus, queries, events)
     return rows
 
 

@@ -24,7 +24,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select
 
 from storage import repositories as repo
 from storage.db import make_engine, session_factory, transaction
@@ -32,6 +32,7 @@ from storage.migrate import upgrade
 from storage.models import Article, Directive, Match
 from storage.week import week_data, week_of
 from tests.support.corpus import corpus
+from tests.support.private_postgres import schema_on
 
 CORPUS = corpus("baomoi-2017.jsonl.xz")
 ARTICLES = int(os.environ.get("BENCH_WEEK_ARTICLES", "100000"))
@@ -144,17 +145,8 @@ def run() -> list[tuple[str, str, str]]:
         rows += _measure("sqlite", f"sqlite:///{folder}/bench.db", titles)
     server = os.environ.get("PORTALWATCH_TEST_POSTGRES_URL")
     if server:
-        schema = f"pw_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            sep = "&" if "?" in server else "?"
-            rows += _measure("postgres", f"{server}{sep}options=-csearch_path%3D{schema}", titles)
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with schema_on(server, f"pw_bench_{uuid.uuid4().hex[:8]}") as url:
+            rows += _measure("postgres", url, titles)
     return rows
 
 

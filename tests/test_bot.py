@@ -25,9 +25,11 @@ def factory(sqlite_url):
     engine.dispose()
 
 
-def run_updates(server, factory) -> int:
+def run_updates(server, factory, **options) -> int:
+    """Build the bot (``options`` go to build_application), answer every pending update, shut it down."""
+
     async def go():
-        app = build_application(server.token, server.url, factory, [ADMIN])
+        app = build_application(server.token, server.url, factory, [ADMIN], **options)
         await app.initialize()
         try:
             return await process_pending_updates(app, factory)

@@ -4,32 +4,23 @@ a 403 on it deactivates the chat."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from monitor.alerting.pacing import pacer_for
 from monitor.alerting.weekly import current_week
-from monitor.bot import build_application, process_pending_updates
 from storage import subscribers
 from storage.db import transaction
 from storage.types import utcnow
 from tests.support import weekly as pictures
-from tests.test_bot import ADMIN, factory, replies  # noqa: F401 - the bot tests' database fixture
+from tests.test_bot import factory, replies  # noqa: F401 - the bot tests' database fixture
+from tests.test_bot import run_updates as bot_updates
 
 BASE = "https://pw.example.vn"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def run_updates(server, factory, week_picture=pictures.render) -> int:
-    async def go():
-        app = build_application(server.token, server.url, factory, [ADMIN], week_picture=week_picture, base_url=BASE)
-        await app.initialize()
-        try:
-            return await process_pending_updates(app, factory)
-        finally:
-            await app.shutdown()
-
-    return asyncio.run(go())
+    return bot_updates(server, factory, week_picture=week_picture, base_url=BASE)
 
 
 def test_digest_weekly_turns_the_weekly_picture_on_and_off_and_leaves_the_daily_digest(factory, unlimited_telegram):

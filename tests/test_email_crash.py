@@ -4,20 +4,13 @@ most the one in flight twice, and that copy carries the same Message-ID (recogni
 from __future__ import annotations
 
 import collections
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 from monitor.alerting.sender import ConsoleDelivery, Sender
 from storage.db import make_engine, session_factory
 from storage.migrate import upgrade
 from tests.fakes.smtp_server import SmtpServer
-from tests.support.channels import email_channel, run_sender, seed, statuses
+from tests.support.channels import email_channel, kill_9_mid_way, run_sender, seed, statuses
 
-ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import asyncio, sys
 from monitor.alerting.sender import ConsoleDelivery, Sender
@@ -37,15 +30,7 @@ def test_kill_9_mid_batch_loses_nothing_and_repeats_at_most_the_in_flight_e_mail
     factory = session_factory(engine)
     seed(factory, [[("email", f"nguoi{n:02d}@example.vn")] for n in range(30)], count=1)
     with SmtpServer() as smtp:
-        child = subprocess.Popen([sys.executable, "-c", CHILD, url, smtp.url], cwd=ROOT, stdout=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 60
-            while len(smtp.received) < 10 and time.monotonic() < deadline and child.poll() is None:
-                time.sleep(0.02)
-            os.kill(child.pid, signal.SIGKILL)
-        finally:
-            child.wait(10)
-        killed_after = len(smtp.received)
+        killed_after = kill_9_mid_way(CHILD, url, smtp, after=10, seconds=60)
         assert 10 <= killed_after < 30  # really mid-batch
         run_sender(Sender(factory, ConsoleDelivery(), transports={"email": email_channel(smtp.url)}), factory)
         received = smtp.received

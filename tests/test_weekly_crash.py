@@ -4,26 +4,17 @@ picture, at most the one in flight twice, and that copy carries the same Message
 
 from __future__ import annotations
 
-import asyncio
 import collections
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 from monitor.alerting import weekly as weekly_delivery
 from monitor.alerting.sender import ConsoleDelivery, Sender
 from storage import subscribers, weekly
 from storage.db import make_engine, session_factory, transaction
 from storage.migrate import upgrade
-from tests.alerting.test_weekly import BASE, MONDAY_8, OPTED_IN, person
+from tests.alerting.test_weekly import MONDAY_8, OPTED_IN, person, send
 from tests.fakes.smtp_server import SmtpServer
-from tests.support import weekly as pictures
-from tests.support.channels import email_channel
+from tests.support.channels import email_channel, kill_9_mid_way
 
-ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import asyncio, sys
 from monitor.alerting import weekly as weekly_delivery
@@ -51,27 +42,10 @@ def test_kill_9_after_queueing_loses_no_week_and_repeats_at_most_the_in_flight_e
             person(session, [("email", f"nguoi{n:02d}@example.vn")], OPTED_IN)
         person(session, [("email", "khong@example.vn")], None)  # not opted in
     with SmtpServer() as smtp:
-        child = subprocess.Popen([sys.executable, "-c", CHILD, url, smtp.url], cwd=ROOT, stdout=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 90
-            while len(smtp.received) < 10 and time.monotonic() < deadline and child.poll() is None:
-                time.sleep(0.02)
-            os.kill(child.pid, signal.SIGKILL)
-        finally:
-            child.wait(10)
-        killed_after = len(smtp.received)
+        killed_after = kill_9_mid_way(CHILD, url, smtp, after=10, seconds=90)
         assert 10 <= killed_after < 30  # really mid-way
         assert weekly_delivery.enqueue_due(factory, MONDAY_8) == 0  # the restart's catch-up: already queued
-        restarted = weekly_delivery.WeeklySender(
-            factory, Sender(factory, ConsoleDelivery(), transports={"email": email_channel(smtp.url)}), pictures.render, BASE,
-            clock=lambda: MONDAY_8,
-        )
-        async def go():
-            restarted.recover()
-            await restarted.send_due()
-            await restarted.sender.transports["email"].close()
-
-        asyncio.run(go())
+        send(factory, Sender(factory, ConsoleDelivery(), transports={"email": email_channel(smtp.url)}))  # the restart
         received = smtp.received
     per_rcpt = collections.Counter(r.rcpt_tos[0] for r in received)
     assert set(per_rcpt) == {f"nguoi{n:02d}@example.vn" for n in range(30)}

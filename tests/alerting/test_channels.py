@@ -21,7 +21,7 @@ from storage import notices, subscribers
 from storage.db import transaction
 from storage.models import AlertDelivery, Channel, Notice
 from tests.fakes.smtp_server import SmtpServer
-from tests.support.channels import SHOWN, email_channel, run_sender, seed, statuses
+from tests.support.channels import SHOWN, email_channel, run_sender, seed, statuses, timed_on_loop
 from tests.support.daemon import free_port
 
 
@@ -237,32 +237,22 @@ def test_a_portal_going_unhealthy_is_told_to_admins_by_telegram_and_e_mail(facto
 def test_a_stuck_apprise_service_is_cut_at_the_channel_timeout_without_stalling_the_loop():
     """The URL allows a 30 s read; the channel's own ceiling (0.5 s here) ends the send, retried later, and
     the event loop keeps running all the while (Apprise works in its threads)."""
-    import time
 
     from monitor.alerting.apprise_channel import AppriseFailed
 
     channel = AppriseChannel(timeout=0.5)
 
     async def scenario(url: str) -> tuple[float, float, Exception]:
-        longest, done = 0.0, asyncio.Event()
+        error = None
 
-        async def ticker():
-            nonlocal longest
-            last = time.monotonic()
-            while not done.is_set():
-                await asyncio.sleep(0.01)
-                now = time.monotonic()
-                longest, last = max(longest, now - last), now
+        async def attempt():
+            nonlocal error
+            try:
+                await channel.send_notice(url, "Cổng ngừng hoạt động")
+            except Exception as exc:  # noqa: BLE001 - what it raised is checked below
+                error = exc
 
-        tick = asyncio.create_task(ticker())
-        started = time.monotonic()
-        try:
-            await channel.send_notice(url, "Cổng ngừng hoạt động")
-        except Exception as exc:  # noqa: BLE001 - what it raised is checked below
-            error = exc
-        took = time.monotonic() - started
-        done.set()
-        await tick
+        took, longest = await timed_on_loop(attempt())
         return took, longest, error
 
     with HookServer() as hook:

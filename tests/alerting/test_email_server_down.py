@@ -15,7 +15,7 @@ from monitor.alerting.sender import Sender, TelegramDelivery
 from storage.db import transaction
 from storage.models import Channel
 from tests.fakes.smtp_server import SmtpServer
-from tests.support.channels import email_channel, seed, statuses
+from tests.support.channels import email_channel, seed, statuses, timed_on_loop
 
 ADMIN = 9001
 PEOPLE = ["an@example.vn", "binh@example.vn", "chi@example.vn"]
@@ -121,7 +121,6 @@ def test_a_server_that_accepts_but_never_greets_costs_one_timeout_and_halts_e_ma
     """TCP accepted, no 220 ever: the connect is cut at the channel's timeout (1 s here) on a worker
     thread, the sends queued behind it get the same failure without dialling again, and e-mail halts."""
     import socket
-    import time
 
     from monitor.alerting.email import EmailChannel, MailPacer, parse_smtp_url
     from tests.support.channels import MAIL_FROM
@@ -138,22 +137,7 @@ def test_a_server_that_accepts_but_never_greets_costs_one_timeout_and_halts_e_ma
                         admin_chat_ids=[ADMIN], pause_base=60.0, pause_cap=120.0, clock=clock)
 
         async def scenario() -> tuple[float, float]:
-            longest, done = 0.0, asyncio.Event()
-
-            async def ticker():
-                nonlocal longest
-                last = time.monotonic()
-                while not done.is_set():
-                    await asyncio.sleep(0.01)
-                    now = time.monotonic()
-                    longest, last = max(longest, now - last), now
-
-            tick = asyncio.create_task(ticker())
-            started = time.monotonic()
-            await sender.drain()
-            took = time.monotonic() - started
-            done.set()
-            await tick
+            took, longest = await timed_on_loop(sender.drain())
             await sender.delivery.bot.shutdown()
             sender.close()
             return took, longest

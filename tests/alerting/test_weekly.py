@@ -21,7 +21,7 @@ from storage.models import WeeklyMessage
 from tests.alerting.test_channels import HookServer
 from tests.fakes.smtp_server import SmtpServer
 from tests.support import weekly as pictures
-from tests.support.channels import KEY, MAIL_FROM, PUBLIC_URL, email_channel
+from tests.support.channels import KEY, MAIL_FROM, PUBLIC_URL, close_transports, email_channel, subscriber_with
 
 VN = timezone(timedelta(hours=7))
 BASE = "https://pw.example.vn"
@@ -32,13 +32,7 @@ OPTED_IN = datetime(2026, 11, 25, 9, 0, tzinfo=VN)  # Wednesday of week 48: afte
 
 
 def person(session, channels: list[tuple[str, str]], weekly_since: datetime | None):
-    kind, address = channels[0]
-    if kind == "telegram":
-        subscriber, _ = subscribers.register(session, int(address), "private")
-    else:
-        subscriber, _ = subscribers.subscribe_channel(session, kind, address)
-    for kind, address in channels[1:]:
-        subscribers.add_channel(session, subscriber, kind, address)
+    subscriber = subscriber_with(session, channels)
     if weekly_since is not None:
         weekly.set_weekly(session, subscriber.id, True, now=weekly_since)
     return subscriber.id
@@ -58,12 +52,7 @@ def send(factory, sender: Sender, clock=None) -> weekly_delivery.WeeklySender:
         try:
             await weekly_sender.send_due()
         finally:
-            for transport in sender.transports.values():
-                if hasattr(transport, "close"):
-                    await transport.close()
-            bot = getattr(sender.delivery, "bot", None)
-            if bot is not None:
-                await bot.shutdown()
+            await close_transports(sender)
 
     asyncio.run(go())
     return weekly_sender

@@ -346,7 +346,9 @@ class FakeTelegramServer:
             except TimeoutError:
                 pass
 
-    async def _send_message(self, params: dict[str, Any], arrived: float) -> web.Response:
+    async def _next_fault(self) -> web.Response | None:
+        """Take the next injected fault: a delay is waited out (or cut short by closing) and None returned,
+        an error status comes back as the response to give."""
         with self._lock:
             fault = self._faults.popleft() if self._faults else None
         if fault and fault.delay:
@@ -356,6 +358,12 @@ class FakeTelegramServer:
                 pass
         elif fault:
             return _error(fault.status, fault.description)
+        return None
+
+    async def _send_message(self, params: dict[str, Any], arrived: float) -> web.Response:
+        refused = await self._next_fault()
+        if refused is not None:
+            return refused
         chat_id, text = params.get("chat_id"), params.get("text")
         if chat_id in (None, ""):
             return _error(400, "Bad Request: chat_id is empty")
@@ -373,15 +381,9 @@ class FakeTelegramServer:
     async def _send_photo(self, params: dict[str, Any], arrived: float) -> web.Response:
         """An uploaded photo (multipart), as Telegram takes one: PNG or JPEG up to 10 MB, caption up to
         1024 characters; paced, blocked and migrated like sendMessage."""
-        with self._lock:
-            fault = self._faults.popleft() if self._faults else None
-        if fault and fault.delay:
-            try:
-                await asyncio.wait_for(self._closing.wait(), fault.delay)
-            except TimeoutError:
-                pass
-        elif fault:
-            return _error(fault.status, fault.description)
+        refused = await self._next_fault()
+        if refused is not None:
+            return refused
         chat_id, photo, caption = params.get("chat_id"), params.get("photo"), params.get("caption") or ""
         if chat_id in (None, ""):
             return _error(400, "Bad Request: chat_id is empty")

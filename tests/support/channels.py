@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -41,19 +47,26 @@ def articles(session, count: int) -> list[int]:
     ]
 
 
+def subscriber_with(session, channels: list[tuple[str, str]]):
+    """A subscriber reached on each (kind, address): the first registers (a Telegram chat) or subscribes,
+    the others are added to it."""
+    kind, address = channels[0]
+    if kind == "telegram":
+        subscriber, _ = subscribers.register(session, int(address), "private")
+    else:
+        subscriber, _ = subscribers.subscribe_channel(session, kind, address)
+    for kind, address in channels[1:]:
+        subscribers.add_channel(session, subscriber, kind, address)
+    return subscriber
+
+
 def seed(factory, people: list[list[tuple[str, str]]], count: int = 2) -> list[int]:
     """Each person is a list of (kind, address) channels; every person gets an alert per article."""
     ids = []
     with transaction(factory) as session:
         article_ids = articles(session, count)
         for channels in people:
-            kind, address = channels[0]
-            if kind == "telegram":
-                subscriber, _ = subscribers.register(session, int(address), "private")
-            else:
-                subscriber, _ = subscribers.subscribe_channel(session, kind, address)
-            for kind, address in channels[1:]:
-                subscribers.add_channel(session, subscriber, kind, address)
+            subscriber = subscriber_with(session, channels)
             ids.append(subscriber.id)
             for article_id in article_ids:
                 outbox.queue_alert(session, subscriber, article_id, [REASON])
@@ -63,6 +76,16 @@ def seed(factory, people: list[list[tuple[str, str]]], count: int = 2) -> list[i
 def email_channel(smtp_url: str, per_minute: float = 6000.0) -> EmailChannel:
     return EmailChannel(parse_smtp_url(smtp_url), MAIL_FROM, per_minute=per_minute, timeout=5,
                         unsubscribe=Unsubscribe(KEY, PUBLIC_URL, MAIL_FROM), pacer=MailPacer(per_minute))
+
+
+async def close_transports(sender) -> None:
+    """Close each of ``sender``'s transports that can be closed and shut its Telegram bot down, if any."""
+    for transport in sender.transports.values():
+        if hasattr(transport, "close"):
+            await transport.close()
+    bot = getattr(sender.delivery, "bot", None)
+    if bot is not None:
+        await bot.shutdown()
 
 
 def run_sender(sender, factory, deadline: float = 30.0, until=None) -> None:
@@ -85,14 +108,49 @@ def run_sender(sender, factory, deadline: float = 30.0, until=None) -> None:
                             break
                 await asyncio.sleep(0.2)
         finally:
-            for transport in sender.transports.values():
-                if hasattr(transport, "close"):
-                    await transport.close()
-            bot = getattr(sender.delivery, "bot", None)
-            if bot is not None:
-                await bot.shutdown()
+            await close_transports(sender)
 
     asyncio.run(go())
+
+
+async def timed_on_loop(work) -> tuple[float, float]:
+    """Await ``work`` while a ticker wakes every 10 ms: how long it took, and the longest the event loop
+    went without running the ticker (large if the work blocked the loop)."""
+    longest, done = 0.0, asyncio.Event()
+
+    async def ticker():
+        nonlocal longest
+        last = time.monotonic()
+        while not done.is_set():
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            longest, last = max(longest, now - last), now
+
+    tick = asyncio.create_task(ticker())
+    started = time.monotonic()
+    try:
+        await work
+    finally:
+        took = time.monotonic() - started
+        done.set()
+        await tick
+    return took, longest
+
+
+def kill_9_mid_way(child: str, db_url: str, smtp, after: int = 10, seconds: float = 60.0) -> int:
+    """Run the Python source ``child`` (argv: ``db_url``, the SMTP server's URL) from the repository root,
+    SIGKILL it once ``smtp`` has received ``after`` e-mails (or ``seconds`` have passed, or it has ended by
+    itself); returns how many e-mails had arrived then."""
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, "-c", child, db_url, smtp.url], cwd=root, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + seconds
+        while len(smtp.received) < after and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(10)
+    return len(smtp.received)
 
 
 def statuses(factory) -> dict[str, int]:

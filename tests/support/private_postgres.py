@@ -71,3 +71,22 @@ def private_postgres():
         yield server
     finally:
         server.destroy()
+
+
+@contextlib.contextmanager
+def schema_on(server: str, schema: str, keep: bool = False):
+    """A schema of its own on the shared server at ``server`` (a benchmark's): yields the URL that works in
+    it, and drops it afterwards unless ``keep``."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    try:
+        sep = "&" if "?" in server else "?"
+        yield f"{server}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        if not keep:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -41,8 +41,7 @@ class PageDaemon:
         pass
 
 
-def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, str, dict]]:
-    """GET each path from the app; returns (status, body, headers)."""
+def _get_each(factory, paths, settings, headers, as_bytes: bool) -> list[tuple[int, str | bytes, dict]]:
     from web.app import build_app
 
     async def go():
@@ -50,10 +49,21 @@ def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> l
             out = []
             for path in paths:
                 answer = await client.get(path, headers=headers)
-                out.append((answer.status, await answer.text(), dict(answer.headers)))
+                body = await answer.read() if as_bytes else await answer.text()
+                out.append((answer.status, body, dict(answer.headers)))
             return out
 
     return asyncio.run(go())
+
+
+def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, str, dict]]:
+    """GET each path from the app; returns (status, body, headers)."""
+    return _get_each(factory, paths, settings, headers, as_bytes=False)
+
+
+def fetch_bytes(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, bytes, dict]]:
+    """GET each path from the app; the body as bytes (CSV, XLSX, PNG, DOCX)."""
+    return _get_each(factory, paths, settings, headers, as_bytes=True)
 
 
 def add_portal(session, portal_id: str, name: str, province: str | None = None, kind: str | None = "government"):
@@ -82,6 +92,22 @@ def add_article(session, portal_id: str, title: str, text: str, days_ago: float 
         session.add(Match(article_id=article.id, kind="visit", terms=partners or ["Lào"], data={}, snippet=title))
     session.flush()
     return article
+
+
+def four_articles(session, first_lead: str | None = None) -> None:
+    """Two portals (Lào Cai, Hà Giang's Sở Ngoại vụ) and four articles on people's diplomacy: one citing
+    Chỉ thị 12-CT/TW (with ``first_lead`` as its lead), one visit, one ten days old."""
+    add_portal(session, "laocai", "Cổng TTĐT tỉnh Lào Cai", "Lào Cai", "government")
+    add_portal(session, "snv-hg", "Sở Ngoại vụ Hà Giang", "Hà Giang", "foreign-affairs")
+    add_article(session, "laocai", "Phát huy vai trò đối ngoại nhân dân trong tình hình mới",
+                "Công tác đối ngoại nhân dân được triển khai theo Chỉ thị 12-CT/TW.", days_ago=3,
+                code="12-CT/TW", topic="doi-ngoai", lead=first_lead)
+    add_article(session, "laocai", "Hội nghị nhân dân các xã biên giới",
+                "Nhân dân tham gia công tác đối ngoại tại địa phương.", days_ago=2)
+    add_article(session, "snv-hg", "Đoàn đại biểu tỉnh Hà Giang sang thăm và làm việc tại Lào",
+                "Đoàn công tác đã trao đổi về hợp tác biên giới với các tỉnh của Lào.", days_ago=1, visit=True)
+    add_article(session, "snv-hg", "Tăng cường đối ngoại nhân dân với Trung Quốc",
+                "Biên giới hòa bình, hữu nghị; đối ngoại nhân dân là kênh quan trọng.", days_ago=10)
 
 
 def seeded(factory, build) -> None:

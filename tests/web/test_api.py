@@ -13,21 +13,11 @@ from sqlalchemy import func, select
 from storage.db import transaction
 from storage.models import Article, CrawlRun, Directive, DirectiveMention, Match, Portal
 from storage.types import utcnow
-from tests.web.support import NOW, add_article, add_portal, fetch, seed_real_articles, seeded
+from tests.web.support import NOW, add_article, add_portal, fetch, four_articles, seed_real_articles, seeded
 
 
 def archive(session):
-    add_portal(session, "laocai", "Cổng TTĐT tỉnh Lào Cai", "Lào Cai", "government")
-    add_portal(session, "snv-hg", "Sở Ngoại vụ Hà Giang", "Hà Giang", "foreign-affairs")
-    add_article(session, "laocai", "Phát huy vai trò đối ngoại nhân dân trong tình hình mới",
-                "Công tác đối ngoại nhân dân được triển khai theo Chỉ thị 12-CT/TW.", days_ago=3,
-                code="12-CT/TW", topic="doi-ngoai", lead="Lào Cai phát huy đối ngoại nhân dân.")
-    add_article(session, "laocai", "Hội nghị nhân dân các xã biên giới",
-                "Nhân dân tham gia công tác đối ngoại tại địa phương.", days_ago=2)
-    add_article(session, "snv-hg", "Đoàn đại biểu tỉnh Hà Giang sang thăm và làm việc tại Lào",
-                "Đoàn công tác đã trao đổi về hợp tác biên giới với các tỉnh của Lào.", days_ago=1, visit=True)
-    add_article(session, "snv-hg", "Tăng cường đối ngoại nhân dân với Trung Quốc",
-                "Biên giới hòa bình, hữu nghị; đối ngoại nhân dân là kênh quan trọng.", days_ago=10)
+    four_articles(session, first_lead="Lào Cai phát huy đối ngoại nhân dân.")
 
 
 @pytest.fixture

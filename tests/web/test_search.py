@@ -11,20 +11,7 @@ from storage.db import transaction
 from storage.models import Article
 from storage.search import SearchRequest, parse_query, search
 from tests.web.support import add_article, add_portal, seeded
-
-
-def archive(session):
-    add_portal(session, "laocai", "Cổng TTĐT tỉnh Lào Cai", "Lào Cai", "government")
-    add_portal(session, "snv-hg", "Sở Ngoại vụ Hà Giang", "Hà Giang", "foreign-affairs")
-    add_article(session, "laocai", "Phát huy vai trò đối ngoại nhân dân trong tình hình mới",
-                "Công tác đối ngoại nhân dân được triển khai theo Chỉ thị 12-CT/TW.", days_ago=3,
-                code="12-CT/TW", topic="doi-ngoai")
-    add_article(session, "laocai", "Hội nghị nhân dân các xã biên giới",
-                "Nhân dân tham gia công tác đối ngoại tại địa phương.", days_ago=2)
-    add_article(session, "snv-hg", "Đoàn đại biểu tỉnh Hà Giang sang thăm và làm việc tại Lào",
-                "Đoàn công tác đã trao đổi về hợp tác biên giới với các tỉnh của Lào.", days_ago=1, visit=True)
-    add_article(session, "snv-hg", "Tăng cường đối ngoại nhân dân với Trung Quốc",
-                "Biên giới hòa bình, hữu nghị; đối ngoại nhân dân là kênh quan trọng.", days_ago=10)
+from tests.web.support import four_articles as archive
 
 
 @pytest.fixture

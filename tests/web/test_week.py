@@ -15,6 +15,7 @@ from storage.db import transaction
 from storage.models import Article, Directive, DirectiveMention, Match
 from storage.week import make_week, week_data, week_of
 from tests.web.support import add_portal, fetch, seeded
+from tests.web.support import fetch_bytes as raw  # the body as bytes (PNG, DOCX)
 
 VN = timezone(timedelta(hours=7))
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -47,26 +48,6 @@ def visit(session, article: Article, partners: list[str], direction: str = "Ä‘oÃ
 
 def keyword(session, article: Article, name: str) -> None:
     session.add(Match(article_id=article.id, kind="keyword", rule_name=name, terms=[name], snippet=article.title, data={}))
-
-
-def raw(factory, *paths: str) -> list[tuple[int, bytes, dict]]:
-    """GET each path; the body as bytes (PNG, DOCX)."""
-    import asyncio
-
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from tests.web.support import PageDaemon
-    from web.app import build_app
-
-    async def go():
-        async with TestClient(TestServer(build_app(PageDaemon(factory)), host="127.0.0.1")) as client:
-            out = []
-            for path in paths:
-                answer = await client.get(path)
-                out.append((answer.status, await answer.read(), dict(answer.headers)))
-            return out
-
-    return asyncio.run(go())
 
 
 def week48(session) -> dict:
