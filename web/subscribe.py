@@ -247,10 +247,9 @@ def parse_choices(form: dict[str, str], subs: Subscriptions) -> tuple[Choices, l
 
 
 def page(template: str, status: int = 200, **context) -> web.Response:
-    from web.templating import render
+    from web.templating import html, render
 
-    return web.Response(text=render(template, active="subscribe", **context), status=status,
-                        content_type="text/html", charset="utf-8", headers=PRIVATE)
+    return html(render(template, active="subscribe", **context), status=status, headers=PRIVATE)
 
 
 def notice(error: FormError) -> web.Response:
