@@ -41,8 +41,8 @@ class PageDaemon:
         pass
 
 
-def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> list[tuple[int, str, dict]]:
-    """GET each path from the app; returns (status, body, headers)."""
+def fetch(factory, *paths: str, settings=None, headers: dict | None = None, raw: bool = False) -> list[tuple[int, str | bytes, dict]]:
+    """GET each path from the app; returns (status, body, headers), the body as bytes when ``raw``."""
     from web.app import build_app
 
     async def go():
@@ -50,7 +50,7 @@ def fetch(factory, *paths: str, settings=None, headers: dict | None = None) -> l
             out = []
             for path in paths:
                 answer = await client.get(path, headers=headers)
-                out.append((answer.status, await answer.text(), dict(answer.headers)))
+                out.append((answer.status, await (answer.read() if raw else answer.text()), dict(answer.headers)))
             return out
 
     return asyncio.run(go())

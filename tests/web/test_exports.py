@@ -23,7 +23,7 @@ from crawler.timefmt import VIETNAM
 from storage import repositories as repo
 from storage.db import transaction
 from storage.models import Article, Directive, DirectiveMention, Match
-from tests.web.support import PageDaemon, add_article, add_portal, seeded
+from tests.web.support import PageDaemon, add_article, add_portal, fetch, seeded
 from tests.web.test_search import archive
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example/\",\"Bấm\")", "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)",
@@ -47,17 +47,7 @@ def factory(db_factory):
 
 
 def download(factory, *paths: str) -> list[tuple[int, bytes, dict]]:
-    from web.app import build_app
-
-    async def go():
-        async with TestClient(TestServer(build_app(PageDaemon(factory)), host="127.0.0.1")) as client:
-            out = []
-            for path in paths:
-                answer = await client.get(path)
-                out.append((answer.status, await answer.read(), dict(answer.headers)))
-            return out
-
-    return asyncio.run(go())
+    return fetch(factory, *paths, raw=True)
 
 
 def csv_rows(body: bytes) -> list[list[str]]:

@@ -51,22 +51,7 @@ def keyword(session, article: Article, name: str) -> None:
 
 def raw(factory, *paths: str) -> list[tuple[int, bytes, dict]]:
     """GET each path; the body as bytes (PNG, DOCX)."""
-    import asyncio
-
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from tests.web.support import PageDaemon
-    from web.app import build_app
-
-    async def go():
-        async with TestClient(TestServer(build_app(PageDaemon(factory)), host="127.0.0.1")) as client:
-            out = []
-            for path in paths:
-                answer = await client.get(path)
-                out.append((answer.status, await answer.read(), dict(answer.headers)))
-            return out
-
-    return asyncio.run(go())
+    return fetch(factory, *paths, raw=True)
 
 
 def week48(session) -> dict:
