@@ -14,13 +14,10 @@ from aiohttp import web
 
 from web import subscribe
 from web import api, feeds
+from web.templating import html
 from web.week import add_routes as add_week_routes
 
 STATIC = Path(__file__).resolve().parent / "static"
-
-
-def html(page: str, status: int = 200) -> web.Response:
-    return web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
 
 
 def not_found(message: str) -> web.Response:
@@ -37,11 +34,8 @@ MAX_REQUEST_LINE = 128 * 1024
 def login_required(request: web.Request) -> web.Response:
     from web.templating import render
 
-    return web.Response(
-        status=401, text=render("not_found.html", heading="Cần đăng nhập", message="Trang này cần mật khẩu của portalwatch."),
-        content_type="text/html", charset="utf-8",
-        headers={"WWW-Authenticate": 'Basic realm="portalwatch", charset="UTF-8"'},
-    )
+    return html(render("not_found.html", heading="Cần đăng nhập", message="Trang này cần mật khẩu của portalwatch."),
+                status=401, headers={"WWW-Authenticate": 'Basic realm="portalwatch", charset="UTF-8"'})
 
 
 @web.middleware

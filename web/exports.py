@@ -322,11 +322,10 @@ def add_routes(app: web.Application, daemon) -> None:
                         await asyncio.to_thread(write_xlsx, spec, factory(), query, path)
                     except Exception as error:  # noqa: BLE001 - one line in the log, a page for the reader
                         log.error("export %s.xlsx failed: %s: %s", spec.slug, error.__class__.__name__, error)
-                        from web.templating import render
+                        from web.templating import html, render
 
-                        return web.Response(status=503, content_type="text/html", charset="utf-8", text=render(
-                            "not_found.html", heading="Chưa xuất được tệp Excel",
-                            message="Không đọc được danh sách lúc này; hãy thử lại sau ít phút."))
+                        return html(render("not_found.html", heading="Chưa xuất được tệp Excel",
+                                           message="Không đọc được danh sách lúc này; hãy thử lại sau ít phút."), status=503)
                 response = web.StreamResponse(headers={
                     "Content-Type": XLSX_TYPE, "Content-Disposition": disposition(spec, "xlsx"),
                     "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",

@@ -20,11 +20,10 @@ log = logging.getLogger("portalwatch.web")
 
 
 def refused(message: str, status: int = 403) -> web.Response:
-    from web.templating import render
+    from web.templating import html, render
 
     heading = "Không được phép" if status == 403 else "Không có cổng này"
-    return web.Response(text=render("not_found.html", heading=heading, message=message), status=status,
-                        content_type="text/html", charset="utf-8")
+    return html(render("not_found.html", heading=heading, message=message), status=status)
 
 
 def add_routes(app: web.Application, daemon) -> None:

@@ -173,6 +173,10 @@ class Subscriptions:
     def form_token(self, purpose: str, ident: int) -> str:
         return self.sign(purpose, ident, tokens.FORM_LIFETIME)
 
+    def manage_path(self, channel_id: int) -> str:
+        """The manage page of ``channel_id``, with a fresh manage token."""
+        return "/quan-ly?" + urlencode({"token": self.sign(tokens.MANAGE, channel_id, tokens.MANAGE_LIFETIME)})
+
     def client_id(self, request: web.Request) -> str:
         """An HMAC of the peer's address: enough to count its requests, not to recover it."""
         peer = (request.remote or "unknown").encode("utf-8")
@@ -247,10 +251,9 @@ def parse_choices(form: dict[str, str], subs: Subscriptions) -> tuple[Choices, l
 
 
 def page(template: str, status: int = 200, **context) -> web.Response:
-    from web.templating import render
+    from web.templating import html, render
 
-    return web.Response(text=render(template, active="subscribe", **context), status=status,
-                        content_type="text/html", charset="utf-8", headers=PRIVATE)
+    return html(render(template, active="subscribe", **context), status=status, headers=PRIVATE)
 
 
 def notice(error: FormError) -> web.Response:
@@ -433,17 +436,20 @@ def add_routes(app: web.Application, daemon) -> None:
                     message="Đã gửi thư xác nhận đến địa chỉ bạn nhập. Hãy mở liên kết trong thư (có hiệu lực 48 giờ) để bắt đầu nhận tin; "
                             "chưa xác nhận thì chưa có gì được đăng ký.", link=None)
 
+    async def opened(request: web.Request, purpose: str, load):
+        """The id the link's token is for and what ``load`` finds for it; BAD_LINK when either fails."""
+        ident = await asyncio.to_thread(subs.verify, request.query.get("token"), purpose)
+        found = await asyncio.to_thread(load, subs, ident)
+        if found is None:
+            raise BAD_LINK
+        return ident, found
+
     async def confirm_form(request: web.Request) -> web.Response:
         try:
-            signup_id = await asyncio.to_thread(subs.verify, request.query.get("token"), tokens.CONFIRM)
-            signup = await asyncio.to_thread(load_signup, subs, signup_id)
-            if signup is None:
-                raise BAD_LINK
+            signup_id, signup = await opened(request, tokens.CONFIRM, load_signup)
         except FormError as error:
             return notice(error)
-        manage = None
-        if signup.channel_id is not None:
-            manage = "/quan-ly?" + urlencode({"token": subs.sign(tokens.MANAGE, signup.channel_id, tokens.MANAGE_LIFETIME)})
+        manage = subs.manage_path(signup.channel_id) if signup.channel_id is not None else None
         return page("subscribe_confirm.html", signup=signup, manage=manage, token=request.query["token"],
                     defaults_label=DEFAULTS_LABEL, form_token=subs.form_token(tokens.FORM_SIGNUP, signup_id))
 
@@ -462,10 +468,7 @@ def add_routes(app: web.Application, daemon) -> None:
 
     async def manage_page(request: web.Request) -> web.Response:
         try:
-            channel_id = await asyncio.to_thread(subs.verify, request.query.get("token"), tokens.MANAGE)
-            state = await asyncio.to_thread(load_manage, subs, channel_id)
-            if state is None:
-                raise BAD_LINK
+            _, state = await opened(request, tokens.MANAGE, load_manage)
         except FormError as error:
             return notice(error)
         choices = Choices(keywords_text="\n".join(state.keywords), keywords=state.keywords, follows_defaults=state.follows_defaults,
@@ -509,13 +512,10 @@ def add_routes(app: web.Application, daemon) -> None:
 
     async def unsubscribe_form(request: web.Request) -> web.Response:
         try:
-            channel_id = await asyncio.to_thread(subs.verify, request.query.get("token"), tokens.UNSUBSCRIBE)
-            state = await asyncio.to_thread(load_manage, subs, channel_id)
-            if state is None:
-                raise BAD_LINK
+            channel_id, state = await opened(request, tokens.UNSUBSCRIBE, load_manage)
         except FormError as error:
             return notice(error)
-        manage = "/quan-ly?" + urlencode({"token": subs.sign(tokens.MANAGE, channel_id, tokens.MANAGE_LIFETIME)})
+        manage = subs.manage_path(channel_id)
         return page("subscribe_unsubscribe.html", state=state, manage=manage, done=False,
                     action="/huy-dang-ky?" + urlencode({"token": request.query["token"]}),
                     form_token=subs.form_token(tokens.FORM_MANAGE, channel_id))
@@ -532,8 +532,7 @@ def add_routes(app: web.Application, daemon) -> None:
             state = await asyncio.to_thread(load_manage, subs, channel_id)
         except FormError as error:
             return notice(error)
-        manage = "/quan-ly?" + urlencode({"token": subs.sign(tokens.MANAGE, channel_id, tokens.MANAGE_LIFETIME)})
-        return page("subscribe_unsubscribe.html", state=state, manage=manage, done=True, action="", form_token="")
+        return page("subscribe_unsubscribe.html", state=state, manage=subs.manage_path(channel_id), done=True, action="", form_token="")
 
     app.router.add_get("/dang-ky", signup_form)
     app.router.add_post("/dang-ky", signup_submit)

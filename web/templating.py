@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import quote
 
+from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from crawler.timefmt import short_vn
@@ -55,3 +56,8 @@ def environment() -> Environment:
 
 def render(template: str, **context) -> str:
     return environment().get_template(template).render(**context)
+
+
+def html(page: str, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """A rendered page as the answer: text/html, UTF-8."""
+    return web.Response(text=page, status=status, content_type="text/html", charset="utf-8", headers=headers)
