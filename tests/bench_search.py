@@ -108,10 +108,11 @@ def _copy(factory, rows) -> None:
     """PostgreSQL: COPY ``rows`` into ``articles``, its non-unique indexes dropped meanwhile and rebuilt."""
     with transaction(factory) as session:
         session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        # This schema's table (the search path's), whatever other schemas on the server hold (tests'
+        # schemas have indexes of the same names).
         indexes = session.execute(text(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
-            "JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename = 'articles' AND i.schemaname = current_schema() "
-            "AND NOT x.indisunique")).all()
+            "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid "
+            "WHERE x.indrelid = 'articles'::regclass AND NOT x.indisunique")).all()
         for name, _ in indexes:
             session.execute(text(f'DROP INDEX "{name}"'))
         cursor = session.connection().connection.driver_connection.cursor()
