@@ -56,7 +56,9 @@ _SLASH = r"\s*[/／]\s*"
 # "TƯ", "T.Ư" and "T W" are the Party centre, written "TW" in the canonical code.
 _UNIT = r"(?:T\s?\.?\s?[WƯ]|[A-ZĐƯ][A-Za-zĐđƯư0-9&]{0,15})"
 _PARTY_ISSUER = r"(?:T\s?\.?\s?[WƯ]|[A-Za-zĐđƯư][A-Za-zĐđƯư0-9&]{0,15})"
-_END = r"(?![\w/])"
+# A code ends at a non-word character, or where a capitalised Vietnamese word is glued to it by the
+# page's markup ("Số: 05/2017/TT-BNGHà Nội, ngày …": the number cell and the place cell run together).
+_END = r"(?:(?![\w/])|(?=[A-ZĐ][a-zđ]{0,3}[\u00C0-\u024F\u1E00-\u1EFF]))"
 # One pattern for the shapes, starting with a digit so the engine can skip ahead fast: ``re``
 # only skips ahead when the pattern opens with a plain character class, hence "\d\d{0,4}" and not
 # "\d{1,5}" (which tries a match at every character: 1.6x slower). The character before the number

@@ -13,6 +13,7 @@ inbound. When the clause does not say, direction is "unknown" rather than a gues
 from __future__ import annotations
 
 import re
+from functools import partial
 from dataclasses import dataclass, field
 
 from monitor.folded import FoldedText
@@ -40,6 +41,8 @@ _TITLES = (
     "chủ tịch hạ viện", "tổng lãnh sự", "lãnh sự", "tham tán", "tùy viên", "nữ hoàng", "hoàng tử", "phu nhân",
     "thủ hiến", "toàn quyền", "thống đốc bang", "tổng đốc", "bí thư", "phó bí thư", "trưởng đoàn",
     "đại sứ đặc mệnh toàn quyền", "chánh văn phòng", "tổng tham mưu trưởng", "nguyên thủ",
+    # how portals name party comrades of Laos, Cuba, China ("tiếp đồng chí Esteban Lazo Hernández, … Cuba")
+    "đồng chí",
 )
 # Our mission and people abroad, named with their nationality ("Đại sứ quán Việt Nam", "cộng đồng người Việt").
 _OUR_PEOPLE_WHO = (
@@ -52,6 +55,10 @@ TRIGGERS = {
         "thăm chính thức", "thăm cấp nhà nước", "thăm hữu nghị", "thăm cấp cao", "chuyến thăm",
         "chuyến công tác", "công du", "sang công tác", "đi công tác", "đến công tác", "thăm song phương",
         "ghé thăm", "thăm thiện chí",
+        # a Tết or anniversary call ("Đoàn công tác tỉnh Hủa Phăn (Lào) thăm và chúc Tết tỉnh Sơn La")
+        "thăm và chúc tết", "thăm , chúc tết", "thăm và chúc mừng", "thăm , chúc mừng",
+        # a working or promotion trip ("sẽ có chuyến làm việc tại Nhật Bản", "chuyến xúc tiến đầu tư … tại")
+        "chuyến làm việc", "chuyến xúc tiến",
         # a guest glad to be here ("bày tỏ vui mừng trở lại", "vui mừng được thăm Việt Nam")
         *(f"vui mừng {how}{verb}" for how in ("", "được ", "khi ", "có dịp ", "được có dịp ")
           for verb in ("trở lại", "quay lại", "quay trở lại", "thăm", "đến", "tới", "sang")),
@@ -74,6 +81,7 @@ TRIGGERS = {
         "dành thời gian tiếp", "dành thời gian tiếp đón", "dành thời gian đón tiếp",
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
+        "tiếp tổ chức", "đón tổ chức",  # a foreign NGO ("tiếp tổ chức ACEF/Hàn Quốc đến thăm …")
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
         # seeing a guest off ("tiễn Tổng thống Ấn Độ tại sân bay Nội Bài")
@@ -93,7 +101,7 @@ TRIGGERS = {
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
     "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
     "attend": [
-        "tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo",
+        "tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo", "dự hội chợ", "dự triển lãm",
         # ceremonial acts and speeches, a visit only when held abroad ("đặt vòng hoa … ở thủ đô Mát-xcơ-va")
         "đặt vòng hoa", "đặt hoa", "dâng hoa", "dâng hương", "trồng cây lưu niệm", "phát biểu tại",
     ],
@@ -210,6 +218,10 @@ _NOT_OFFICIAL = re.compile(
     r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|(?:học sinh|sinh viên|lưu học sinh)(?! (?:[^ ]+ ){0,4}việt )|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
     r"lễ hội|đội thi|các đội|đội đến từ) "
 )
+# Occasions an official delegation attends too; with an envoy or a delegation named they are no veto.
+_OCCASIONS = frozenset({"lễ hội", "festival", "âm nhạc", "pháo hoa", "liên hoan phim", "điện ảnh", "biểu diễn"})
+_OFFICIAL_GUESTS = (" đại sứ ", " đại sứ quán ", " tổng lãnh sự ", " lãnh sự quán ", " đoàn đại biểu ", " đoàn công tác ",
+                    " phái đoàn ")
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
 _MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ", " công nghệ ", " xuất xứ ")
 # "Quốc kỳ Việt Nam - Nhật Bản", "nhân dân hai nước Việt Nam - Lào", "Quốc thiều Lào - Việt Nam": the
@@ -225,9 +237,26 @@ _TRADE_BEFORE = re.compile(
 )
 
 
-def _mentioned(folded: FoldedText, place: Place) -> bool:
+# "ôn lại mối quan hệ lịch sử lâu đời giữa Việt Nam - Campuchia", "quan hệ Đối tác hợp tác chiến lược toàn
+# diện Việt Nam – Trung Quốc", "giữa hai nước Việt Nam và Hoa Kỳ": a country paired with Viet Nam after a
+# word of relations is the relation talked of, not the side met.
+# ("Liên minh nghị sĩ hữu nghị Nhật Bản - Việt Nam", "Hội hữu nghị Việt - Lào" are organisations met.)
+_RELATION_PAIR = re.compile(
+    r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?việt nam (?:và |với )?$"
+)
+_RELATION_BEFORE = re.compile(r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?$")
+
+
+def _mentioned(folded: FoldedText, place: Place, verb: str = "") -> bool:
     lower = folded.lower
     if _TRADE_BEFORE.search(lower, max(0, place.start - 60), place.start):
+        return True
+    # Only for a meeting referred to by its noun ("Tại buổi tiếp, … quan hệ … Việt Nam - Campuchia"): what
+    # is said there is talk, while a verb's clause may name its partner so ("Chuyến thăm … trong bối cảnh
+    # quan hệ Việt Nam-Đức …" goes there).
+    if verb == "reference" and (_RELATION_PAIR.search(lower, max(0, place.start - 90), place.start) or (
+        lower.startswith("việt nam ", place.end + 1) and _RELATION_BEFORE.search(lower, max(0, place.start - 80), place.start)
+    )):
         return True
     return lower.endswith(_MENTION_BEFORE + _PAIR_BEFORE, 0, place.start) or (
         lower.startswith("việt nam ", place.end + 1) and lower.endswith(_PAIR_AFTER_CUE, 0, place.start)
@@ -259,7 +288,10 @@ _BACKGROUND = re.compile(
     r"(?<! từ )năm (?:19|20)\d\d|\( (?:\d\d? )?(?:19|20)\d\d \)) "
 )
 _BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|năm ngoái|năm trước) ")
-_YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây) ")
+# (A month and year with no day, "vào tháng 10-2022", dates a trip told as history: a report gives its day.)
+_YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây|tháng \d\d? (?:19|20)\d\d) ")
+# Recalling a trip: "nhắc lại", "ôn lại", "nhớ lại" (a trip told as memory, not news).
+_RECALL = re.compile(r" (?:nhắc lại|ôn lại|nhớ lại|hồi tưởng|nhắc tới|nhắc đến)(?: (?:những|các|lại|cả))? $")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
@@ -334,7 +366,12 @@ def detect_visits(
         if clause_start in done_clauses:
             continue
         in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
-        if not in_clause and home is not None and trigger.payload in ("receive", "meet", "courtesy"):
+        if trigger.payload == "receive" and _hosts_listed(folded, trigger) is not None:
+            # "Tiếp và làm việc với đoàn, có Ngài …, Chủ tịch Mặt trận … tỉnh Tbong Khmum; Ngài …": the list
+            # of hosts runs on past ";"
+            clause_end = _past_semicolons(folded, clause_end)
+            in_clause = [p for p in places if clause_start <= p.start and p.end <= clause_end]
+        elif not in_clause and home is not None and trigger.payload in ("receive", "meet", "courtesy"):
             in_clause, clause_end = _country_said_on(folded, trigger, clause_start, clause_end, places, home)
         elif not in_clause and trigger.payload == "attend" and _ATTENDEES.search(
             folded.lower, trigger.end, min(clause_end + 1, trigger.end + 80)
@@ -346,7 +383,7 @@ def detect_visits(
             continue
         if _not_a_report(folded, trigger, clause_start, clause_end):
             continue
-        partners_in = [p for p in in_clause if not _mentioned(folded, p)]
+        partners_in = [p for p in in_clause if not _mentioned(folded, p, trigger.payload)]
         found = _read_clause(folded, trigger, clause_end, partners_in, home) if partners_in else None
         if found is None or not found[1]:
             continue
@@ -492,18 +529,31 @@ def _names_the_met(folded: FoldedText, hit: Hit, places: list[Place] = ()) -> bo
 _NAMED_REACH = 30  # folded characters from a meeting's noun to the country of whom it was with
 
 
+# "Kỷ niệm 50 năm lãnh tụ Cuba Fidel Castro đến thăm vùng giải phóng", "nhân kỷ niệm 45 năm Chủ tịch …
+# đã đến thăm": the anniversary of a visit, told as history (not "Nhân dịp kỷ niệm 50 năm quan hệ ngoại
+# giao, Thủ tướng thăm …": a comma ends what the anniversary governs).
+_ANNIVERSARY = re.compile(r"kỷ niệm (?:\d+|tròn \d+|[^ ,]+ mươi(?: [^ ,]+)?) năm(?: [^ ,]+){0,12} $")
+
+
 def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int) -> bool:
-    """An invitation ("mời … sang thăm"), or an earlier visit named as background."""
+    """An invitation ("mời … sang thăm"), an anniversary of a visit, or an earlier visit named as background."""
     lower = folded.lower
+    if _ANNIVERSARY.search(lower, max(clause_start - 1, trigger.start - 120), trigger.start):
+        return True
     if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start):
         return True
-    if _NOT_OFFICIAL.search(lower, clause_start - 1, clause_end + 1) or _PAST_OPENING.match(lower, clause_start):
+    unofficial = _NOT_OFFICIAL.search(lower, clause_start - 1, clause_end + 1)
+    if unofficial and not (unofficial.group().strip() in _OCCASIONS and _lower_has(folded, clause_start, clause_end, _OFFICIAL_GUESTS)):
+        return True  # (an embassy's delegation "tới tham dự … Lễ hội Thành Tuyên" is official)
+    if _PAST_OPENING.match(lower, clause_start):
         return True
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
     near = max(clause_start - 1, trigger.start - _PAST_REACH)
     if _PAST_BEFORE.search(lower, near, trigger.start) or _EARLIER_BEFORE.search(lower, near, trigger.start):
         return True  # "… năm ngoái đã thăm", "… từng đến Việt Nam trong đợt … sang thăm": told of the past
+    if lower.startswith("chuyến", trigger.start) and _RECALL.search(lower, max(clause_start - 1, trigger.start - 40), trigger.start):
+        return True  # "Nhắc lại chuyến thăm của … đến Thanh Hóa vào tháng 5/2023 vừa qua"
     trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
     if trip != -1 and _BACKGROUND_TRIP.search(lower, trip + 7, min(trigger.start + 1, trip + 70)):
         return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
@@ -531,8 +581,13 @@ def _between_others(
     write of their own province that way; a text that never names our side reports others' visits."""
     if _home_side(folded, start, end, home, places):
         return False
-    if len({p.partner for p in places}) > 1 or any(p.end <= trigger.start for p in places) or not ours():
+    if len({p.partner for p in places}) > 1 or not ours():
         return True
+    if any(p.end <= trigger.start for p in places):
+        # "Tổng thống Mỹ thăm Israel" goes to another country; "Tổ chức GPI (Hàn Quốc) đến thăm và làm việc
+        # tại nhà máy nước Tân Hưng" comes to a place of the portal's own province, named elsewhere.
+        return trigger.payload != "move" or any(p.start >= trigger.end for p in places) or any(
+            _foreign_word(token) for position, token in folded.tokens_from(trigger.end, end + 1))
     inside = [(p.start, p.end) for p in places]
     return any(
         _foreign_word(token) and not any(s <= position < e for s, e in inside)
@@ -632,8 +687,11 @@ def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places:
     for hit in home:
         if hit.payload == IMPLICIT and not (implicit and _opens_clause(folded, hit.start)):
             continue
-        if hit.payload == "organ" and (hit.end + 1 in foreign_starts or folded.lower.startswith(_THAT_COUNTRY, hit.end)):
-            continue
+        if hit.payload == "organ":
+            # (through the organs it overlaps: "Bí thư Tỉnh" + "Tỉnh ủy" before "Phông Sa Lỳ")
+            chain_end = max([h.end for h in home if h.payload == "organ" and h.start < hit.end and hit.start < h.end])
+            if chain_end + 1 in foreign_starts or folded.lower.startswith(_THAT_COUNTRY, chain_end):
+                continue
         if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME:
             if hit.payload in ("organ", IMPLICIT) or cased[hit.start].isupper():  # a place or a province
                 if not any(s <= hit.start and hit.end <= e for s, e in foreign) and not any(
@@ -737,6 +795,54 @@ _OUR_DELEGATION = tuple(
     f" {who} {of}việt nam " for who in ("đoàn", "đoàn cấp cao", "đoàn đại biểu", "đoàn đại biểu cấp cao", "phái đoàn")
     for of in ("", "của ")
 )
+# "Tiếp (và làm việc với) đoàn(,) có <hosts>": a clause that opens with receiving a delegation and lists
+# who received it; the delegation is the article's own.
+_HOSTS_LISTED = re.compile(r"(?:(?:và|,) làm việc )?(?:với )?(?:các thành viên )?(?:(?:đoàn|đoàn công tác|đoàn đại biểu|phái đoàn) )?(?:, )?có ")
+_IN_VIET_NAM = ("tại việt nam ", "ở việt nam ", "tại hà nội ", "tại tp ", "tại thành phố hồ chí minh ", "tại đà nẵng ")
+_ENVOY_OF_OURS = (" đại sứ ", " đại sứ quán ", " tổng lãnh sự ", " lãnh sự ", " cơ quan đại diện ", " đại sứ đặc mệnh toàn quyền ")
+
+
+def _hosts_listed(folded: FoldedText, trigger: Hit) -> int | None:
+    """Folded offset where the hosts' list starts, for a receiving verb that opens its clause and has a
+    delegation as its object ("Tiếp và làm việc với đoàn có …"); else None."""
+    lower = folded.lower
+    if not _opens_clause(folded, trigger.start):
+        return None
+    if not (lower.startswith(("tiếp", "đón"), trigger.start) and (" đoàn" in lower[trigger.start : trigger.end + 40])):
+        return None
+    listed = _HOSTS_LISTED.match(lower, trigger.end + 1)
+    return listed.end() if listed else None
+
+
+def _our_envoy_post(folded: FoldedText, place: Place) -> bool:
+    """Whether ``place`` is where an envoy of ours is posted ("Đại sứ … Việt Nam tại Liên bang Nga")."""
+    return folded.lower.endswith(_OUR_POST, 0, place.start) and _lower_has(
+        folded, max(0, place.start - 70), place.start, _ENVOY_OF_OURS)
+
+
+def _received_abroad(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None):
+    """Our delegation received abroad: by hosts listed after "có" who are foreign or our envoy there
+    ("Tiếp và làm việc với đoàn có Đại sứ … Việt Nam tại Nhật Bản …"), or by our envoy as the subject
+    ("Đại sứ … Việt Nam tại Liên bang Nga … tiếp và làm việc với đoàn"). (OUTBOUND, places) or None."""
+    if home is None:
+        return None
+    lower = folded.lower
+    envoy_post = partial(_our_envoy_post, folded)
+    listed = _hosts_listed(folded, trigger)
+    if listed is not None:
+        hosts = [p for p in places if p.start >= listed and not _mentioned(folded, p)]
+        if not hosts or _home_side(folded, listed, hosts[0].start, home, [p for p in places if not envoy_post(p)]):
+            return None
+        if not envoy_post(hosts[0]) and lower.startswith(_IN_VIET_NAM, hosts[0].end + 1):
+            return None  # "… có Ngài …, Đại sứ Lào tại Việt Nam": received at a foreign mission here
+        return OUTBOUND, _run(hosts)
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    posts = [p for p in places if clause_start <= p.start and p.end <= trigger.start and envoy_post(p)]
+    if posts and _DELEGATION_OBJECT.match(lower, trigger.end + 1) and not [p for p in places if p.start >= trigger.end]:
+        return OUTBOUND, posts[-1:]
+    return None
+
+
 # A country's personalities and intellectuals: received where they live, which the clause may not say.
 _RESIDENTS = (" nhân sĩ ", " nhân sỹ ", " trí thức ")
 _RESIDENT_REACH = 40
@@ -780,10 +886,18 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         return _with_our_mission(folded, trigger, places, home)
     if verb in ("attend", "delegation", "lead") and _attends_multilateral(folded, trigger, clause_end):
         return None
+    if verb == "attend" and any(_our_envoy_post(folded, p) for p in places) and not _lower_has(
+        folded, folded.clause_bounds(trigger.start)[0], clause_end, _OUR_LEADERS + (" đoàn ",)
+    ):
+        return None  # "Phát biểu tại đây, Đại sứ Việt Nam tại Nhật Bản …": our envoy at his post, no visit
     if verb == "reference":
         return _read_reference(folded, trigger, clause_end, places, home)
     if verb == "joint":
         return _read_joint(folded, trigger, clause_end, places, home)
+    if verb == "receive":
+        abroad = _received_abroad(folded, trigger, clause_end, places, home)
+        if abroad:
+            return abroad
     located = places  # where the clause is placed: our post abroad is abroad
     if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn
@@ -799,9 +913,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
     # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
     # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
+    # Talks place themselves before their topic: "làm việc với các sở, ngành về việc chuẩn bị xúc tiến đầu tư
+    # tại Nhật Bản" is held at home about a trip to come.
+    topic = folded.lower.find(" về ", trigger.end, clause_end) if verb == "meet" else -1
     where, at = _destination(
         # (not after "dẫn đầu đoàn đại biểu": the name right after it is where the delegation is from)
-        folded, trigger.end + 1, clause_end, located, verb in ("move", "visit") and not leading, markers, known,
+        folded, trigger.end + 1, topic + 1 if topic >= 0 else clause_end, located, verb in ("move", "visit") and not leading, markers, known,
         _ARRIVE_REACH if arriving else _MAX_SCAN, owned=folded.lower.endswith(" thăm", 0, trigger.end),
     )
     if arriving and where is None:
@@ -848,6 +965,8 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             # named as such, is a guest abroad.
             return OUTBOUND, _run(after or before)
     if verb == "receive":
+        if after and after[0].start - trigger.end > _GUEST_REACH:
+            after = []  # not a guest: a country the host talks of
         given = _GIVEN_BY.match(folded.lower, trigger.end + 1)
         if given and home is not None:
             # "nghi thức đón tiếp mà Chính phủ Nhật Bản dành cho Thủ tướng …": the host is named
@@ -1152,6 +1271,10 @@ _GIVEN_BY = re.compile(r"(?:[^ ]+ ){0,2}(?:mà|do) (?:[^ ]+ ){1,8}?dành cho ")
 # "sự đón tiếp (nồng hậu) của …": who follows "của" is the host, not the guest.
 _HOST_AFTER = re.compile(r"(?:[^ ]+ ){0,3}của ")
 _MEET_REACH = 90  # folded characters from a meeting verb to the partner it names
+# ... and from a receiving verb to its guest's country ("tiếp Đoàn đại biểu cấp cao tỉnh Sê Kông nước Cộng hòa
+# Dân chủ Nhân dân Lào"), not a country the host then talks of ("Tiếp đoàn, Phó Chủ tịch … đã khái quát về …
+# những dấu ấn sâu đậm của lãnh tụ Cuba")
+_GUEST_REACH = 150
 _RUN_GAP = 40  # folded characters between two partners of one list ("Đức, Đại sứ quán Phần Lan")
 
 
@@ -1235,7 +1358,7 @@ _LIFE_BEFORE = tuple(
                              "chiến đấu", "công tác lâu năm", "mất")
 )
 # Words before a foreign capital or country that place an unknown venue named just before them.
-_BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ")
+_BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ", " thuộc ", " thuộc vương quốc ", " thuộc nước ", " của nước ", " của vương quốc ")
 
 
 def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], known: frozenset[int] | None = None):

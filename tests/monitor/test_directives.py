@@ -212,3 +212,19 @@ def test_scope_national_by_issuer_local_by_the_province_named_or_the_portal(text
 @pytest.mark.parametrize("text, found", [("theo NĐ155/CP nhưng", [("155/CP", "Nghị định")]), ("số CT5/TW, xe QD12/AB", [])])
 def test_press_short_form_with_the_type_glued_to_the_number(text, found):
     assert [(d.code, d.kind) for d in directives(text)] == found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the number cell and the place cell of a document's header run together in a page's text
+        ("Số: 05/2017/TT-BNGHà Nội, ngày 17 tháng 10 năm 2017", ["05/2017/TT-BNG"]),
+        ("Số: 12/QĐ-UBNDĐà Lạt, ngày 3 tháng 2 năm 2024", ["12/QĐ-UBND"]),
+        ("Số 45-CT/TWHà Nội, ngày 5", ["45-CT/TW"]),
+        # ... while a code's own mixed-case parts stay whole
+        ("Quyết định 41/2013/QĐ-TTg ngày 11/7", ["41/2013/QĐ-TTg"]),
+        ("Công văn 2000/BTC-TTr về thanh tra", ["2000/BTC-TTr"]),
+    ],
+)
+def test_a_code_glued_to_the_next_capitalised_word(text, expected):
+    assert codes(text) == expected

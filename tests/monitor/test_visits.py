@@ -920,3 +920,75 @@ def test_a_delegation_abroad_names_every_city_it_visited():
     text = ("Đoàn cũng đã đến thăm và làm việc với các Trung tâm giám sát, điều hành giao thông và giám sát an ninh "
             "công cộng của thành phố London, Paris và Turin.")
     assert visits(text) == [(["Vương quốc Anh", "Pháp", "Italy"], "outbound")]
+
+
+# Constructions of provincial foreign-affairs pages (issue 12, third round), measured on a probe of
+# real provincial-portal pages that cannot be copied here; these sentences are the project's own.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a Tết call, said without "sang"
+        ("Đoàn đại biểu tỉnh Chăm Pa Xắc (Lào) thăm và chúc Tết tỉnh Kon Tum.", [(["Lào"], "inbound")]),
+        ("Lãnh đạo tỉnh Tây Ninh thăm, chúc Tết các tỉnh giáp biên thuộc Vương quốc Campuchia.",
+         [(["Campuchia"], "outbound")]),
+        # a working or promotion trip named by its noun, a fair abroad
+        ("Chủ tịch UBND tỉnh Bình Dương sẽ có chuyến làm việc tại Hàn Quốc từ ngày 3 đến 8/5.", [(["Hàn Quốc"], "outbound")]),
+        ("Phó Chủ tịch UBND tỉnh Lào Cai dự Hội chợ thương mại quốc tế tại Côn Minh, Trung Quốc.",
+         [(["Trung Quốc"], "outbound")]),
+        # a foreign visitor to a place of the portal's province that the article names elsewhere
+        ("UBND tỉnh Bến Tre. Tổ chức KOICA (Hàn Quốc) đến thăm và làm việc tại trường tiểu học Phú Lễ.",
+         [(["Hàn Quốc"], "inbound")]),
+        # ... not a visit between two other countries
+        ("Thủ tướng Nhật Bản thăm Australia.", []),
+        # our delegation received abroad: by our envoy, or by hosts listed after "có"
+        ("Đại sứ Việt Nam tại Lào Nguyễn Bá Hùng cùng cán bộ Đại sứ quán tiếp và làm việc với đoàn công tác tỉnh Sơn La.",
+         [(["Lào"], "outbound")]),
+        ("Đoàn công tác tỉnh Gia Lai thăm Campuchia. Tiếp và làm việc với đoàn, có ông Chea Sok, Phó Tỉnh trưởng tỉnh "
+         "Ratanakiri (Campuchia); ông Sam Ang, Giám đốc Sở Ngoại vụ.", [(["Campuchia"], "outbound")] * 2),
+        # ... and not when the host is a foreign mission here
+        ("Đoàn tỉnh Hòa Bình đến Đại sứ quán Lào. Tiếp đoàn có ông Khamphao, Đại sứ Lào tại Việt Nam.",
+         [(["Lào"], "inbound")]),
+    ],
+)
+def test_provincial_portal_trips(text, expected):
+    assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the anniversary of a visit, a trip recalled, trips dated by month and year with no day: history
+        "Tỉnh tổ chức lễ kỷ niệm 45 năm Chủ tịch Cuba Fidel Castro đến thăm vùng giải phóng.",
+        "Nhắc lại chuyến thăm của Thống đốc tỉnh Gunma (Nhật Bản) đến Bắc Ninh, Bí thư Tỉnh ủy cảm ơn.",
+        "Các đồng chí lãnh đạo đã thăm Nhật Bản vào tháng 4-2023 và tháng 9-2024.",
+        # what is said at a meeting: a relation with a country, a country talked of
+        "Tại buổi tiếp, Chủ tịch tỉnh Nguyễn Văn A ôn lại quan hệ truyền thống giữa Việt Nam - Lào.",
+        "Tiếp đoàn, Chủ tịch UBND tỉnh Quảng Trị đã giới thiệu tiềm năng, thế mạnh của tỉnh, các dự án đầu tư, "
+        "các khu công nghiệp và kinh nghiệm hợp tác với các doanh nghiệp Hàn Quốc.",
+        # a meeting at home about a trip to come
+        "Phó Chủ tịch UBND tỉnh làm việc với các sở, ngành về việc chuẩn bị đoàn xúc tiến đầu tư tại Hàn Quốc.",
+        # our envoy at his post
+        "Phát biểu tại lễ khai mạc, Đại sứ Việt Nam tại Hàn Quốc Nguyễn Vũ Tùng đánh giá cao sự kiện.",
+    ],
+)
+def test_history_and_talk_are_not_visits(text):
+    assert visits(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an embassy's delegation at a festival is official; a sports rival is not
+        ("Chủ tịch UBND tỉnh Tuyên Quang đón tiếp Đoàn đại biểu Đại sứ quán Hàn Quốc tới dự Lễ hội Thành Tuyên.",
+         [(["Hàn Quốc"], "inbound")]),
+        ("Than Quảng Ninh tiếp đón đối thủ đến từ Myanmar tại lễ hội bóng đá.", []),
+        # party comrades and NGOs named by their noun
+        ("Bí thư Tỉnh ủy Điện Biên tiếp đồng chí Khăm Phăn, Bí thư Tỉnh ủy Phông Sa Lỳ (Lào).", [(["Lào"], "inbound")]),
+        ("Liên hiệp các tổ chức hữu nghị tỉnh Bến Tre tiếp tổ chức ACEF (Hàn Quốc).", [(["Hàn Quốc"], "inbound")]),
+        # an organisation named for a friendship is the side met
+        ("Bí thư Tỉnh ủy Thanh Hóa chào xã giao Chủ tịch Liên minh nghị sĩ hữu nghị Nhật Bản - Việt Nam.",
+         [(["Nhật Bản"], "outbound")]),
+    ],
+)
+def test_official_guests_and_their_names(text, expected):
+    assert visits(text) == expected
