@@ -16,7 +16,9 @@ and runs this same scorer with that worktree's ``monitor`` package first on the 
 
 Run: ``.venv/bin/python -m tests.eval_monitor [--tune-errors] [--dev-errors] [--sentences FILE]
 [--rebuild-baseline] [--json]``. ``--sentences FILE`` scores another file (all its errors with
-``--errors``) instead of the four sets.
+``--errors``) instead of the four sets. ``--probe DIR [--probe-baseline COMMIT …] [--probe-errors]``
+scores a probe of real pages kept outside the repository (``measure_probe``), beside earlier commits
+measured in the same run.
 """
 
 from __future__ import annotations
@@ -113,6 +115,71 @@ def corpus_articles() -> dict[str, tuple[str, str]]:
             title, _, body = record["text"].strip().partition("\n")
             out[str(record["id"])] = (title.strip(), body.strip())
     return out
+
+
+def probe_half(page: str) -> str:
+    """"dev" or "held" for a probe page id: the parity of the SHA-256 of the id, as for the corpus halves."""
+    return "dev" if int(hashlib.sha256(page.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "held"
+
+
+def measure_probe(folder: str) -> dict:
+    """Figures on a probe kept outside the repository: real pages that may be read but not copied here
+    (stored third-party pages). ``folder`` holds ``*_pages.jsonl`` ({"url", "title", "excerpt"} a line)
+    and ``*_sentences.yaml`` (this file's sentence layout; ``article`` is the page id "pg-" + the first
+    10 hex digits of the SHA-256 of its url). Scored by halves of pages (``probe_half``), sentence by
+    sentence and inside each page, NFC and NFD."""
+    from monitor import Monitor
+    from tests.monitor.labelled import load_sentences, score_in_articles, score_sentences
+
+    root = Path(folder)
+    pages: dict[str, tuple[str, str]] = {}
+    for path in sorted(root.glob("*_pages.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                page = "pg-" + hashlib.sha256(record["url"].encode("utf-8")).hexdigest()[:10]
+                pages.setdefault(page, ((record.get("title") or "").strip(), record["excerpt"]))
+    sentences, seen = [], set()
+    for path in sorted(root.glob("*_sentences.yaml")):
+        for sentence in load_sentences(path):
+            if sentence.id not in seen and sentence.article in pages:
+                seen.add(sentence.id)
+                sentences.append(sentence)
+    monitor = Monitor()
+    out = {}
+    for name in ("dev", "held", "all"):
+        chosen = [s for s in sentences if name == "all" or probe_half(s.article) == name]
+        nfc, nfd = score_sentences(monitor, chosen, "NFC"), score_sentences(monitor, chosen, "NFD")
+        inside = score_in_articles(monitor, chosen, pages, "NFC")
+        out[name] = {
+            "sentences": len(chosen), "pages": len({s.article for s in chosen}),
+            "visits_labelled": sum(s.visit for s in chosen), "NFC": nfc.figures(),
+            "identical": nfc.outputs == nfd.outputs, "in_article": {"NFC": inside.figures()},
+            "errors": nfc.errors if name == "dev" else [], "in_article_errors": inside.errors if name == "dev" else [],
+        }
+    return out
+
+
+def render_probe(now: dict, before: dict[str, dict]) -> str:
+    """The probe's figures, a column per half, each cell "now (commit …)" for every previous version."""
+    names = ("dev", "held", "all")
+    lines = ["monitor on the probe (uncommitted real pages): now" + "".join(f" ({c})" for c in before)]
+    titles = [f"{n} ({now[n]['pages']} pages, {now[n]['sentences']}, {now[n]['visits_labelled']} visits)" for n in names]
+    lines.append(f"  {'':26}" + "".join(f"{t:>36}" for t in titles))
+    for label, key in _ROWS:
+        for figures, suffix in ((lambda f: f["NFC"], ""), (lambda f: f["in_article"]["NFC"], ", in page")):
+            if suffix and key not in ("visits_precision", "visits_recall", "partners_exact", "direction"):
+                continue
+            cells = [" ".join([f"{figures(now[n])[key]:.3f}"] + [f"({figures(b[n])[key]:.3f})" for b in before.values()])
+                     for n in names]
+            lines.append(f"  {label + suffix:26}" + "".join(f"{c:>36}" for c in cells))
+    for key, suffix in (("visits", ""), ("visits", ", in page"), ("codes", "")):
+        pick = (lambda f: f["in_article"]["NFC"]) if suffix else (lambda f: f["NFC"])
+        cells = [" ".join(["/".join(map(str, pick(now[n])[key]))] + [f"({'/'.join(map(str, pick(b[n])[key]))})" for b in before.values()])
+                 for n in names]
+        lines.append(f"  {key + ' tp/fp/fn' + suffix:26}" + "".join(f"{c:>36}" for c in cells))
+    lines.append(f"  {'NFC = NFD':26}" + "".join(f"{'yes' if now[n]['identical'] else 'NO':>36}" for n in names))
+    return "\n".join(lines)
 
 
 def measure_sets() -> dict:
@@ -252,7 +319,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune-errors", action="store_true", help="list every wrong sentence of half A and of own")
     parser.add_argument("--rebuild-baseline", action="store_true", help=f"measure commit {BASELINE_COMMIT} again")
     parser.add_argument("--json", action="store_true", help="figures as JSON (no per-sentence errors of B)")
+    parser.add_argument("--probe", metavar="DIR", help="score a probe of real pages kept outside the repository")
+    parser.add_argument("--probe-baseline", metavar="COMMIT", action="append", default=[],
+                        help="with --probe: also measure this commit's monitor in the same run (repeatable)")
+    parser.add_argument("--probe-errors", action="store_true", help="with --probe: list the errors of its dev half")
     args = parser.parse_args(argv)
+    if args.probe is not None:
+        if not any(Path(args.probe).glob("*_sentences.yaml")):
+            print(f"monitor eval: no *_sentences.yaml in {args.probe}", file=sys.stderr)
+            return 1
+        now = measure_probe(args.probe)
+        code = "import json, sys; from tests.eval_monitor import measure_probe; print(json.dumps(measure_probe(sys.argv[1])))"
+        before = {commit: json.loads(run_previous(code, args.probe, commit=commit)) for commit in args.probe_baseline}
+        print(render_probe(now, before))
+        if args.probe_errors:
+            print("errors of the probe's dev half:")
+            print("\n".join("  " + e for e in now["dev"]["errors"]))
+            print("errors of the probe's dev half, inside the pages:")
+            print("\n".join("  " + e for e in now["dev"]["in_article_errors"]))
+        return 0
     if args.sentences is not None:
         if not args.sentences.is_file():
             print(f"monitor eval: no labelled sentences at {args.sentences}", file=sys.stderr)
