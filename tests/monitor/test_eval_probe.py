@@ -1,0 +1,55 @@
+"""The probe scorer of ``make eval`` (``tests.eval_monitor --probe``) on a probe folder of the
+project's own two pages: real probes stay outside the repository."""
+
+import hashlib
+import json
+
+import yaml
+
+from tests.eval_monitor import main, measure_probe, probe_half
+
+
+def page_id(url: str) -> str:
+    return "pg-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]
+
+
+def write_probe(folder):
+    pages = {
+        "https://songoaivu.example.gov.vn/tin/1": "Chủ tịch UBND tỉnh Sơn La tiếp Đại sứ Nhật Bản tại Việt Nam. Hai bên trao đổi.",
+        "https://baotinh.example.vn/tin/2": "Tỉnh ban hành Chỉ thị 05-CT/TU về phòng cháy. Đoàn đã đến thăm huyện Mộc Châu.",
+    }
+    with open(folder / "own_pages.jsonl", "w", encoding="utf-8") as out:
+        for url, excerpt in pages.items():
+            out.write(json.dumps({"url": url, "title": None, "excerpt": excerpt}, ensure_ascii=False) + "\n")
+    one, two = (page_id(url) for url in pages)
+    sentences = [
+        {"id": f"{one}-0", "article": one, "text": "Chủ tịch UBND tỉnh Sơn La tiếp Đại sứ Nhật Bản tại Việt Nam.",
+         "codes": [], "visit": True, "partners": ["Nhật Bản"], "direction": "inbound"},
+        {"id": f"{one}-1", "article": one, "text": "Hai bên trao đổi.", "codes": [], "visit": False},
+        {"id": f"{two}-0", "article": two, "text": "Tỉnh ban hành Chỉ thị 05-CT/TU về phòng cháy.",
+         "codes": [{"code": "05-CT/TU", "kind": "Chỉ thị"}], "visit": False},
+        {"id": f"{two}-1", "article": two, "text": "Đoàn đã đến thăm huyện Mộc Châu.", "codes": [], "visit": False},
+    ]
+    (folder / "own_sentences.yaml").write_text(yaml.safe_dump({"sentences": sentences}, allow_unicode=True), encoding="utf-8")
+    return one, two
+
+
+def test_the_probe_is_scored_by_halves_of_pages_sentence_by_sentence_and_inside_each_page(tmp_path):
+    one, two = write_probe(tmp_path)
+    figures = measure_probe(str(tmp_path))
+    assert figures["all"]["sentences"] == 4 and figures["all"]["pages"] == 2
+    assert figures["all"]["NFC"]["visits"] == [1, 0, 0] and figures["all"]["NFC"]["codes"] == [1, 0, 0]
+    assert figures["all"]["in_article"]["NFC"]["visits"] == [1, 0, 0]
+    assert figures["all"]["identical"]
+    halves = {probe_half(one), probe_half(two)}
+    assert sum(figures[h]["sentences"] for h in ("dev", "held")) == 4 and halves <= {"dev", "held"}
+    assert figures["held"]["errors"] == []  # the held half's errors are never kept
+
+
+def test_the_probe_command_prints_its_table_and_refuses_an_empty_folder(tmp_path, capsys):
+    assert main(["--probe", str(tmp_path)]) == 1
+    assert "no *_sentences.yaml" in capsys.readouterr().err
+    write_probe(tmp_path)
+    assert main(["--probe", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "monitor on the probe" in out and "visits tp/fp/fn" in out
