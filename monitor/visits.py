@@ -905,6 +905,12 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         places = [p for p in places if not folded.lower.endswith(_OUR_POST, 0, p.start)]
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
+    # Talks place themselves before their topic: "làm việc với các sở, ngành về việc chuẩn bị xúc tiến đầu tư
+    # tại Nhật Bản" is held at home about a trip to come; "buổi làm việc với tỉnh Quảng Trị về chương trình
+    # kỷ niệm … Cuba" is not with Cuba.
+    topic = folded.lower.find(" về ", trigger.end, clause_end) if verb == "meet" else -1
+    if topic >= 0:
+        after = [p for p in after if p.start < topic]
     # Attending is placed by where it is held ("tại", "ở"), not by where something else goes ("đường bay đến Osaka").
     markers = _STAY_MARKERS if verb in ("delegation", "attend", "ceremony") else (_LEAD_MARKERS if verb in ("lead", "arrive") else _MARKERS)
     arriving, leading = verb == "arrive", verb == "lead"
@@ -913,9 +919,6 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
     # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
     # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
-    # Talks place themselves before their topic: "làm việc với các sở, ngành về việc chuẩn bị xúc tiến đầu tư
-    # tại Nhật Bản" is held at home about a trip to come.
-    topic = folded.lower.find(" về ", trigger.end, clause_end) if verb == "meet" else -1
     where, at = _destination(
         # (not after "dẫn đầu đoàn đại biểu": the name right after it is where the delegation is from)
         folded, trigger.end + 1, topic + 1 if topic >= 0 else clause_end, located, verb in ("move", "visit") and not leading, markers, known,

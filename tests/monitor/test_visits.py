@@ -965,8 +965,10 @@ def test_provincial_portal_trips(text, expected):
         "Tại buổi tiếp, Chủ tịch tỉnh Nguyễn Văn A ôn lại quan hệ truyền thống giữa Việt Nam - Lào.",
         "Tiếp đoàn, Chủ tịch UBND tỉnh Quảng Trị đã giới thiệu tiềm năng, thế mạnh của tỉnh, các dự án đầu tư, "
         "các khu công nghiệp và kinh nghiệm hợp tác với các doanh nghiệp Hàn Quốc.",
-        # a meeting at home about a trip to come
+        # a meeting at home about a trip to come, or about a programme with a country
         "Phó Chủ tịch UBND tỉnh làm việc với các sở, ngành về việc chuẩn bị đoàn xúc tiến đầu tư tại Hàn Quốc.",
+        "Sáng 3/4, tại Hà Nội, Thứ trưởng Bộ Văn hóa làm việc với tỉnh Nghệ An về chương trình giao lưu văn hóa "
+        "cùng tỉnh Bô Ly Khăm Xay của Lào.",
         # our envoy at his post
         "Phát biểu tại lễ khai mạc, Đại sứ Việt Nam tại Hàn Quốc Nguyễn Vũ Tùng đánh giá cao sự kiện.",
     ],
