@@ -129,6 +129,7 @@ def measure_probe(folder: str) -> dict:
     10 hex digits of the SHA-256 of its url). Scored by halves of pages (``probe_half``), sentence by
     sentence and inside each page, NFC and NFD."""
     from monitor import Monitor
+    from monitor.analysis import ArticleInput
     from tests.monitor.labelled import load_sentences, score_in_articles, score_sentences
 
     root = Path(folder)
@@ -151,7 +152,17 @@ def measure_probe(folder: str) -> dict:
         chosen = [s for s in sentences if name == "all" or probe_half(s.article) == name]
         nfc, nfd = score_sentences(monitor, chosen, "NFC"), score_sentences(monitor, chosen, "NFD")
         inside = score_in_articles(monitor, chosen, pages, "NFC")
+        # Page by page, as a subscriber is alerted: the partners the page's visits name against those of
+        # its sentences labelled as visits (every sentence of a probe page is labelled).
+        tp = fp = fn = 0
+        for page in sorted({s.article for s in chosen}):
+            title, text = pages[page]
+            found = {p for v in monitor.analyse(ArticleInput(text=text, title=title)).visits for p in v.partners}
+            wanted = {p for s in chosen if s.article == page and s.visit for p in s.partners}
+            tp, fp, fn = tp + len(found & wanted), fp + len(found - wanted), fn + len(wanted - found)
         out[name] = {
+            "by_page": {"precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+                        "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0, "counts": [tp, fp, fn]},
             "sentences": len(chosen), "pages": len({s.article for s in chosen}),
             "visits_labelled": sum(s.visit for s in chosen), "NFC": nfc.figures(),
             "identical": nfc.outputs == nfd.outputs, "in_article": {"NFC": inside.figures()},
@@ -178,6 +189,13 @@ def render_probe(now: dict, before: dict[str, dict]) -> str:
         cells = [" ".join(["/".join(map(str, pick(now[n])[key]))] + [f"({'/'.join(map(str, pick(b[n])[key]))})" for b in before.values()])
                  for n in names]
         lines.append(f"  {key + ' tp/fp/fn' + suffix:26}" + "".join(f"{c:>36}" for c in cells))
+    for key, label in (("precision", "partners by page, P"), ("recall", "partners by page, R")):
+        cells = [" ".join([f"{now[n]['by_page'][key]:.3f}"] + [f"({b[n]['by_page'][key]:.3f})" for b in before.values() if "by_page" in b[n]])
+                 for n in names]
+        lines.append(f"  {label:26}" + "".join(f"{c:>36}" for c in cells))
+    cells = [" ".join(["/".join(map(str, now[n]["by_page"]["counts"]))] + [
+        f"({'/'.join(map(str, b[n]['by_page']['counts']))})" for b in before.values() if "by_page" in b[n]]) for n in names]
+    lines.append(f"  {'by page tp/fp/fn':26}" + "".join(f"{c:>36}" for c in cells))
     lines.append(f"  {'NFC = NFD':26}" + "".join(f"{'yes' if now[n]['identical'] else 'NO':>36}" for n in names))
     return "\n".join(lines)
 

@@ -41,6 +41,7 @@ def test_the_probe_is_scored_by_halves_of_pages_sentence_by_sentence_and_inside_
     assert figures["all"]["NFC"]["visits"] == [1, 0, 0] and figures["all"]["NFC"]["codes"] == [1, 0, 0]
     assert figures["all"]["in_article"]["NFC"]["visits"] == [1, 0, 0]
     assert figures["all"]["identical"]
+    assert figures["all"]["by_page"] == {"precision": 1.0, "recall": 1.0, "counts": [1, 0, 0]}
     halves = {probe_half(one), probe_half(two)}
     assert sum(figures[h]["sentences"] for h in ("dev", "held")) == 4 and halves <= {"dev", "held"}
     assert figures["held"]["errors"] == []  # the held half's errors are never kept
