@@ -43,11 +43,19 @@ _TITLES = (
     "đại sứ đặc mệnh toàn quyền", "chánh văn phòng", "tổng tham mưu trưởng", "nguyên thủ",
     # how portals name party comrades of Laos, Cuba, China ("tiếp đồng chí Esteban Lazo Hernández, … Cuba")
     "đồng chí",
+    # heads of departments, commissions and schools ("tiếp Chủ nhiệm Tổng cục Chính trị QĐND Lào")
+    "chủ nhiệm", "phó chủ nhiệm", "tổng cục trưởng", "cục trưởng", "viện trưởng", "hiệu trưởng", "trưởng ban",
+    "phó trưởng ban", "phó thống đốc", "phó thị trưởng", "phó tổng thống", "phó chủ tịch", "giám đốc", "tổng giám đốc",
 )
 # Our mission and people abroad, named with their nationality ("Đại sứ quán Việt Nam", "cộng đồng người Việt").
 _OUR_PEOPLE_WHO = (
     "đại sứ quán", "đại sứ", "tổng lãnh sự quán", "lãnh sự quán", "cơ quan đại diện", "cộng đồng người",
     "bà con người", "kiều bào", "bà con kiều bào", "lưu học sinh", "sinh viên", "nghiên cứu sinh",
+)
+# Joint acts of two provinces or delegations (not "Việt Nam và Myanmar đã ký tuyên bố chung", two countries).
+_BY_LEADERS = (
+    "chủ trì hội nghị", "chủ trì lễ", "chủ trì hội đàm", "chủ trì buổi", "ký kết biên bản", "ký kết bản ghi nhớ",
+    "ký biên bản", "ký bản ghi nhớ", "ký kết thỏa thuận", "ký thỏa thuận", "ký kết văn bản",
 )
 TRIGGERS = {
     "move": [
@@ -119,6 +127,10 @@ TRIGGERS = {
     "joint": [
         "chứng kiến lễ ký", "chứng kiến việc ký", "chứng kiến lễ trao", "chứng kiến việc trao", "duyệt đội danh dự",
         "đồng chủ trì", "cùng chủ trì", "sự chủ trì của", "đồng chủ tọa", "họp báo chung", "gặp gỡ báo chí",
+        # two provinces' heads chairing or signing together ("Bí thư Tỉnh ủy Hà Tĩnh … và … Tỉnh trưởng tỉnh
+        # Khăm Muộn … chủ trì Hội nghị", "Chủ tịch tỉnh Đồng Tháp và Tỉnh trưởng tỉnh Banteay Meanchey ký kết
+        # biên bản")
+        *_BY_LEADERS,
     ],
     # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
     # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
@@ -223,7 +235,8 @@ _OCCASIONS = frozenset({"lễ hội", "festival", "âm nhạc", "pháo hoa", "li
 _OFFICIAL_GUESTS = (" đại sứ ", " đại sứ quán ", " tổng lãnh sự ", " lãnh sự quán ", " đoàn đại biểu ", " đoàn công tác ",
                     " phái đoàn ")
 # "quan hệ Mỹ - Nhật", "biên giới Lào", "thị trường Mỹ": a country named, not a partner met.
-_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ", " công nghệ ", " xuất xứ ")
+_MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị trường ", " công nghệ ", " xuất xứ ", " tiếp giáp với ",
+                   " giáp với ", " tiếp giáp ", " giáp biên với ")
 # "Quốc kỳ Việt Nam - Nhật Bản", "nhân dân hai nước Việt Nam - Lào", "Quốc thiều Lào - Việt Nam": the
 # pair of countries names a relation, not the partner met (the folded text has no dash).
 _PAIR_CUES = ("hai nước", "quốc kỳ", "quốc thiều")
@@ -756,6 +769,11 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
     sides = [p for p in places if start <= p.start and p.end <= end]
     if not sides or " và " not in folded.lower[start - 1 : end + 1] or not _home_side(folded, start, end, home, places):
         return None
+    if folded.lower[trigger.start : trigger.end] in _BY_LEADERS and any(
+        folded.lower.endswith(" việt nam và ", 0, side.start) or folded.lower.startswith("và việt nam ", side.end + 1)
+        for side in sides
+    ):
+        return None  # two countries, not two delegations or provinces: a relation's history
     known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
     where, at = _destination(folded, clause_start, clause_end, places, False, _STAY_MARKERS, known, _JOINT_SCAN)
     if where == FOREIGN:
@@ -812,6 +830,25 @@ def _hosts_listed(folded: FoldedText, trigger: Hit) -> int | None:
         return None
     listed = _HOSTS_LISTED.match(lower, trigger.end + 1)
     return listed.end() if listed else None
+
+
+def _beyond_our_posts(folded: FoldedText, places: list[Place]) -> list[Place]:
+    """``places`` less where our missions are ("Đại sứ quán Việt Nam tại Anh") and the places that go on
+    naming that post ("Tổng Lãnh sự quán Việt Nam tại Côn Minh, tỉnh Vân Nam, Trung Quốc")."""
+    lower, kept, last_post = folded.lower, [], None
+    for place in places:
+        if lower.endswith(_OUR_POST, 0, place.start):
+            last_post = place
+            continue
+        if last_post is not None and _CHAINED.fullmatch(lower, last_post.end, place.start):
+            last_post = place
+            continue
+        last_post = None
+        kept.append(place)
+    return kept
+
+
+_CHAINED = re.compile(r" (?:, |\( )?(?:(?:tỉnh|thành phố|nước|bang|khu tự trị|vương quốc|cộng hòa) )*")
 
 
 def _our_envoy_post(folded: FoldedText, place: Place) -> bool:
@@ -902,7 +939,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb in ("meet", "attend", "lead", "delegation", "receive", "courtesy"):
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn
         # Việt Nam tại Liên hợp quốc": the post of our mission is not the partner; one must be named.
-        places = [p for p in places if not folded.lower.endswith(_OUR_POST, 0, p.start)]
+        places = _beyond_our_posts(folded, places)
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
     # Talks place themselves before their topic: "làm việc với các sở, ngành về việc chuẩn bị xúc tiến đầu tư

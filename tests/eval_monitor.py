@@ -155,11 +155,14 @@ def measure_probe(folder: str) -> dict:
         # Page by page, as a subscriber is alerted: the partners the page's visits name against those of
         # its sentences labelled as visits (every sentence of a probe page is labelled).
         tp = fp = fn = 0
+        page_errors = []
         for page in sorted({s.article for s in chosen}):
             title, text = pages[page]
             found = {p for v in monitor.analyse(ArticleInput(text=text, title=title)).visits for p in v.partners}
             wanted = {p for s in chosen if s.article == page and s.visit for p in s.partners}
             tp, fp, fn = tp + len(found & wanted), fp + len(found - wanted), fn + len(wanted - found)
+            if found != wanted:
+                page_errors.append(f"{page}: missed {sorted(wanted - found)}, false {sorted(found - wanted)}")
         out[name] = {
             "by_page": {"precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
                         "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0, "counts": [tp, fp, fn]},
@@ -167,6 +170,7 @@ def measure_probe(folder: str) -> dict:
             "visits_labelled": sum(s.visit for s in chosen), "NFC": nfc.figures(),
             "identical": nfc.outputs == nfd.outputs, "in_article": {"NFC": inside.figures()},
             "errors": nfc.errors if name == "dev" else [], "in_article_errors": inside.errors if name == "dev" else [],
+            "page_errors": page_errors if name == "dev" else [],
         }
     return out
 
@@ -355,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join("  " + e for e in now["dev"]["errors"]))
             print("errors of the probe's dev half, inside the pages:")
             print("\n".join("  " + e for e in now["dev"]["in_article_errors"]))
+            print("errors of the probe's dev half, page by page:")
+            print("\n".join("  " + e for e in now["dev"]["page_errors"]))
         return 0
     if args.sentences is not None:
         if not args.sentences.is_file():

@@ -994,3 +994,27 @@ def test_history_and_talk_are_not_visits(text):
 )
 def test_official_guests_and_their_names(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # two provinces' heads chairing or signing together
+        ("Bí thư Tỉnh ủy Quảng Bình Nguyễn Văn A và Bí thư, Tỉnh trưởng tỉnh Khăm Muộn Xay Som chủ trì hội nghị.",
+         [(["Lào"], "unknown")]),
+        ("Chủ tịch UBND tỉnh An Giang và Tỉnh trưởng tỉnh Takeo (Campuchia) ký kết biên bản ghi nhớ hợp tác.",
+         [(["Campuchia"], "unknown")]),
+        # ... not two countries' history
+        ("Từ năm 2005, Việt Nam và Myanmar đã ký bản ghi nhớ về hợp tác ngân hàng.", []),
+        # department heads by title
+        ("Chủ tịch nước tiếp Chủ nhiệm Tổng cục Kỹ thuật Quân đội Nhân dân Lào.", [(["Lào"], "inbound")]),
+        # our consul general met at home: his post is no partner, nor is the province and country that name it
+        ("Phó Chủ tịch UBND tỉnh Lào Cai làm việc với Tổng Lãnh sự Việt Nam tại Nam Ninh, Khu tự trị Quảng Tây, "
+         "Trung Quốc.", []),
+        # a border with a country is no partner
+        ("Chỉ huy trưởng Bộ đội Biên phòng tỉnh Lạng Sơn làm trưởng đoàn cùng lãnh đạo các đồn biên phòng tiếp giáp "
+         "với Trung Quốc.", []),
+    ],
+)
+def test_joint_acts_posts_and_borders(text, expected):
+    assert visits(text) == expected
