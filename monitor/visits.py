@@ -255,7 +255,7 @@ _TRADE_BEFORE = re.compile(
 # word of relations is the relation talked of, not the side met.
 # ("Liên minh nghị sĩ hữu nghị Nhật Bản - Việt Nam", "Hội hữu nghị Việt - Lào" are organisations met.)
 _RELATION_PAIR = re.compile(
-    r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?việt nam (?:và |với )?$"
+    r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?việt(?: nam)? (?:và |với )?$"
 )
 _RELATION_BEFORE = re.compile(r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?$")
 
@@ -267,7 +267,7 @@ def _mentioned(folded: FoldedText, place: Place, verb: str = "") -> bool:
     # Only for a meeting referred to by its noun ("Tại buổi tiếp, … quan hệ … Việt Nam - Campuchia"): what
     # is said there is talk, while a verb's clause may name its partner so ("Chuyến thăm … trong bối cảnh
     # quan hệ Việt Nam-Đức …" goes there).
-    if verb == "reference" and (_RELATION_PAIR.search(lower, max(0, place.start - 90), place.start) or (
+    if verb != "move" and (_RELATION_PAIR.search(lower, max(0, place.start - 90), place.start) or (
         lower.startswith("việt nam ", place.end + 1) and _RELATION_BEFORE.search(lower, max(0, place.start - 80), place.start)
     )):
         return True

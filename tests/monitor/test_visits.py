@@ -963,6 +963,8 @@ def test_provincial_portal_trips(text, expected):
         "Các đồng chí lãnh đạo đã thăm Nhật Bản vào tháng 4-2023 và tháng 9-2024.",
         # what is said at a meeting: a relation with a country, a country talked of
         "Tại buổi tiếp, Chủ tịch tỉnh Nguyễn Văn A ôn lại quan hệ truyền thống giữa Việt Nam - Lào.",
+        "Phát biểu tại hội đàm, Bí thư Tỉnh ủy Hà Giang cho biết hội đàm diễn ra khi quan hệ hữu nghị Việt - Trung "
+        "phát triển tốt đẹp.",
         "Tiếp đoàn, Chủ tịch UBND tỉnh Quảng Trị đã giới thiệu tiềm năng, thế mạnh của tỉnh, các dự án đầu tư, "
         "các khu công nghiệp và kinh nghiệm hợp tác với các doanh nghiệp Hàn Quốc.",
         # a meeting at home about a trip to come, or about a programme with a country
