@@ -702,7 +702,9 @@ def _home_hit(folded: FoldedText, start: int, end: int, home: list[Hit], places:
             continue
         if hit.payload == "organ":
             # (through the organs it overlaps: "Bí thư Tỉnh" + "Tỉnh ủy" before "Phông Sa Lỳ")
-            chain_end = max([h.end for h in home if h.payload == "organ" and h.start < hit.end and hit.start < h.end])
+            chain_end = hit.end
+            if chain_end + 1 not in foreign_starts and any(hit.end < at <= hit.end + 16 for at in foreign_starts):
+                chain_end = max([h.end for h in home if h.payload == "organ" and h.start < hit.end and hit.start < h.end])
             if chain_end + 1 in foreign_starts or folded.lower.startswith(_THAT_COUNTRY, chain_end):
                 continue
         if start <= hit.start and hit.end <= end and hit.payload != NOT_HOME:
