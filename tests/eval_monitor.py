@@ -180,27 +180,27 @@ def render_probe(now: dict, before: dict[str, dict]) -> str:
     names = ("dev", "held", "all")
     lines = ["monitor on the probe (uncommitted real pages): now" + "".join(f" ({c})" for c in before)]
     titles = [f"{n} ({now[n]['pages']} pages, {now[n]['sentences']}, {now[n]['visits_labelled']} visits)" for n in names]
-    lines.append(f"  {'':26}" + "".join(f"{t:>36}" for t in titles))
+    lines.append(f"  {'':26}" + "".join(f"{t:>42}" for t in titles))
     for label, key in _ROWS:
         for figures, suffix in ((lambda f: f["NFC"], ""), (lambda f: f["in_article"]["NFC"], ", in page")):
             if suffix and key not in ("visits_precision", "visits_recall", "partners_exact", "direction"):
                 continue
             cells = [" ".join([f"{figures(now[n])[key]:.3f}"] + [f"({figures(b[n])[key]:.3f})" for b in before.values()])
                      for n in names]
-            lines.append(f"  {label + suffix:26}" + "".join(f"{c:>36}" for c in cells))
+            lines.append(f"  {label + suffix:26}" + "".join(f"{c:>42}" for c in cells))
     for key, suffix in (("visits", ""), ("visits", ", in page"), ("codes", "")):
         pick = (lambda f: f["in_article"]["NFC"]) if suffix else (lambda f: f["NFC"])
         cells = [" ".join(["/".join(map(str, pick(now[n])[key]))] + [f"({'/'.join(map(str, pick(b[n])[key]))})" for b in before.values()])
                  for n in names]
-        lines.append(f"  {key + ' tp/fp/fn' + suffix:26}" + "".join(f"{c:>36}" for c in cells))
+        lines.append(f"  {key + ' tp/fp/fn' + suffix:26}" + "".join(f"{c:>42}" for c in cells))
     for key, label in (("precision", "partners by page, P"), ("recall", "partners by page, R")):
         cells = [" ".join([f"{now[n]['by_page'][key]:.3f}"] + [f"({b[n]['by_page'][key]:.3f})" for b in before.values() if "by_page" in b[n]])
                  for n in names]
-        lines.append(f"  {label:26}" + "".join(f"{c:>36}" for c in cells))
+        lines.append(f"  {label:26}" + "".join(f"{c:>42}" for c in cells))
     cells = [" ".join(["/".join(map(str, now[n]["by_page"]["counts"]))] + [
         f"({'/'.join(map(str, b[n]['by_page']['counts']))})" for b in before.values() if "by_page" in b[n]]) for n in names]
-    lines.append(f"  {'by page tp/fp/fn':26}" + "".join(f"{c:>36}" for c in cells))
-    lines.append(f"  {'NFC = NFD':26}" + "".join(f"{'yes' if now[n]['identical'] else 'NO':>36}" for n in names))
+    lines.append(f"  {'by page tp/fp/fn':26}" + "".join(f"{c:>42}" for c in cells))
+    lines.append(f"  {'NFC = NFD':26}" + "".join(f"{'yes' if now[n]['identical'] else 'NO':>42}" for n in names))
     return "\n".join(lines)
 
 
