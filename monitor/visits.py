@@ -268,7 +268,8 @@ def _mentioned(folded: FoldedText, place: Place, verb: str = "") -> bool:
     # is said there is talk, while a verb's clause may name its partner so ("Chuyến thăm … trong bối cảnh
     # quan hệ Việt Nam-Đức …" goes there).
     if verb != "move" and (_RELATION_PAIR.search(lower, max(0, place.start - 90), place.start) or (
-        lower.startswith("việt nam ", place.end + 1) and _RELATION_BEFORE.search(lower, max(0, place.start - 80), place.start)
+        lower.startswith(("việt nam ", "việt "), place.end + 1)
+        and _RELATION_BEFORE.search(lower, max(0, place.start - 80), place.start)
     )):
         return True
     return lower.endswith(_MENTION_BEFORE + _PAIR_BEFORE, 0, place.start) or (
@@ -279,6 +280,7 @@ def _mentioned(folded: FoldedText, place: Place, verb: str = "") -> bool:
 # "… mời Tổng thống sang thăm Việt Nam": an invitation, not a visit ("Nhận lời mời …, X sẽ thăm" is one).
 # "Nhận lời mời của …, X sẽ thăm", "theo lời mời" are visits; "chuyển lời mời thăm" is not.
 _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
+_WISH = re.compile(r" (?:mong muốn|mong|muốn|hy vọng|hi vọng|ước mong|mong mỏi)(?: (?:sớm|được|có dịp|sẽ|lại))* $")
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
 _PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm|năm ngoái|năm trước|lần trước|cách đây) ")
 # The same time adverbs inside the clause, before its verb ("Tổng thống Obama năm ngoái đã thăm …").
@@ -555,6 +557,8 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start):
         return True
+    if not lower.startswith("chuyến", trigger.start) and _WISH.search(lower, max(clause_start - 1, trigger.start - 40), trigger.start):
+        return True  # "bày tỏ mong muốn thăm Việt Nam": a wish, not a visit (not "hy vọng chuyến thăm … sẽ …")
     unofficial = _NOT_OFFICIAL.search(lower, clause_start - 1, clause_end + 1)
     if unofficial and not (unofficial.group().strip() in _OCCASIONS and _lower_has(folded, clause_start, clause_end, _OFFICIAL_GUESTS)):
         return True  # (an embassy's delegation "tới tham dự … Lễ hội Thành Tuyên" is official)

@@ -973,6 +973,8 @@ def test_provincial_portal_trips(text, expected):
         "cùng tỉnh Bô Ly Khăm Xay của Lào.",
         # our envoy at his post
         "Phát biểu tại lễ khai mạc, Đại sứ Việt Nam tại Hàn Quốc Nguyễn Vũ Tùng đánh giá cao sự kiện.",
+        # a wish to visit
+        "Bộ trưởng Ngoại giao Phần Lan bày tỏ mong muốn sớm được thăm Việt Nam.",
     ],
 )
 def test_history_and_talk_are_not_visits(text):
@@ -989,6 +991,9 @@ def test_history_and_talk_are_not_visits(text):
         # party comrades and NGOs named by their noun
         ("Bí thư Tỉnh ủy Điện Biên tiếp đồng chí Khăm Phăn, Bí thư Tỉnh ủy Phông Sa Lỳ (Lào).", [(["Lào"], "inbound")]),
         ("Liên hiệp các tổ chức hữu nghị tỉnh Bến Tre tiếp tổ chức ACEF (Hàn Quốc).", [(["Hàn Quốc"], "inbound")]),
+        # a hope about a trip that takes place is still that trip
+        ("Thủ tướng Australia hy vọng chuyến thăm chính thức Australia của Thủ tướng Nguyễn Xuân Phúc sẽ thành công.",
+         [(["Australia"], "outbound")]),
         # an organisation named for a friendship is the side met
         ("Bí thư Tỉnh ủy Thanh Hóa chào xã giao Chủ tịch Liên minh nghị sĩ hữu nghị Nhật Bản - Việt Nam.",
          [(["Nhật Bản"], "outbound")]),
