@@ -13,7 +13,6 @@ inbound. When the clause does not say, direction is "unknown" rather than a gues
 from __future__ import annotations
 
 import re
-from functools import partial
 from dataclasses import dataclass, field
 
 from monitor.folded import FoldedText
@@ -264,9 +263,8 @@ def _mentioned(folded: FoldedText, place: Place, verb: str = "") -> bool:
     lower = folded.lower
     if _TRADE_BEFORE.search(lower, max(0, place.start - 60), place.start):
         return True
-    # Only for a meeting referred to by its noun ("Tại buổi tiếp, … quan hệ … Việt Nam - Campuchia"): what
-    # is said there is talk, while a verb's clause may name its partner so ("Chuyến thăm … trong bối cảnh
-    # quan hệ Việt Nam-Đức …" goes there).
+    # What is said at a meeting is talk ("Tại buổi tiếp, … quan hệ … Việt Nam - Campuchia"), while a trip
+    # may be placed by it ("Chuyến thăm … trong bối cảnh quan hệ Việt Nam-Đức …" goes there): not for "move".
     if verb != "move" and (_RELATION_PAIR.search(lower, max(0, place.start - 90), place.start) or (
         lower.startswith(("việt nam ", "việt "), place.end + 1)
         and _RELATION_BEFORE.search(lower, max(0, place.start - 80), place.start)
@@ -863,24 +861,24 @@ def _our_envoy_post(folded: FoldedText, place: Place) -> bool:
         folded, max(0, place.start - 70), place.start, _ENVOY_OF_OURS)
 
 
-def _received_abroad(folded: FoldedText, trigger: Hit, clause_end: int, places: list[Place], home: list[Hit] | None):
+def _received_abroad(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit] | None):
     """Our delegation received abroad: by hosts listed after "có" who are foreign or our envoy there
     ("Tiếp và làm việc với đoàn có Đại sứ … Việt Nam tại Nhật Bản …"), or by our envoy as the subject
     ("Đại sứ … Việt Nam tại Liên bang Nga … tiếp và làm việc với đoàn"). (OUTBOUND, places) or None."""
     if home is None:
         return None
     lower = folded.lower
-    envoy_post = partial(_our_envoy_post, folded)
     listed = _hosts_listed(folded, trigger)
     if listed is not None:
         hosts = [p for p in places if p.start >= listed and not _mentioned(folded, p)]
-        if not hosts or _home_side(folded, listed, hosts[0].start, home, [p for p in places if not envoy_post(p)]):
+        foreign = [p for p in places if not _our_envoy_post(folded, p)]
+        if not hosts or _home_side(folded, listed, hosts[0].start, home, foreign):
             return None
-        if not envoy_post(hosts[0]) and lower.startswith(_IN_VIET_NAM, hosts[0].end + 1):
+        if not _our_envoy_post(folded, hosts[0]) and lower.startswith(_IN_VIET_NAM, hosts[0].end + 1):
             return None  # "… có Ngài …, Đại sứ Lào tại Việt Nam": received at a foreign mission here
         return OUTBOUND, _run(hosts)
     clause_start = folded.clause_bounds(trigger.start)[0]
-    posts = [p for p in places if clause_start <= p.start and p.end <= trigger.start and envoy_post(p)]
+    posts = [p for p in places if clause_start <= p.start and p.end <= trigger.start and _our_envoy_post(folded, p)]
     if posts and _DELEGATION_OBJECT.match(lower, trigger.end + 1) and not [p for p in places if p.start >= trigger.end]:
         return OUTBOUND, posts[-1:]
     return None
@@ -938,7 +936,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     if verb == "joint":
         return _read_joint(folded, trigger, clause_end, places, home)
     if verb == "receive":
-        abroad = _received_abroad(folded, trigger, clause_end, places, home)
+        abroad = _received_abroad(folded, trigger, places, home)
         if abroad:
             return abroad
     located = places  # where the clause is placed: our post abroad is abroad
