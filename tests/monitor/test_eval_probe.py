@@ -54,3 +54,35 @@ def test_the_probe_command_prints_its_table_and_refuses_an_empty_folder(tmp_path
     assert main(["--probe", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "monitor on the probe" in out and "visits tp/fp/fn" in out
+
+
+def test_the_labels_go_out_without_the_text_and_come_back_onto_the_pages(tmp_path):
+    from tests.probe_labels import export, load, rebuild
+
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    write_probe(probe)
+    stored = tmp_path / "labels.jsonl.xz"
+    assert export(probe, stored) == 4
+    entries = load(stored)
+    import lzma
+
+    content = lzma.decompress(stored.read_bytes()).decode("utf-8")
+    assert "tiếp Đại sứ" not in content and "phòng cháy" not in content  # no sentence text, only its hash
+    assert all("text" not in s for e in entries for s in e["sentences"])
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "own_pages.jsonl").write_text((probe / "own_pages.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    assert rebuild(again, stored) == {"own": (4, 4)}
+    assert measure_probe(str(again))["all"]["NFC"] == measure_probe(str(probe))["all"]["NFC"]
+
+
+def test_the_stored_probe_labels_are_whole():
+    # tests/fixtures/monitor/real/probe_labels.jsonl.xz: the probe of 2026-12-01 (README there)
+    from tests.probe_labels import load
+
+    entries = load()
+    sentences = [s for e in entries for s in e["sentences"]]
+    assert (len(entries), len(sentences), sum(bool(s.get("visit")) for s in sentences)) == (675, 3823, 830)
+    assert len({e["page"] for e in entries}) == len(entries) and all(e["query"] and e["url"] for e in entries)
+    assert all(len(s["sha256"]) == 64 and (s.get("visit") or "partners" not in s) for s in sentences)
