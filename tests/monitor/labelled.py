@@ -132,7 +132,7 @@ def evaluate(monitor: Monitor, articles: list[Labelled]) -> Scores:
     return scores
 
 
-# The real-sentence set: sentences from real articles (``../shared/corpus/baomoi-2017.jsonl.xz``),
+# The real-sentence set: sentences from real articles (``tests/fixtures/shared/corpus/baomoi-2017.jsonl.xz``),
 # labelled by hand by someone who had not seen the detectors. Each sentence says which codes it
 # holds (canonical form and kind), whether it reports a foreign visit, with which partners and in
 # which direction. Scored per sentence, on the sentence as written and on its NFD form.
