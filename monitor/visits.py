@@ -52,7 +52,7 @@ _OUR_PEOPLE_WHO = (
     "bà con người", "kiều bào", "bà con kiều bào", "lưu học sinh", "sinh viên", "nghiên cứu sinh",
 )
 # Joint acts of two provinces or delegations (not "Việt Nam và Myanmar đã ký tuyên bố chung", two countries).
-_BY_LEADERS = (
+_CHAIRING_AND_SIGNING = (
     "chủ trì hội nghị", "chủ trì lễ", "chủ trì hội đàm", "chủ trì buổi", "ký kết biên bản", "ký kết bản ghi nhớ",
     "ký biên bản", "ký bản ghi nhớ", "ký kết thỏa thuận", "ký thỏa thuận", "ký kết văn bản",
 )
@@ -129,7 +129,7 @@ TRIGGERS = {
         # two provinces' heads chairing or signing together ("Bí thư Tỉnh ủy Hà Tĩnh … và … Tỉnh trưởng tỉnh
         # Khăm Muộn … chủ trì Hội nghị", "Chủ tịch tỉnh Đồng Tháp và Tỉnh trưởng tỉnh Banteay Meanchey ký kết
         # biên bản")
-        *_BY_LEADERS,
+        *_CHAIRING_AND_SIGNING,
     ],
     # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
     # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
@@ -253,10 +253,9 @@ _TRADE_BEFORE = re.compile(
 # diện Việt Nam – Trung Quốc", "giữa hai nước Việt Nam và Hoa Kỳ": a country paired with Viet Nam after a
 # word of relations is the relation talked of, not the side met.
 # ("Liên minh nghị sĩ hữu nghị Nhật Bản - Việt Nam", "Hội hữu nghị Việt - Lào" are organisations met.)
-_RELATION_PAIR = re.compile(
-    r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?việt(?: nam)? (?:và |với )?$"
-)
-_RELATION_BEFORE = re.compile(r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?$")
+_RELATION_WORDS = r" (?:quan hệ|tình hữu nghị|tình đoàn kết|tình cảm)(?: [^ ]+){0,7}? (?:giữa )?(?:hai nước )?"
+_RELATION_PAIR = re.compile(_RELATION_WORDS + r"việt(?: nam)? (?:và |với )?$")  # "… Việt Nam - X"
+_RELATION_BEFORE = re.compile(_RELATION_WORDS + "$")  # "… X - Việt Nam"
 
 
 def _mentioned(folded: FoldedText, place: Place, verb: str = "") -> bool:
@@ -773,7 +772,7 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
     sides = [p for p in places if start <= p.start and p.end <= end]
     if not sides or " và " not in folded.lower[start - 1 : end + 1] or not _home_side(folded, start, end, home, places):
         return None
-    if folded.lower[trigger.start : trigger.end] in _BY_LEADERS and any(
+    if folded.lower[trigger.start : trigger.end] in _CHAIRING_AND_SIGNING and any(
         folded.lower.endswith(" việt nam và ", 0, side.start) or folded.lower.startswith("và việt nam ", side.end + 1)
         for side in sides
     ):
@@ -820,7 +819,6 @@ _OUR_DELEGATION = tuple(
 # "Tiếp (và làm việc với) đoàn(,) có <hosts>": a clause that opens with receiving a delegation and lists
 # who received it; the delegation is the article's own.
 _HOSTS_LISTED = re.compile(r"(?:(?:và|,) làm việc )?(?:với )?(?:các thành viên )?(?:(?:đoàn|đoàn công tác|đoàn đại biểu|phái đoàn) )?(?:, )?có ")
-_IN_VIET_NAM = ("tại việt nam ", "ở việt nam ", "tại hà nội ", "tại tp ", "tại thành phố hồ chí minh ", "tại đà nẵng ")
 _ENVOY_OF_OURS = (" đại sứ ", " đại sứ quán ", " tổng lãnh sự ", " lãnh sự ", " cơ quan đại diện ", " đại sứ đặc mệnh toàn quyền ")
 
 
@@ -855,6 +853,16 @@ def _beyond_our_posts(folded: FoldedText, places: list[Place]) -> list[Place]:
 _CHAINED = re.compile(r" (?:, |\( )?(?:(?:tỉnh|thành phố|nước|bang|khu tự trị|vương quốc|cộng hòa) )*")
 
 
+def _posted_here(folded: FoldedText, at: int, home: list[Hit]) -> bool:
+    """Whether "tại"/"ở" at folded ``at`` names Viet Nam or one of our places ("Đại sứ Lào tại Việt Nam",
+    "Tổng Lãnh sự Lào tại Đà Nẵng")."""
+    lower = folded.lower
+    if not lower.startswith(("tại ", "ở "), at):
+        return False
+    at = lower.index(" ", at) + 1
+    return lower.startswith(("việt nam ", "nước ta "), at) or _home_place_at(folded, at, home)
+
+
 def _our_envoy_post(folded: FoldedText, place: Place) -> bool:
     """Whether ``place`` is where an envoy of ours is posted ("Đại sứ … Việt Nam tại Liên bang Nga")."""
     return folded.lower.endswith(_OUR_POST, 0, place.start) and _lower_has(
@@ -874,7 +882,7 @@ def _received_abroad(folded: FoldedText, trigger: Hit, places: list[Place], home
         foreign = [p for p in places if not _our_envoy_post(folded, p)]
         if not hosts or _home_side(folded, listed, hosts[0].start, home, foreign):
             return None
-        if not _our_envoy_post(folded, hosts[0]) and lower.startswith(_IN_VIET_NAM, hosts[0].end + 1):
+        if not _our_envoy_post(folded, hosts[0]) and _posted_here(folded, hosts[0].end + 1, home):
             return None  # "… có Ngài …, Đại sứ Lào tại Việt Nam": received at a foreign mission here
         return OUTBOUND, _run(hosts)
     clause_start = folded.clause_bounds(trigger.start)[0]

@@ -131,15 +131,11 @@ def measure_probe(folder: str) -> dict:
     from monitor import Monitor
     from monitor.analysis import ArticleInput
     from tests.monitor.labelled import load_sentences, score_in_articles, score_sentences
+    from tests.probe_labels import probe_pages
 
     root = Path(folder)
-    pages: dict[str, tuple[str, str]] = {}
-    for path in sorted(root.glob("*_pages.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                page = "pg-" + hashlib.sha256(record["url"].encode("utf-8")).hexdigest()[:10]
-                pages.setdefault(page, ((record.get("title") or "").strip(), record["excerpt"]))
+    pages = {page: ((record.get("title") or "").strip(), record["excerpt"])
+             for page, (_, record) in probe_pages(root).items()}
     sentences, seen = [], set()
     for path in sorted(root.glob("*_sentences.yaml")):
         for sentence in load_sentences(path):

@@ -37,7 +37,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(" ".join(unicodedata.normalize("NFC", text).split()).encode("utf-8")).hexdigest()
 
 
-def _pages(folder: Path) -> dict[str, tuple[str, dict]]:
+def probe_pages(folder: Path) -> dict[str, tuple[str, dict]]:
     """Page id -> (batch, record) for every ``<batch>_pages.jsonl`` line of ``folder``."""
     pages: dict[str, tuple[str, dict]] = {}
     for path in sorted(folder.glob("*_pages.jsonl")):
@@ -51,13 +51,16 @@ def _pages(folder: Path) -> dict[str, tuple[str, dict]]:
 
 def export(folder: Path, out: Path = PROBE_LABELS) -> int:
     """Write the labels of ``folder``'s ``*_sentences.yaml`` (no text, no note) page by page; the number of sentences."""
-    pages = _pages(folder)
+    pages = probe_pages(folder)
     by_page: dict[str, list[dict]] = {}
+    seen: set[tuple[str, int]] = set()
     for path in sorted(folder.glob("*_sentences.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]:
-            if item["article"] not in pages or any(s["n"] == int(item["id"].rsplit("-", 1)[1]) for s in by_page.get(item["article"], [])):
+            n = int(item["id"].rsplit("-", 1)[1])
+            if item["article"] not in pages or (item["article"], n) in seen:
                 continue
-            entry = {"n": int(item["id"].rsplit("-", 1)[1]), "sha256": text_hash(item["text"])}
+            seen.add((item["article"], n))
+            entry = {"n": n, "sha256": text_hash(item["text"])}
             entry.update({key: item[key] for key in _LABELS if item.get(key) not in (None, [])})
             by_page.setdefault(item["article"], []).append(entry)
     lines = []
@@ -81,7 +84,7 @@ def rebuild(folder: Path, labels: Path = PROBE_LABELS) -> dict[str, tuple[int, i
     (batch -> (sentences kept, sentences labelled))."""
     from tests.monitor.test_real_sentence_files import split_sentences
 
-    pages = _pages(folder)
+    pages = probe_pages(folder)
     written: dict[str, list[dict]] = {}
     counts: dict[str, list[int]] = {}
     for entry in load(labels):

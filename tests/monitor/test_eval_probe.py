@@ -1,16 +1,12 @@
 """The probe scorer of ``make eval`` (``tests.eval_monitor --probe``) on a probe folder of the
 project's own two pages: real probes stay outside the repository."""
 
-import hashlib
 import json
 
 import yaml
 
 from tests.eval_monitor import main, measure_probe, probe_half
-
-
-def page_id(url: str) -> str:
-    return "pg-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]
+from tests.probe_labels import page_id
 
 
 def write_probe(folder):
