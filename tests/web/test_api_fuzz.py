@@ -58,7 +58,11 @@ def test_api_conforms_to_its_openapi_document(live, mode):
             statuses[response.status_code // 100 * 100] += 1
 
         fuzz()
-    # The generated requests reached the app: found things, and (for invalid input) refused some.
-    assert statuses[200] > len(operations) * 5 and set(statuses) <= {200, 400}
+    # The generated requests reached the app: found things, and (for invalid input) refused some. How many
+    # invalid requests still find something varies between processes (47 to 56 of 225 seen here, the
+    # examples schemathesis makes are not the same in every worker), so that count only has to be there.
+    assert set(statuses) <= {200, 400}
     if mode is GenerationMode.NEGATIVE:
-        assert statuses[400] > len(operations)
+        assert statuses[200] > 0 and statuses[400] > len(operations)
+    else:
+        assert statuses[200] > len(operations) * 5
