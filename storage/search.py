@@ -408,15 +408,13 @@ def _newest_by_index(session, match: _Text, where) -> list:
     article after article); when positions must be checked, newest first in growing chunks until enough
     are found (a common phrase checks about COUNT_CAP articles, not all that hold its pairs). The rank is
     computed for the found rows only."""
-    if match.pairs is None:  # words: GIN alone says which articles hold them all
-        found = select(match.ident).where(match.check, *where).order_by((match.ident + 0).desc()).limit(COUNT_CAP + 1).subquery()
+    # Words (no pairs), or a two-lexeme phrase (no check): GIN alone says which articles match.
+    alone = match.check if match.pairs is None else match.pairs if match.check is None else None
+    if alone is not None:
+        found = select(match.ident).where(alone, *where).order_by((match.ident + 0).desc()).limit(COUNT_CAP + 1).subquery()
         return session.execute(select(Article.id, match.rank).join(found, found.c.id == Article.id)
                                .order_by(Article.id.desc())).all()
     ids = select(match.ident).where(match.pairs, *where).order_by((match.ident + 0).desc())
-    if match.check is None:
-        found = ids.limit(COUNT_CAP + 1).subquery()
-        return session.execute(select(Article.id, match.rank).join(found, found.c.id == Article.id)
-                               .order_by(Article.id.desc())).all()
     candidates = list(session.scalars(ids))
     newest, start, size = [], 0, COUNT_CAP + 1
     while start < len(candidates) and len(newest) <= COUNT_CAP:
