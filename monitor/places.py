@@ -40,6 +40,7 @@ STATE_CUES = tuple(
         "quốc phòng", "ngoại giao", "phó tổng thống", "nữ hoàng", "hoàng đế", "thượng viện", "hạ viện",
         "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
         "việt nam tại",  # "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh": our post abroad
+        "người đồng cấp", "đồng cấp",  # "đón người đồng cấp Nga Sergei Shoigu": a minister's counterpart
         "thượng nghị sĩ", "hạ nghị sĩ", "nghị sĩ", "bộ trưởng", "thứ trưởng", "thị trưởng", "thống đốc",
         # a country's ministries, parliament, cabinet and parties ("Bộ Thương mại Mỹ", "Đảng Cộng sản Pháp")
         *(f"bộ {field}" for field in (
@@ -208,6 +209,14 @@ def _next_token(cased: str, end: int) -> str:
     return cased[end + 1 : after] if after != -1 else ""
 
 
+def _capitalised(cased: str, hit: Hit) -> bool:
+    """Whether a hit is capitalised as a name: its last word when the gazetteer leads it with a
+    lower-case admin word ("châu Hồng Hà", a Chinese prefecture), else its first."""
+    if hit.payload.name[:1].islower():
+        return cased[cased.rfind(" ", hit.start, hit.end - 1) + 1].isupper()
+    return cased[hit.start].isupper()
+
+
 def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
     """The gazetteer hits that really are foreign places, in text order."""
     cased = folded.cased
@@ -215,7 +224,7 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
     pending: list[Hit] = []
     for hit in _longest_first(hits):
         entry: Entry = hit.payload
-        if entry.tier == EXCLUDE or not cased[hit.start].isupper():
+        if entry.tier == EXCLUDE or not _capitalised(cased, hit):
             continue
         if entry.kind != LEADER and _previous_token(cased, hit.start) in NAME_BEFORE and not folded.lower.endswith(
             _names_ending_in_a_name(), 0, hit.start

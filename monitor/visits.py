@@ -88,6 +88,8 @@ TRIGGERS = {
         "dành thời gian tiếp", "dành thời gian tiếp đón", "dành thời gian đón tiếp",
         "tiếp trưởng", "tiếp phó", "tiếp tổng thống", "tiếp thủ tướng", "tiếp nguyên", "tiếp cựu",
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
+        # a minister's counterpart ("Bộ trưởng Quốc phòng … đón người đồng cấp Nga")
+        "tiếp người đồng cấp", "đón người đồng cấp", "tiễn người đồng cấp",
         "tiếp tổ chức", "đón tổ chức",  # a foreign NGO ("tiếp tổ chức ACEF/Hàn Quốc đến thăm …")
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
@@ -1185,14 +1187,14 @@ _PORT_WORDS = frozenset("cảng sân bay quốc tế vịnh cửa khẩu đảo 
 def _home_place_at(folded: FoldedText, at: int, home: list[Hit]) -> bool:
     """Whether one of our provinces or places (capitalised) starts at folded offset ``at``, past admin words."""
     lower = folded.lower
-    position = at
+    positions = [at]  # every word tried: an admin word may start a name ("hòa" of "cộng hòa" and of "Hòa Bình")
     for _ in range(3):
-        end = lower.find(" ", position)
-        if lower[position:end] not in _ADMIN:
+        end = lower.find(" ", positions[-1])
+        if lower[positions[-1]:end] not in _ADMIN:
             break
-        position = end + 1
+        positions.append(end + 1)
     return any(
-        hit.start == position and hit.payload not in (NOT_HOME, IMPLICIT, "organ") and folded.cased[hit.start].isupper()
+        hit.start in positions and hit.payload not in (NOT_HOME, IMPLICIT, "organ") and folded.cased[hit.start].isupper()
         for hit in home
     )
 

@@ -948,6 +948,18 @@ def test_a_delegation_abroad_names_every_city_it_visited():
         # ... and not when the host is a foreign mission here
         ("Đoàn tỉnh Hòa Bình đến Đại sứ quán Lào. Tiếp đoàn có ông Khamphao, Đại sứ Lào tại Việt Nam.",
          [(["Lào"], "inbound")]),
+        # a province whose name opens with an admin word ("hòa" of "cộng hòa"), a minister's counterpart,
+        # a Chinese prefecture and a Lao province as the press spells them
+        ("Phó Chủ tịch nước Lào Bounthong thăm tỉnh Hòa Bình.", [(["Lào"], "inbound")]),
+        ("Đại sứ Nhật Bản thăm Hòa Bình.", [(["Nhật Bản"], "inbound")]),
+        ("Bộ trưởng Quốc phòng, Đại tướng Ngô Xuân Lịch đón người đồng cấp Nga Sergei Shoigu.",
+         [(["Liên bang Nga"], "inbound")]),
+        ("Giám đốc Sở Ngoại vụ tỉnh Lai Châu hội đàm với Phó Trưởng Ban Ngoại vụ châu Hồng Hà.",
+         [(["Trung Quốc"], "unknown")]),
+        ("Đoàn đại biểu tỉnh Quảng Bình thăm Tổng lãnh sự quán Việt Nam tại Chăm Pa Sắc.", [(["Lào"], "outbound")]),
+        # ... not a given name, nor the words in lower case
+        ("Bà Nga đón người đồng cấp của mình tại Hà Nội.", []),
+        ("Hội đàm với lãnh đạo châu hồng hà về du lịch.", []),
     ],
 )
 def test_provincial_portal_trips(text, expected):
