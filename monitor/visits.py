@@ -638,13 +638,23 @@ def _foreign_name(token: str) -> bool:
 
 
 def _home_side(folded: FoldedText, start: int, end: int, home: list[Hit], places: list[Place]) -> bool:
-    """Whether the clause names a Vietnamese side: a province or city (capitalised), an organ, or a
-    Vietnamese name ("Nguyễn Xuân Phúc", "Đặng Thị Ngọc Thịnh") that is not part of a foreign name."""
+    """Whether the clause names a Vietnamese side: a province or city (capitalised), an organ, a
+    Vietnamese name ("Nguyễn Xuân Phúc", "Đặng Thị Ngọc Thịnh") that is not part of a foreign name, or
+    the portal's own province unnamed ("… thăm, làm việc tại tỉnh")."""
     return (
         _home_hit(folded, start, end, home, places, True) >= 0
         or _vietnamese_name(folded, start, end, places) >= 0
         or _bare_title(folded, start, end, places)
+        or _OUR_PROVINCE.search(folded.lower, max(0, start - 1), end + 1) is not None
     )
+
+
+# "Đoàn đại biểu TP. Ansan (Hàn Quốc) thăm, làm việc tại tỉnh": a provincial portal's own province, left
+# unnamed; the province ends the clause or a time follows ("tại tỉnh từ ngày 3/5"). Not "tỉnh này", "tỉnh
+# bạn" (the one just named), nor a named one.
+_OUR_PROVINCE = re.compile(
+    r" (?:tại|ở|đến|tới|thăm(?: và làm việc| , làm việc)?) (?:tỉnh|thành phố) (?:$|[,.;:)] |(?:từ|vào|trong|ngày|sáng|chiều|tối|hôm|và) )"
+)
 
 
 # Our leaders are often named by title alone ("Thủ tướng cho rằng", "chuyến thăm Hoa Kỳ của Thủ

@@ -957,6 +957,10 @@ def test_a_delegation_abroad_names_every_city_it_visited():
         ("Giám đốc Sở Ngoại vụ tỉnh Lai Châu hội đàm với Phó Trưởng Ban Ngoại vụ châu Hồng Hà.",
          [(["Trung Quốc"], "unknown")]),
         ("Đoàn đại biểu tỉnh Quảng Bình thăm Tổng lãnh sự quán Việt Nam tại Chăm Pa Sắc.", [(["Lào"], "outbound")]),
+        # the portal's own province left unnamed, not "tỉnh này" (the one just named) nor a named one abroad
+        ("Đoàn đại biểu TP. Ansan (Hàn Quốc) thăm, làm việc tại tỉnh.", [(["Hàn Quốc"], "inbound")]),
+        ("Đoàn đại biểu TP. Ansan (Hàn Quốc) thăm, làm việc tại tỉnh này.", []),
+        ("Thủ tướng Nhật Bản thăm tỉnh Fukushima.", []),
         # ... not a given name, nor the words in lower case
         ("Bà Nga đón người đồng cấp của mình tại Hà Nội.", []),
         ("Hội đàm với lãnh đạo châu hồng hà về du lịch.", []),
