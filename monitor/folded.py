@@ -20,7 +20,7 @@ from monitor.normalise import TOKEN_RE, UPPER, canonical, strip_accents
 _CLAUSE_TOKEN = re.compile(r" [.;:!?…\n](?= )")
 # The end of a sentence in canonical text: a stop (with closing quotes or brackets) followed by
 # white space and something that can begin a sentence, or a line break.
-# Abbreviations whose full stop ends no sentence ("TP. Hồ Chí Minh", "ThS. Nguyễn …").
+# Abbreviations whose full stop ends no sentence nor clause ("TP. Hồ Chí Minh", "ThS. Nguyễn …").
 _ABBREVIATIONS = ("TP", "Tp", "TS", "ThS", "PGS", "GS", "BS", "KS", "Th", "St", "Mr", "Mrs", "Dr")
 _STOPS = tuple(".!?…\n")  # the characters a sentence end starts with
 _SENTENCE_END = re.compile(
@@ -142,7 +142,7 @@ class FoldedText:
             # An initial is one letter: a mark whose previous token is longer is a clause mark, unchecked.
             cased = self.cased
             marks = (m.start() for m in _CLAUSE_TOKEN.finditer(self.lower))
-            self._clauses = [at for at in marks if cased[at - 2] != " " or not self._initial_stop(at)]
+            self._clauses = [at for at in marks if not self._initial_stop(at)]
         marks = self._clauses
         i = bisect_right(marks, position)
         start = marks[i - 1] + 3 if i else 1
@@ -150,13 +150,13 @@ class FoldedText:
         return start, end
 
     def _initial_stop(self, mark: int) -> bool:
-        """Whether the " . " at folded ``mark`` closes a one-letter initial before a capitalised name
-        ("John F. Kennedy", "V. Volodin"), not a clause."""
+        """Whether the " . " at folded ``mark`` closes a one-letter initial or an abbreviated title before a
+        capitalised name ("John F. Kennedy", "V. Volodin", "TP. Huế", "PGS. Nguyễn"), not a clause."""
         cased = self.cased
         if cased[mark + 1] != "." or not cased[mark + 3 : mark + 4].isupper():
             return False
         before = cased[cased.rfind(" ", 0, mark) + 1 : mark]
-        return len(before) == 1 and before.isupper()
+        return (len(before) == 1 and before.isupper()) or before in _ABBREVIATIONS
 
     def tokens_from(self, position: int, stop: int):
         """(start, token) for the tokens from folded ``position`` (a token start) up to ``stop``."""

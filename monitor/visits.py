@@ -104,11 +104,14 @@ TRIGGERS = {
         "gặp nhà vua", "gặp quốc vương", "cuộc gặp với", "có cuộc gặp", "họp với", "hội đàm trực tuyến",
         "gặp song phương", "gặp riêng", "gặp mặt", "gặp gỡ", "tiếp xúc với", "gặp thân mật", "tiếp xúc song phương",
         "tọa đàm với",
+        # gifts and orders handed over in person ("Lãnh đạo thành phố Cần Thơ tặng quà cho Đại sứ … Hoa Kỳ")
+        "tặng quà", "trao quà", "trao tặng quà", "tặng biểu trưng", "trao tặng huân chương", "trao huân chương",
+        "trao tặng kỷ niệm chương", "trao kỷ niệm chương",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
-    "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến"],
+    "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến", "cập cảng", "đáp máy bay xuống", "đáp xuống"],
     "attend": [
         "tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo", "dự hội chợ", "dự triển lãm",
         # ceremonial acts and speeches, a visit only when held abroad ("đặt vòng hoa … ở thủ đô Mát-xcơ-va")
@@ -777,12 +780,16 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
     if home is None:
         return None
     clause_start = folded.clause_bounds(trigger.start)[0]
-    if folded.lower.endswith(" của", 0, trigger.end):
+    signed = _signed_with(folded, trigger, clause_start, clause_end, places, home)
+    if signed is not None:
+        start, end = signed
+    elif folded.lower.endswith(" của", 0, trigger.end):
         start, end = trigger.end + 1, min(clause_end, trigger.end + _JOINT_REACH)
     else:
         start, end = clause_start, trigger.start
     sides = [p for p in places if start <= p.start and p.end <= end]
-    if not sides or " và " not in folded.lower[start - 1 : end + 1] or not _home_side(folded, start, end, home, places):
+    joined = signed is not None or any(j in folded.lower[start - 1 : end + 1] for j in (" và ", " cùng "))
+    if not sides or not joined or not _home_side(folded, start, end, home, places):
         return None
     if folded.lower[trigger.start : trigger.end] in _CHAIRING_AND_SIGNING and any(
         folded.lower.endswith(" việt nam và ", 0, side.start) or folded.lower.startswith("và việt nam ", side.end + 1)
@@ -796,6 +803,38 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
     if where == DOMESTIC and (folded.lower.startswith(("việt nam ", "nước ta "), at) or _home_place_at(folded, at, home)):
         return INBOUND, _run(sides)
     return UNKNOWN, _run(sides)
+
+
+# "Ký kết biên bản ghi nhớ hợp tác giữa TP. Huế và tỉnh Chungcheongnam", "Hải Dương ký kết bản ghi nhớ với
+# TP Suwon, Hàn Quốc": the sides of a signing named after it.
+_SIGNED_WITH = re.compile(r"(?: [^ ,;.]+){0,4}? (giữa|với) ")
+_SIGNED_REACH = 90  # folded characters after "giữa"/"với" that name the other side
+_SIGNED_SINCE = re.compile(r" năm (?:19|20)\d\d ")
+
+
+def _signed_with(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int, places: list[Place], home: list[Hit]):
+    """(start, end) of the span that names both sides of a signing when the other side follows the verb:
+    after "giữa" both sides; after "với" the foreign one, ours being the subject. Our side must be a
+    province or an organ, not the country ("Việt Nam ký hiệp định với …" is a relation's business)."""
+    if not folded.lower.startswith("ký", trigger.start) or _SIGNED_SINCE.search(folded.lower, clause_start, trigger.start):
+        return None  # "từ năm 2010, … hai bên đã ký bản ghi nhớ …": a relation's history
+    after = _SIGNED_WITH.match(folded.lower, trigger.end)
+    if after is None:
+        return None
+    start, end = after.end(), min(clause_end, after.end() + _SIGNED_REACH)
+    if not any(start <= p.start and p.end <= end for p in places):
+        return None
+    ours_from = start if after.group(1) == "giữa" else clause_start
+    ours_to = end if after.group(1) == "giữa" else trigger.start
+    if not any(
+        ours_from <= hit.start and hit.end <= ours_to and hit.payload not in (NOT_HOME, IMPLICIT)
+        and folded.lower[hit.start : hit.end] not in _THE_COUNTRY for hit in home
+    ) or _home_hit(folded, ours_from, ours_to, home, places) < 0:
+        return None
+    return min(ours_from, start), end
+
+
+_THE_COUNTRY = frozenset({"việt nam", "việt", "vn", "nước ta"})
 
 
 _SUBJECT_REACH = 40  # folded characters from a clause's comma to the end of its subject

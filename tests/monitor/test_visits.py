@@ -961,6 +961,19 @@ def test_a_delegation_abroad_names_every_city_it_visited():
         ("Đoàn đại biểu TP. Ansan (Hàn Quốc) thăm, làm việc tại tỉnh.", [(["Hàn Quốc"], "inbound")]),
         ("Đoàn đại biểu TP. Ansan (Hàn Quốc) thăm, làm việc tại tỉnh này.", []),
         ("Thủ tướng Nhật Bản thăm tỉnh Fukushima.", []),
+        # gifts handed over in person, signings whose other side follows the verb, port calls
+        ("Lãnh đạo thành phố Cần Thơ tặng quà cho Đại sứ và Tổng lãnh sự Hoa Kỳ.", [(["Hoa Kỳ"], "unknown")]),
+        ("Ký kết biên bản ghi nhớ hợp tác giữa TP. Huế và tỉnh Chungcheongnam.", [(["Hàn Quốc"], "unknown")]),
+        ("Hải Dương ký kết bản ghi nhớ với TP Suwon, Hàn Quốc.", [(["Hàn Quốc"], "unknown")]),
+        ("Lãnh đạo tỉnh Tây Ninh cùng các tỉnh Svay Rieng, Prey Veng ký kết thỏa thuận hợp tác.",
+         [(["Campuchia"], "unknown")]),
+        ("Tàu Hải quân Pháp cập cảng Tiên Sa.", [(["Pháp"], "inbound")]),
+        ("Tàu 015-Trần Hưng Đạo chuẩn bị cập cảng thành phố Thanh Đảo.", [(["Trung Quốc"], "outbound")]),
+        # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
+        ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
+        ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
+        ("Từ năm 2010, hai bên đã ký bản ghi nhớ về hợp tác giữa Ngân hàng Nhà nước Việt Nam và Ngân hàng Trung ương "
+         "Myanmar.", []),
         # ... not a given name, nor the words in lower case
         ("Bà Nga đón người đồng cấp của mình tại Hà Nội.", []),
         ("Hội đàm với lãnh đạo châu hồng hà về du lịch.", []),
