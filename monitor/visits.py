@@ -56,6 +56,13 @@ _CHAIRING_AND_SIGNING = (
     "chủ trì hội nghị", "chủ trì lễ", "chủ trì hội đàm", "chủ trì buổi", "ký kết biên bản", "ký kết bản ghi nhớ",
     "ký biên bản", "ký bản ghi nhớ", "ký kết thỏa thuận", "ký thỏa thuận", "ký kết văn bản",
 )
+# Conferences of two provinces ("Hội nghị cấp cao giữa 2 tỉnh Hà Tĩnh – Khăm Muộn", "lãnh đạo tỉnh An Giang và
+# tỉnh Takeo (Vương quốc Campuchia) đã tổ chức hội nghị sơ kết"): held together by a province of ours and a
+# foreign locality, not by two countries' leaders at a summit.
+_CONFERENCES = (
+    "hội nghị cấp cao", "hội nghị sơ kết", "hội nghị tổng kết", "hội nghị thường niên", "hội nghị gặp gỡ",
+    "hội nghị hợp tác", "hội nghị hội đàm",
+)
 TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
@@ -134,7 +141,7 @@ TRIGGERS = {
         # two provinces' heads chairing or signing together ("Bí thư Tỉnh ủy Hà Tĩnh … và … Tỉnh trưởng tỉnh
         # Khăm Muộn … chủ trì Hội nghị", "Chủ tịch tỉnh Đồng Tháp và Tỉnh trưởng tỉnh Banteay Meanchey ký kết
         # biên bản")
-        *_CHAIRING_AND_SIGNING,
+        *_CHAIRING_AND_SIGNING, *_CONFERENCES,
     ],
     # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
     # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
@@ -788,9 +795,13 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
     else:
         start, end = clause_start, trigger.start
     sides = [p for p in places if start <= p.start and p.end <= end]
-    joined = signed is not None or any(j in folded.lower[start - 1 : end + 1] for j in (" và ", " cùng "))
+    joined = signed is not None or any(j in folded.lower[start - 1 : end + 1] for j in (" và ", " cùng ", " – ", " - "))
     if not sides or not joined or not _home_side(folded, start, end, home, places):
         return None
+    if folded.lower[trigger.start : trigger.end] in _CONFERENCES and not (
+        any(p.kind == "place" for p in sides) and _local_side(folded, start, end, home)
+    ):
+        return None  # a summit of countries' leaders ("… và Tổng thống Philippines dự Hội nghị cấp cao ASEAN")
     if folded.lower[trigger.start : trigger.end] in _CHAIRING_AND_SIGNING and any(
         folded.lower.endswith(" việt nam và ", 0, side.start) or folded.lower.startswith("và việt nam ", side.end + 1)
         for side in sides
@@ -807,7 +818,7 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
 
 # "Ký kết biên bản ghi nhớ hợp tác giữa TP. Huế và tỉnh Chungcheongnam", "Hải Dương ký kết bản ghi nhớ với
 # TP Suwon, Hàn Quốc": the sides of a signing named after it.
-_SIGNED_WITH = re.compile(r"(?: [^ ,;.]+){0,4}? (giữa|với) ")
+_SIGNED_WITH = re.compile(r"(?: [^ ,;.]+){0,12}? (giữa|với) ")
 _SIGNED_REACH = 90  # folded characters after "giữa"/"với" that name the other side
 _SIGNED_SINCE = re.compile(r" năm (?:19|20)\d\d ")
 
@@ -816,25 +827,33 @@ def _signed_with(folded: FoldedText, trigger: Hit, clause_start: int, clause_end
     """(start, end) of the span that names both sides of a signing when the other side follows the verb:
     after "giữa" both sides; after "với" the foreign one, ours being the subject. Our side must be a
     province or an organ, not the country ("Việt Nam ký hiệp định với …" is a relation's business)."""
-    if not folded.lower.startswith("ký", trigger.start) or _SIGNED_SINCE.search(folded.lower, clause_start, trigger.start):
+    conference = folded.lower[trigger.start : trigger.end] in _CONFERENCES
+    if not (conference or folded.lower.startswith("ký", trigger.start)) or _SIGNED_SINCE.search(
+        folded.lower, clause_start, trigger.start
+    ):
         return None  # "từ năm 2010, … hai bên đã ký bản ghi nhớ …": a relation's history
     after = _SIGNED_WITH.match(folded.lower, trigger.end)
-    if after is None:
+    if after is None or (conference and after.group(1) != "giữa"):
         return None
     start, end = after.end(), min(clause_end, after.end() + _SIGNED_REACH)
     if not any(start <= p.start and p.end <= end for p in places):
         return None
     ours_from = start if after.group(1) == "giữa" else clause_start
     ours_to = end if after.group(1) == "giữa" else trigger.start
-    if not any(
-        ours_from <= hit.start and hit.end <= ours_to and hit.payload not in (NOT_HOME, IMPLICIT)
-        and folded.lower[hit.start : hit.end] not in _THE_COUNTRY for hit in home
-    ) or _home_hit(folded, ours_from, ours_to, home, places) < 0:
+    if not _local_side(folded, ours_from, ours_to, home) or _home_hit(folded, ours_from, ours_to, home, places) < 0:
         return None
     return min(ours_from, start), end
 
 
 _THE_COUNTRY = frozenset({"việt nam", "việt", "vn", "nước ta"})
+
+
+def _local_side(folded: FoldedText, start: int, end: int, home: list[Hit]) -> bool:
+    """Whether [start, end) names a province or an organ of ours, not only the country."""
+    return any(
+        start <= hit.start and hit.end <= end and hit.payload not in (NOT_HOME, IMPLICIT)
+        and folded.lower[hit.start : hit.end] not in _THE_COUNTRY for hit in home
+    )
 
 
 _SUBJECT_REACH = 40  # folded characters from a clause's comma to the end of its subject

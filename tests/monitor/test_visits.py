@@ -969,6 +969,13 @@ def test_a_delegation_abroad_names_every_city_it_visited():
          [(["Campuchia"], "unknown")]),
         ("Tàu Hải quân Pháp cập cảng Tiên Sa.", [(["Pháp"], "inbound")]),
         ("Tàu 015-Trần Hưng Đạo chuẩn bị cập cảng thành phố Thanh Đảo.", [(["Trung Quốc"], "outbound")]),
+        # conferences of a province of ours and a foreign one, named after the noun or as joint subjects
+        ("Sáng 24/5, tại thành phố Hà Tĩnh đã diễn ra Hội nghị cấp cao giữa 2 tỉnh Hà Tĩnh – Khăm Muộn.",
+         [(["Lào"], "inbound")]),
+        ("Chiều 7/11, lãnh đạo tỉnh An Giang và tỉnh Takeo (Vương quốc Campuchia) đã tổ chức hội nghị sơ kết.",
+         [(["Campuchia"], "unknown")]),
+        # ... not two countries' leaders at a summit
+        ("Thủ tướng Nguyễn Xuân Phúc và Tổng thống Philippines dự Hội nghị cấp cao ASEAN.", []),
         # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
         ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
         ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
