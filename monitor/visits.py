@@ -291,7 +291,8 @@ def _mentioned(folded: FoldedText, place: Place, verb: str = "") -> bool:
 _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ ){0,12}$")
 _WISH = re.compile(r" (?:mong muốn|mong|muốn|hy vọng|hi vọng|ước mong|mong mỏi)(?: (?:sớm|được|có dịp|sẽ|lại))* $")
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
-_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đó|trước đây|hồi năm|năm ngoái|năm trước|lần trước|cách đây) ")
+# Not "Trước đó": in a report it is mostly the same trip's day before ("Trước đó, Đoàn … hội đàm với …").
+_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đây|hồi năm|năm ngoái|năm trước|lần trước|cách đây) ")
 # The same time adverbs inside the clause, before its verb ("Tổng thống Obama năm ngoái đã thăm …").
 _PAST_REACH = 80  # folded characters before the verb that a time adverb or "từng" governs
 _PAST_BEFORE = re.compile(r" (?:trước đó|trước đây|hồi năm|hồi tháng|năm ngoái|năm trước|lần trước|cách đây) ")
@@ -313,6 +314,7 @@ _BACKGROUND = re.compile(
 )
 _BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|năm ngoái|năm trước) ")
 # (A month and year with no day, "vào tháng 10-2022", dates a trip told as history: a report gives its day.)
+_DATED = re.compile(r" (?:năm|tháng \d\d?) (?:19|20)\d\d ")  # a month or year with its year: "tháng 1-2013"
 _YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây|tháng \d\d? (?:19|20)\d\d) ")
 # Recalling a trip: "nhắc lại", "ôn lại", "nhớ lại" (a trip told as memory, not news).
 _RECALL = re.compile(r" (?:nhắc lại|ôn lại|nhớ lại|hồi tưởng|nhắc tới|nhắc đến)(?: (?:những|các|lại|cả))? $")
@@ -573,6 +575,8 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True  # (an embassy's delegation "tới tham dự … Lễ hội Thành Tuyên" is official)
     if _PAST_OPENING.match(lower, clause_start):
         return True
+    if lower.startswith("trước đó ", clause_start) and _DATED.search(lower, clause_start, trigger.start):
+        return True  # "Trước đó, vào đầu tháng 1-2013, đoàn … đã sang thăm": dated history, not the same trip's day before
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
     near = max(clause_start - 1, trigger.start - _PAST_REACH)

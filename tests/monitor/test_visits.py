@@ -976,6 +976,10 @@ def test_a_delegation_abroad_names_every_city_it_visited():
          [(["Campuchia"], "unknown")]),
         # ... not two countries' leaders at a summit
         ("Thủ tướng Nguyễn Xuân Phúc và Tổng thống Philippines dự Hội nghị cấp cao ASEAN.", []),
+        # "Trước đó" opening a report is the same trip's day before; dated, it is history
+        ("Trước đó, Đoàn đại biểu Đảng Cộng sản Việt Nam do ông Hoàng Bình Quân làm Trưởng đoàn, hội đàm với Đoàn "
+         "đại biểu Đảng Cộng sản Trung Quốc.", [(["Trung Quốc"], "inbound")]),
+        ("Trước đó, vào đầu tháng 1-2013, đoàn đại biểu thành phố Wernigerode, CHLB Đức đã sang thăm Hội An.", []),
         # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
         ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
         ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
