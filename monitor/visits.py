@@ -1477,14 +1477,15 @@ def _destination(
 
 _UNSURE = "unsure"
 # What is visited, owned by the country named after "của" (a few lower-case words, no clause mark between).
-_OF_A_COUNTRY = re.compile(r"(?:[^ ,.;:()]+ ){1,6}?của ")
+_OF_A_COUNTRY = re.compile(r"(?:[^ ,.;:()]+ ){1,6}?(?:của|nước) ")
 # Where someone lived, studied, fought or died ("liệt sĩ hy sinh tại Lào"): not where the visit is.
 _LIFE_BEFORE = tuple(
     f" {verb} " for verb in ("hy sinh", "sinh sống", "học tập", "định cư", "sinh ra", "qua đời", "từ trần", "an táng",
                              "chiến đấu", "công tác lâu năm", "mất")
 )
 # Words before a foreign capital or country that place an unknown venue named just before them.
-_BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ", " thuộc ", " thuộc vương quốc ", " thuộc nước ", " của nước ", " của vương quốc ")
+_BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ", " thuộc ", " thuộc vương quốc ", " thuộc nước ", " của nước ", " của vương quốc ",
+                   " nước ")  # "tại Phủ Chủ tịch nước Lào", "với các cơ quan … hai nước Phần Lan và Nauy"
 
 
 def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], known: frozenset[int] | None = None):
@@ -1505,10 +1506,16 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], 
                     return FOREIGN
                 if not (token[0].isupper() or token in "()" or token in _NAME_LINKS):
                     break
+            of = _OF_A_COUNTRY.match(folded.lower, first)
+            if of and of.end() in starts:
+                return FOREIGN  # "tại Phủ Chủ tịch nước Lào": our name for a venue, and whose it is
             if known is not None and first not in known:
                 return _UNSURE
             return DOMESTIC
         if low in _HOME:
+            of = _OF_A_COUNTRY.match(folded.lower, start) if low == "địa" else None
+            if of and of.end() in starts:
+                return FOREIGN  # "tại một số địa phương quan trọng của Trung Quốc"
             return DOMESTIC
         if low == "bạn" or (low in ("ngoài", "này", "chủ") and skipped):  # "nước bạn", "ở nước ngoài", "nước này"
             return FOREIGN

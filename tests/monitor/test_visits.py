@@ -980,6 +980,14 @@ def test_a_delegation_abroad_names_every_city_it_visited():
         ("Trước đó, Đoàn đại biểu Đảng Cộng sản Việt Nam do ông Hoàng Bình Quân làm Trưởng đoàn, hội đàm với Đoàn "
          "đại biểu Đảng Cộng sản Trung Quốc.", [(["Trung Quốc"], "inbound")]),
         ("Trước đó, vào đầu tháng 1-2013, đoàn đại biểu thành phố Wernigerode, CHLB Đức đã sang thăm Hội An.", []),
+        # where our side went, said by whose the place is
+        ("Lễ đón chính thức Chủ tịch nước Võ Văn Thưởng đã diễn ra trọng thể tại Phủ Chủ tịch nước Lào.",
+         [(["Lào"], "outbound")]),
+        ("Bí thư Thành ủy Hải Phòng đã dẫn đầu đoàn công tác đến thăm và làm việc tại một số địa phương quan trọng "
+         "của Trung Quốc như Thâm Quyến.", [(["Trung Quốc"], "outbound")]),
+        ("Đoàn đại biểu Quốc hội Việt Nam đã có chuyến thăm làm việc với các cơ quan Quốc hội, Chính phủ hai nước "
+         "Phần Lan và Nauy.", [(["Phần Lan", "Na Uy"], "outbound")]),
+        ("Thủ tướng Lào thăm và làm việc tại Phủ Chủ tịch.", [(["Lào"], "inbound")]),
         # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
         ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
         ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
