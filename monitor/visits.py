@@ -113,7 +113,9 @@ TRIGGERS = {
         "tọa đàm với",
         # gifts and orders handed over in person ("Lãnh đạo thành phố Cần Thơ tặng quà cho Đại sứ … Hoa Kỳ")
         "tặng quà", "trao quà", "trao tặng quà", "tặng biểu trưng", "trao tặng huân chương", "trao huân chương",
-        "trao tặng kỷ niệm chương", "trao kỷ niệm chương",
+        "trao tặng kỷ niệm chương", "trao kỷ niệm chương", "trao tặng", "tặng hoa", "tặng ngài", "tặng sách",
+        # a Tết call said by its greeting ("Lãnh đạo tỉnh Kiên Giang chúc tết tỉnh Kép"; not a letter or telegram)
+        "chúc tết",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
@@ -317,6 +319,7 @@ _BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước �
 _DATED = re.compile(r" (?:năm|tháng \d\d?) (?:19|20)\d\d ")  # a month or year with its year: "tháng 1-2013"
 _YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây|tháng \d\d? (?:19|20)\d\d) ")
 # Recalling a trip: "nhắc lại", "ôn lại", "nhớ lại" (a trip told as memory, not news).
+_BY_POST = re.compile(r" (?:gửi|thư|điện|thiếp|lẵng hoa)(?: [^ ]+)?(?: [^ ]+)? $")
 _RECALL = re.compile(r" (?:nhắc lại|ôn lại|nhớ lại|hồi tưởng|nhắc tới|nhắc đến)(?: (?:những|các|lại|cả))? $")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
@@ -570,6 +573,8 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True
     if not lower.startswith("chuyến", trigger.start) and _WISH.search(lower, max(clause_start - 1, trigger.start - 40), trigger.start):
         return True  # "bày tỏ mong muốn thăm Việt Nam": a wish, not a visit (not "hy vọng chuyến thăm … sẽ …")
+    if lower.startswith("chúc tết", trigger.start) and _BY_POST.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
+        return True  # "gửi điện chúc Tết", "thư chúc Tết": greetings sent, no call
     unofficial = _NOT_OFFICIAL.search(lower, clause_start - 1, clause_end + 1)
     if unofficial and not (unofficial.group().strip() in _OCCASIONS and _lower_has(folded, clause_start, clause_end, _OFFICIAL_GUESTS)):
         return True  # (an embassy's delegation "tới tham dự … Lễ hội Thành Tuyên" is official)
@@ -611,6 +616,16 @@ def _between_others(
     write of their own province that way; a text that never names our side reports others' visits."""
     if _home_side(folded, start, end, home, places):
         return False
+    inside = [(p.start, p.end) for p in places]
+    foreign_name = any(
+        _foreign_word(token) and not any(s <= position < e for s, e in inside)
+        for position, token in folded.tokens_from(start, end + 1)
+    )
+    if (
+        trigger.start == start and trigger.payload == "move" and not folded.lower.startswith("chuyến", trigger.start)
+        and len({p.partner for p in places}) == 1 and not foreign_name and " của " not in folded.lower[trigger.end : end + 1]
+    ):
+        return False  # "Thăm và làm việc tại tỉnh Jeonbuk (Hàn Quốc)": a headline of our own trip, its subject left unsaid
     if len({p.partner for p in places}) > 1 or not ours():
         return True
     if any(p.end <= trigger.start for p in places):
@@ -618,11 +633,7 @@ def _between_others(
         # tại nhà máy nước Tân Hưng" comes to a place of the portal's own province, named elsewhere.
         return trigger.payload != "move" or any(p.start >= trigger.end for p in places) or any(
             _foreign_word(token) for position, token in folded.tokens_from(trigger.end, end + 1))
-    inside = [(p.start, p.end) for p in places]
-    return any(
-        _foreign_word(token) and not any(s <= position < e for s, e in inside)
-        for position, token in folded.tokens_from(start, end + 1)
-    )
+    return foreign_name
 
 
 # Syllables of Vietnamese start with one of these consonants (or a vowel) and end with a vowel or one

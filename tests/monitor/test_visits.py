@@ -988,6 +988,14 @@ def test_a_delegation_abroad_names_every_city_it_visited():
         ("Đoàn đại biểu Quốc hội Việt Nam đã có chuyến thăm làm việc với các cơ quan Quốc hội, Chính phủ hai nước "
          "Phần Lan và Nauy.", [(["Phần Lan", "Na Uy"], "outbound")]),
         ("Thủ tướng Lào thăm và làm việc tại Phủ Chủ tịch.", [(["Lào"], "inbound")]),
+        # a Tết call said by its greeting, a gift to an envoy, a headline of our own trip with no subject
+        ("Lãnh đạo tỉnh Kiên Giang chúc tết tỉnh Kép và tỉnh Preah Sihanouk.", [(["Campuchia"], "unknown")]),
+        ("Chủ tịch UBND tỉnh Nguyễn Văn Sơn tặng Ngài Đại sứ đặc mệnh toàn quyền Mông Cổ tại Việt Nam bức tranh.",
+         [(["Mông Cổ"], "inbound")]),
+        ("Thăm và làm việc tại tỉnh Jeonbuk (Hàn Quốc).", [(["Hàn Quốc"], "outbound")]),
+        # ... not greetings sent, nor a foreign leader's trip told without its subject first
+        ("Chủ tịch Lào gửi điện chúc Tết lãnh đạo Việt Nam.", []),
+        ("Công du Trung Đông, Tổng thống Trump cài đặt lại chính sách của Mỹ.", []),
         # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
         ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
         ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
