@@ -594,8 +594,9 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
     if lower.startswith("chuyến", trigger.start) or lower.endswith((" cuộc ", " buổi ", " chuyến "), 0, trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
-    if trigger.payload in ("move", "visit") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
-        # "Tổng thống Obama thăm Việt Nam năm 2016": a dated visit told as history (not "sẽ thăm … năm 2018").
+    if trigger.payload in ("move", "visit", "credentials") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
+        # "Tổng thống Obama thăm Việt Nam năm 2016", "… trình Quốc thư tới Tổng thống Mỹ Donald Trump năm 2018":
+        # a dated visit told as history (not "sẽ thăm … năm 2018").
         return _YEAR.search(lower, trigger.end, min(clause_end + 1, trigger.end + 60)) is not None
     return False
 
@@ -938,6 +939,17 @@ def _beyond_our_posts(folded: FoldedText, places: list[Place]) -> list[Place]:
 _CHAINED = re.compile(r" (?:, |\( )?(?:(?:tỉnh|thành phố|nước|bang|khu tự trị|vương quốc|cộng hòa) )*")
 
 
+def _held_at_home(folded: FoldedText, trigger: Hit, home: list[Hit]) -> bool:
+    """Whether the clause places itself, before its verb, at a named place of ours ("Chiều 13/12, tại trụ sở
+    UBND tỉnh, …")."""
+    clause_start = folded.clause_bounds(trigger.start)[0]
+    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
+    for start, token in folded.tokens_from(clause_start, trigger.start):
+        if token.lower() in _STAY_MARKERS and _place_kind(folded, start + len(token) + 1, trigger.start, set(), known) == DOMESTIC:
+            return True
+    return False
+
+
 def _posted_here(folded: FoldedText, at: int, home: list[Hit]) -> bool:
     """Whether "tại"/"ở" at folded ``at`` names Viet Nam or one of our places ("Đại sứ Lào tại Việt Nam",
     "Tổng Lãnh sự Lào tại Đà Nẵng")."""
@@ -1037,6 +1049,10 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         # "Đại sứ quán Việt Nam tại Anh … làm việc với các cơ quan chức năng sở tại", "Trưởng Phái đoàn
         # Việt Nam tại Liên hợp quốc": the post of our mission is not the partner; one must be named.
         places = _beyond_our_posts(folded, places)
+        # Nor is it where the clause is when the clause says first that it is at home ("tại trụ sở UBND tỉnh, …
+        # làm việc với đồng chí …, Tổng Lãnh sự quán Việt Nam tại Côn Minh"): our consul came to us.
+        if home is not None and len(located) > len(places) and _held_at_home(folded, trigger, home):
+            located = places
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
     # Talks place themselves before their topic: "làm việc với các sở, ngành về việc chuẩn bị xúc tiến đầu tư
@@ -1362,6 +1378,9 @@ def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], hom
     window = lower[clause_start - 1 : clause_end + 1]
     if not any(verb in window for verb in _IN_PERSON):
         return None
+    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
+    if _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS, known)[0] == DOMESTIC:
+        return None  # "tại trụ sở UBND tỉnh, … làm việc với … Tổng Lãnh sự quán Việt Nam tại Côn Minh": our consul came home
     foreign_starts = {p.start - clause_start + 1 for p in places}
     at_trigger = trigger.start - clause_start + 1
     for title in _OUR_LEADERS:

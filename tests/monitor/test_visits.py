@@ -996,6 +996,14 @@ def test_a_delegation_abroad_names_every_city_it_visited():
         # ... not greetings sent, nor a foreign leader's trip told without its subject first
         ("Chủ tịch Lào gửi điện chúc Tết lãnh đạo Việt Nam.", []),
         ("Công du Trung Đông, Tổng thống Trump cài đặt lại chính sách của Mỹ.", []),
+        # our consul received at home is no visit; our delegation calling on our envoy abroad is one
+        ("Chiều 13/12, tại trụ sở UBND tỉnh, Phó Chủ tịch UBND tỉnh đã làm việc với đồng chí Hoàng Minh Sơn, Tổng Lãnh "
+         "sự quán Việt Nam tại Côn Minh, tỉnh Vân Nam, Trung Quốc về hợp tác giữa tỉnh Hà Giang và tỉnh Vân Nam, "
+         "Trung Quốc.", []),
+        ("Trong khuôn khổ chuyến công tác, đoàn đến chào xã giao Đại sứ Việt Nam tại Nhật Bản và Thống đốc tỉnh "
+         "Ibaraki.", [(["Nhật Bản"], "outbound")]),
+        # credentials dated by a year are history
+        ("Đại sứ Việt Nam tại Mỹ Hà Kim Ngọc trình Quốc thư tới Tổng thống Mỹ Donald Trump năm 2018.", []),
         # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
         ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
         ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
