@@ -618,13 +618,16 @@ def _between_others(
     if _home_side(folded, start, end, home, places):
         return False
     inside = [(p.start, p.end) for p in places]
-    foreign_name = any(
-        _foreign_word(token) and not any(s <= position < e for s, e in inside)
-        for position, token in folded.tokens_from(start, end + 1)
-    )
+
+    def foreign_name() -> bool:  # a foreign person's name in the clause, outside its places
+        return any(
+            _foreign_word(token) and not any(s <= position < e for s, e in inside)
+            for position, token in folded.tokens_from(start, end + 1)
+        )
+
     if (
         trigger.start == start and trigger.payload == "move" and not folded.lower.startswith("chuyến", trigger.start)
-        and len({p.partner for p in places}) == 1 and not foreign_name and " của " not in folded.lower[trigger.end : end + 1]
+        and len({p.partner for p in places}) == 1 and " của " not in folded.lower[trigger.end : end + 1] and not foreign_name()
     ):
         return False  # "Thăm và làm việc tại tỉnh Jeonbuk (Hàn Quốc)": a headline of our own trip, its subject left unsaid
     if len({p.partner for p in places}) > 1 or not ours():
@@ -634,7 +637,7 @@ def _between_others(
         # tại nhà máy nước Tân Hưng" comes to a place of the portal's own province, named elsewhere.
         return trigger.payload != "move" or any(p.start >= trigger.end for p in places) or any(
             _foreign_word(token) for position, token in folded.tokens_from(trigger.end, end + 1))
-    return foreign_name
+    return foreign_name()
 
 
 # Syllables of Vietnamese start with one of these consonants (or a vowel) and end with a vowel or one
