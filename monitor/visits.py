@@ -56,6 +56,9 @@ _CHAIRING_AND_SIGNING = (
     "chủ trì hội nghị", "chủ trì lễ", "chủ trì hội đàm", "chủ trì buổi", "ký kết biên bản", "ký kết bản ghi nhớ",
     "ký biên bản", "ký bản ghi nhớ", "ký kết thỏa thuận", "ký thỏa thuận", "ký kết văn bản",
 )
+# Inaugurating or opening something together ("Thủ tướng Nguyễn Tấn Dũng và Thủ tướng Lào … khánh thành cột
+# mốc biên giới 460"): the two sides joined right before the verb, ours and theirs either side of "và".
+_OPENING_TOGETHER = ("khánh thành", "cắt băng khánh thành", "động thổ", "khai mạc", "cắt băng khai mạc")
 # Conferences of two provinces ("Hội nghị cấp cao giữa 2 tỉnh Hà Tĩnh – Khăm Muộn", "lãnh đạo tỉnh An Giang và
 # tỉnh Takeo (Vương quốc Campuchia) đã tổ chức hội nghị sơ kết"): held together by a province of ours and a
 # foreign locality, not by two countries' leaders at a summit.
@@ -144,6 +147,7 @@ TRIGGERS = {
         # Khăm Muộn … chủ trì Hội nghị", "Chủ tịch tỉnh Đồng Tháp và Tỉnh trưởng tỉnh Banteay Meanchey ký kết
         # biên bản")
         *_CHAIRING_AND_SIGNING, *_CONFERENCES,
+        *_OPENING_TOGETHER,
     ],
     # "Tại buổi tiếp, Chủ tịch nước … Trung Quốc", "Tại cuộc gặp, Thủ tướng … Hà Lan": a meeting referred to
     # by its noun alone, the sides named in what follows (read only when nothing else in the clause is a verb).
@@ -806,6 +810,7 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
     if home is None:
         return None
     clause_start = folded.clause_bounds(trigger.start)[0]
+    trigger_text = folded.lower[trigger.start : trigger.end]
     signed = _signed_with(folded, trigger, clause_start, clause_end, places, home)
     if signed is not None:
         start, end = signed
@@ -814,10 +819,14 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
     else:
         start, end = clause_start, trigger.start
     sides = [p for p in places if start <= p.start and p.end <= end]
-    joined = signed is not None or any(j in folded.lower[start - 1 : end + 1] for j in (" và ", " cùng ", " – ", " - "))
+    # (a dash joins two provinces only as the sides of a conference or a signing: "Hà Tĩnh – Khăm Muộn ký kết")
+    joiners = (" và ", " cùng ", " – ", " - ") if trigger_text in _CONFERENCES or trigger_text.startswith("ký") else (" và ", " cùng ")
+    joined = signed is not None or any(j in folded.lower[start - 1 : end + 1] for j in joiners)
     if not sides or not joined or not _home_side(folded, start, end, home, places):
         return None
-    if folded.lower[trigger.start : trigger.end] in _CONFERENCES and not (
+    if trigger_text in _OPENING_TOGETHER and not _joined_pair(folded, start, end, home, sides):
+        return None  # "Sở Văn hóa, thể thao và du lịch … Lễ khai mạc … tại tỉnh Hủa Phăn": no pair opens it
+    if trigger_text in _CONFERENCES and not (
         any(p.kind == "place" for p in sides) and _local_side(folded, start, end, home)
     ):
         return None  # a summit of countries' leaders ("… và Tổng thống Philippines dự Hội nghị cấp cao ASEAN")
@@ -865,6 +874,19 @@ def _signed_with(folded: FoldedText, trigger: Hit, clause_start: int, clause_end
 
 
 _THE_COUNTRY = frozenset({"việt nam", "việt", "vn", "nước ta"})
+
+
+def _joined_pair(folded: FoldedText, start: int, end: int, home: list[Hit], sides: list[Place]) -> bool:
+    """Whether the subject before a joint verb is a pair joined by its last "và": one of ours on one side
+    and a foreign one on the other."""
+    join = folded.lower.rfind(" và ", start - 1, end + 1)
+    if join == -1:
+        return False
+    ours = [hit.start for hit in home if start <= hit.start < end and hit.payload not in (NOT_HOME, IMPLICIT)]
+    ours += [at for at in (_vietnamese_name(folded, start, join + 1, sides),) if at >= 0]
+    theirs = [p.start for p in sides]
+    return (any(at < join for at in ours) and any(at > join for at in theirs)) or (
+        any(at < join for at in theirs) and any(at > join for at in ours))
 
 
 def _local_side(folded: FoldedText, start: int, end: int, home: list[Hit]) -> bool:

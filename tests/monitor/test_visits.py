@@ -1004,6 +1004,12 @@ def test_a_delegation_abroad_names_every_city_it_visited():
          "Ibaraki.", [(["Nhật Bản"], "outbound")]),
         # credentials dated by a year are history
         ("Đại sứ Việt Nam tại Mỹ Hà Kim Ngọc trình Quốc thư tới Tổng thống Mỹ Donald Trump năm 2018.", []),
+        # two leaders, ours and theirs, opening something together; not a department's programme in the name of
+        # an event abroad
+        ("Thủ tướng Nguyễn Tấn Dũng và Thủ tướng Lào Thongsing Thammavong khánh thành cột mốc biên giới 460.",
+         [(["Lào"], "unknown")]),
+        ("Sở Văn hóa, thể thao và du lịch đã tổng duyệt chương trình nghệ thuật, một nội dung trong Lễ khai mạc "
+         "“Những ngày Văn hóa Sơn La” tại tỉnh Hủa Phăn, nước CHDCND Lào.", []),
         # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
         ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
         ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
