@@ -78,9 +78,10 @@ def load(path: Path = PROBE_LABELS) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def rebuild(folder: Path, labels: Path = PROBE_LABELS) -> dict[str, tuple[int, int]]:
+def rebuild(folder: Path, labels: Path = PROBE_LABELS, first: bool = False) -> dict[str, tuple[int, int]]:
     """Write ``<batch>_sentences.yaml`` into ``folder`` from its re-fetched pages and the stored labels:
     a labelled sentence is kept when the page's excerpt, split, has a sentence of that index and hash.
+    ``first``: the first annotation's labels where the adjudicator changed them (``first``), to compare.
     (batch -> (sentences kept, sentences labelled))."""
     from tests.monitor.test_real_sentence_files import split_sentences
 
@@ -95,6 +96,9 @@ def rebuild(folder: Path, labels: Path = PROBE_LABELS) -> dict[str, tuple[int, i
         record = pages[entry["page"]][1]
         split = split_sentences(record["excerpt"])
         for sentence in entry["sentences"]:
+            if first and "first" in sentence:
+                sentence = {"n": sentence["n"], "sha256": sentence["sha256"], "codes": sentence.get("codes", []),
+                            **sentence["first"]}
             n = sentence["n"]
             if n < len(split) and text_hash(split[n]) == sentence["sha256"]:
                 item = {"id": f"{entry['page']}-{n}", "article": entry["page"], "url": entry["url"],
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("export", "rebuild"))
     parser.add_argument("folder", type=Path)
+    parser.add_argument("--first", action="store_true",
+                        help="rebuild: the first annotation's labels, not the adjudicated ones")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         print(f"probe labels: no folder {args.folder}", file=sys.stderr)
@@ -120,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "export":
         print(f"probe labels: {export(args.folder)} sentences written to {PROBE_LABELS}")
         return 0
-    for batch, (kept, total) in sorted(rebuild(args.folder).items()):
+    for batch, (kept, total) in sorted(rebuild(args.folder, first=args.first).items()):
         print(f"probe labels: {batch}: {kept} of {total} labelled sentences found in the pages")
     return 0
 

@@ -73,6 +73,33 @@ def test_the_labels_go_out_without_the_text_and_come_back_onto_the_pages(tmp_pat
     assert measure_probe(str(again))["all"]["NFC"] == measure_probe(str(probe))["all"]["NFC"]
 
 
+def test_an_adjudicated_label_rebuilds_as_stored_or_as_first_annotated(tmp_path):
+    import lzma
+
+    from tests.probe_labels import export, load, rebuild
+
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    one, _ = write_probe(probe)
+    stored = tmp_path / "labels.jsonl.xz"
+    export(probe, stored)
+    entries = load(stored)
+    # the adjudicator called "Hai bên trao đổi." part of the meeting; the first annotation did not
+    for entry in entries:
+        for sentence in entry["sentences"]:
+            if entry["page"] == one and sentence["n"] == 1:
+                sentence.update(visit=True, partners=["Nhật Bản"], direction="unknown", first={"visit": False})
+    with lzma.open(stored, "wt", encoding="utf-8") as out:
+        out.write("\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n")
+    for first, expected in ((False, True), (True, False)):
+        again = tmp_path / f"again-{first}"
+        again.mkdir()
+        (again / "own_pages.jsonl").write_text((probe / "own_pages.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+        assert rebuild(again, stored, first=first) == {"own": (4, 4)}
+        rebuilt = yaml.safe_load((again / "own_sentences.yaml").read_text(encoding="utf-8"))["sentences"]
+        assert next(s for s in rebuilt if s["id"] == f"{one}-1")["visit"] is expected
+
+
 def test_the_stored_probe_labels_are_whole():
     # tests/fixtures/monitor/real/probe_labels.jsonl.xz: the probe of 2026-12-01 (README there)
     from tests.probe_labels import load
