@@ -1544,12 +1544,15 @@ _BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ", " thuộc ", " t
 
 
 def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], known: frozenset[int] | None = None):
-    skipped = False
+    skipped = port = False
     tokens = folded.tokens_from(position, stop)
     for start, token in tokens:
         if start in starts:
             return FOREIGN
         low = token.lower()
+        if low in _PORT_WORDS and not (low in _ADMIN or low in _VENUES):
+            port = True  # "sân bay quốc tế Đà Nẵng", "cảng Tiên Sa": the port's name says where; a bare "sân bay" does not
+            continue
         if low in _ADMIN or low in _VENUES:
             skipped = True
             continue
@@ -1565,7 +1568,8 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], 
             if of and of.end() in starts:
                 return FOREIGN  # "tại Phủ Chủ tịch nước Lào": our name for a venue, and whose it is
             if known is not None and first not in known:
-                return _UNSURE
+                # "sân bay quốc tế John F. Kennedy": a port named by a foreign name is abroad
+                return FOREIGN if port and _foreign_word(folded.cased[first : folded.cased.find(" ", first)]) else _UNSURE
             return DOMESTIC
         if low in _HOME:
             of = _OF_A_COUNTRY.match(folded.lower, start) if low == "địa" else None

@@ -1010,6 +1010,11 @@ def test_a_delegation_abroad_names_every_city_it_visited():
          [(["Lào"], "unknown")]),
         ("Sở Văn hóa, thể thao và du lịch đã tổng duyệt chương trình nghệ thuật, một nội dung trong Lễ khai mạc "
          "“Những ngày Văn hóa Sơn La” tại tỉnh Hủa Phăn, nước CHDCND Lào.", []),
+        # landing at one of our airports; a foreign-named airport is abroad
+        ("Đoàn Papua New Guinea do nhà lãnh đạo Peter O’Neill dẫn đầu đã đáp máy bay xuống sân bay quốc tế Đà Nẵng.",
+         [(["Papua New Guinea"], "inbound")]),
+        ("Đón Thủ tướng Chính phủ Nguyễn Xuân Phúc và đoàn tại sân bay quốc tế John F. Kennedy có Đại sứ Hoa Kỳ.",
+         [(["Hoa Kỳ"], "outbound")]),
         # ... not a firm's gifts at home, the country's own agreements, nor an agreement's history
         ("Công ty Samsung Hàn Quốc tặng quà cho học sinh nghèo.", []),
         ("Việt Nam ký kết thỏa thuận với Nhật Bản về thương mại.", []),
