@@ -1,7 +1,7 @@
 # portalwatch service image: the daemon (`portalwatch run`) as a non-root user in a virtualenv.
 #
 # BASE_IMAGE can be swapped for a local base: the container test builds from
-# localhost/portalwatch-base:bookworm (../shared/tools/container-base.sh) because no image registry
+# localhost/portalwatch-base:bookworm (tests/container/container-base.sh, a copy of the shared tool) because no image registry
 # is reachable there. Any Debian-like image with python3.11 + venv + useradd works.
 #
 #   docker build -t portalwatch .

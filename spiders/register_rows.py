@@ -1,6 +1,6 @@
 """Rows of official-document registers ("Văn bản", "Công báo", "Hệ thống văn bản"), read without per-site code.
 
-Three shapes cover the real registers in ``../shared/corpus/documents/pages``:
+Three shapes cover the real registers in ``tests/fixtures/documents/pages`` (copied from the shared corpus):
 
 - a table with a header row naming its columns (Số/Ký hiệu · Ngày ban hành · Trích yếu · Cơ quan ban hành …);
 - a property table for one document (vbpl.vn "Thuộc tính": label cell, value cell);

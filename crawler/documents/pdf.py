@@ -1,7 +1,7 @@
 """PDF text: poppler's pdftotext for the text layer; scans (no real text layer) go to OCR.
 
 pdftotext in its default reading order, not ``-layout``: measured on the real documents in
-``../shared/corpus/documents/files`` both find the same codes and words, but ``-layout`` puts the two
+``tests/fixtures/documents`` (the shared corpus's real files) both find the same codes and words, but ``-layout`` puts the two
 header columns on one line ("CHÍNH PHỦ     CỘNG HOÀ XÃ HỘI…", "Số: 49/2026/NĐ-CP     Hà Nội, ngày…")
 and pads every line with indentation (+6 % characters); reading order keeps issuer, number and place/date
 on their own lines. pypdf was 10–20× slower, split 163 words in one file and missed the stamp.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Copy of ../shared/tools/container-base.sh (the project's shared tools), kept here so the container tests run in a bare clone.
+# Copy of the shared folder's tools/container-base.sh (the project's shared tools), kept here so the container tests run in a bare clone.
 # One change: docker-compose is not installed here; tests/container/test_compose.py installs it (without docker.io).
 # Builds a local base image for container tests on a machine with no image registry:
 # Debian bookworm (python3 3.11, venv, ca-certificates) bootstrapped from Debian's packages,

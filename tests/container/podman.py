@@ -1,7 +1,7 @@
 """Podman for the container tests: every call has a timeout, every container a name to remove.
 
 No Docker engine runs on the test machines, podman does (rootful, runc: crun cannot set cgroups
-there). ``container-base.sh`` beside this file (a copy of ``../shared/tools/container-base.sh``) installs podman when it is missing and builds the local
+there). ``container-base.sh`` beside this file (a copy of the shared folder's ``tools/container-base.sh``) installs podman when it is missing and builds the local
 Debian base image that stands in for ``python:3.11-slim`` (no image registry is reachable).
 """
 
@@ -62,7 +62,7 @@ def ensure_base_image() -> str:
     Never skips: on a machine where this cannot work the test fails and says why.
     """
     if not CONTAINER_BASE.is_file():
-        raise PodmanError(f"{CONTAINER_BASE} not found (a copy of ../shared/tools/container-base.sh)")
+        raise PodmanError(f"{CONTAINER_BASE} not found (a copy of the shared folder's tools/container-base.sh)")
     if os.geteuid() != 0:
         raise PodmanError("container tests need root (rootful podman, apt-get install of podman/runc)")
     try:

@@ -18,7 +18,7 @@ from monitor.normalise import canonical
 from monitor.topic import FOREIGN_AFFAIRS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "monitor"
-SHARED = FIXTURES.parent / "shared"  # copies of ../shared (tests/fixtures/shared/README.md)
+SHARED = FIXTURES.parent / "shared"  # the in-repo copies of the shared material (tests/fixtures/shared/README.md)
 
 
 def seeds_dir() -> Path:
