@@ -22,6 +22,7 @@ _CLAUSE_TOKEN = re.compile(r" [.;:!?…\n](?= )")
 # white space and something that can begin a sentence, or a line break.
 # Abbreviations whose full stop ends no sentence nor clause ("TP. Hồ Chí Minh", "ThS. Nguyễn …").
 _ABBREVIATIONS = ("TP", "Tp", "TS", "ThS", "PGS", "GS", "BS", "KS", "Th", "St", "Mr", "Mrs", "Dr")
+_ABBREVIATION_TOKENS = tuple(f" {abbreviation}" for abbreviation in _ABBREVIATIONS)  # a folded token just before a mark
 _STOPS = tuple(".!?…\n")  # the characters a sentence end starts with
 _SENTENCE_END = re.compile(
     r"[.!?…]"
@@ -139,10 +140,14 @@ class FoldedText:
         ``start`` is the first character of the clause's first token, ``end`` the space after its last.
         """
         if self._clauses is None:
-            # An initial is one letter: a mark whose previous token is longer is a clause mark, unchecked.
+            # An initial is one letter, an abbreviation one of a few words: a mark after any other token is a
+            # clause mark, unchecked.
             cased = self.cased
             marks = (m.start() for m in _CLAUSE_TOKEN.finditer(self.lower))
-            self._clauses = [at for at in marks if not self._initial_stop(at)]
+            self._clauses = [
+                at for at in marks
+                if (cased[at - 2] != " " and not cased.endswith(_ABBREVIATION_TOKENS, 0, at)) or not self._initial_stop(at)
+            ]
         marks = self._clauses
         i = bisect_right(marks, position)
         start = marks[i - 1] + 3 if i else 1

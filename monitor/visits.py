@@ -811,7 +811,7 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
         return None
     clause_start = folded.clause_bounds(trigger.start)[0]
     trigger_text = folded.lower[trigger.start : trigger.end]
-    signed = _signed_with(folded, trigger, clause_start, clause_end, places, home)
+    signed = _signed_with(folded, trigger_text, trigger, clause_start, clause_end, places, home)
     if signed is not None:
         start, end = signed
     elif folded.lower.endswith(" của", 0, trigger.end):
@@ -830,12 +830,12 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
         any(p.kind == "place" for p in sides) and _local_side(folded, start, end, home)
     ):
         return None  # a summit of countries' leaders ("… và Tổng thống Philippines dự Hội nghị cấp cao ASEAN")
-    if folded.lower[trigger.start : trigger.end] in _CHAIRING_AND_SIGNING and any(
+    if trigger_text in _CHAIRING_AND_SIGNING and any(
         folded.lower.endswith(" việt nam và ", 0, side.start) or folded.lower.startswith("và việt nam ", side.end + 1)
         for side in sides
     ):
         return None  # two countries, not two delegations or provinces: a relation's history
-    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
+    known = _known(home)
     where, at = _destination(folded, clause_start, clause_end, places, False, _STAY_MARKERS, known, _JOINT_SCAN)
     if where == FOREIGN:
         return OUTBOUND, _run([p for p in places if p.start >= at]) or _run(sides)
@@ -851,12 +851,14 @@ _SIGNED_REACH = 90  # folded characters after "giữa"/"với" that name the oth
 _SIGNED_SINCE = re.compile(r" năm (?:19|20)\d\d ")
 
 
-def _signed_with(folded: FoldedText, trigger: Hit, clause_start: int, clause_end: int, places: list[Place], home: list[Hit]):
+def _signed_with(
+    folded: FoldedText, trigger_text: str, trigger: Hit, clause_start: int, clause_end: int, places: list[Place], home: list[Hit]
+):
     """(start, end) of the span that names both sides of a signing when the other side follows the verb:
     after "giữa" both sides; after "với" the foreign one, ours being the subject. Our side must be a
     province or an organ, not the country ("Việt Nam ký hiệp định với …" is a relation's business)."""
-    conference = folded.lower[trigger.start : trigger.end] in _CONFERENCES
-    if not (conference or folded.lower.startswith("ký", trigger.start)) or _SIGNED_SINCE.search(
+    conference = trigger_text in _CONFERENCES
+    if not (conference or trigger_text.startswith("ký")) or _SIGNED_SINCE.search(
         folded.lower, clause_start, trigger.start
     ):
         return None  # "từ năm 2010, … hai bên đã ký bản ghi nhớ …": a relation's history
@@ -964,15 +966,15 @@ def _beyond_our_posts(folded: FoldedText, places: list[Place]) -> list[Place]:
 _CHAINED = re.compile(r" (?:, |\( )?(?:(?:tỉnh|thành phố|nước|bang|khu tự trị|vương quốc|cộng hòa) )*")
 
 
-def _held_at_home(folded: FoldedText, trigger: Hit, home: list[Hit]) -> bool:
-    """Whether the clause places itself, before its verb, at a named place of ours ("Chiều 13/12, tại trụ sở
-    UBND tỉnh, …")."""
+def _known(home: list[Hit]) -> frozenset[int]:
+    """Folded starts of our places and organs (``home`` hits), for ``_destination``."""
+    return frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
+
+
+def _held_at_home(folded: FoldedText, trigger: Hit, places: list[Place], home: list[Hit]) -> bool:
+    """Whether the clause places itself, before its verb, at home ("Chiều 13/12, tại trụ sở UBND tỉnh, …")."""
     clause_start = folded.clause_bounds(trigger.start)[0]
-    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
-    for start, token in folded.tokens_from(clause_start, trigger.start):
-        if token.lower() in _STAY_MARKERS and _place_kind(folded, start + len(token) + 1, trigger.start, set(), known) == DOMESTIC:
-            return True
-    return False
+    return _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS, _known(home))[0] == DOMESTIC
 
 
 def _posted_here(folded: FoldedText, at: int, home: list[Hit]) -> bool:
@@ -1076,7 +1078,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         places = _beyond_our_posts(folded, places)
         # Nor is it where the clause is when the clause says first that it is at home ("tại trụ sở UBND tỉnh, …
         # làm việc với đồng chí …, Tổng Lãnh sự quán Việt Nam tại Côn Minh"): our consul came to us.
-        if home is not None and len(located) > len(places) and _held_at_home(folded, trigger, home):
+        if home is not None and len(located) > len(places) and _held_at_home(folded, trigger, located, home):
             located = places
     before = [p for p in places if p.end <= trigger.start]
     after = [p for p in places if p.start >= trigger.end]
@@ -1091,7 +1093,7 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
     arriving, leading = verb == "arrive", verb == "lead"
     if verb in ("lead", "arrive"):
         verb = "move"
-    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME) if home is not None else None
+    known = _known(home) if home is not None else None
     # Arriving says where right after the verb ("lên đường sang Mỹ", "đã tới thủ đô Washington"), not in
     # what follows ("đã tới dự Lễ … đường bay đến Osaka", "lên đường về nơi làm việc ở các thành phố").
     where, at = _destination(
@@ -1403,8 +1405,7 @@ def _with_our_mission(folded: FoldedText, trigger: Hit, places: list[Place], hom
     window = lower[clause_start - 1 : clause_end + 1]
     if not any(verb in window for verb in _IN_PERSON):
         return None
-    known = frozenset(hit.start for hit in home if hit.payload != NOT_HOME)
-    if _destination(folded, clause_start, trigger.start, places, False, _STAY_MARKERS, known)[0] == DOMESTIC:
+    if _held_at_home(folded, trigger, places, home):
         return None  # "tại trụ sở UBND tỉnh, … làm việc với … Tổng Lãnh sự quán Việt Nam tại Côn Minh": our consul came home
     foreign_starts = {p.start - clause_start + 1 for p in places}
     at_trigger = trigger.start - clause_start + 1
