@@ -320,7 +320,6 @@ _BACKGROUND = re.compile(
 )
 _BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước đây|trước đó|lần trước|năm ngoái|năm trước) ")
 # (A month and year with no day, "vào tháng 10-2022", dates a trip told as history: a report gives its day.)
-_DATED = re.compile(r" (?:năm|tháng \d\d?) (?:19|20)\d\d ")  # a month or year with its year: "tháng 1-2013"
 _YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây|tháng \d\d? (?:19|20)\d\d) ")
 # Recalling a trip: "nhắc lại", "ôn lại", "nhớ lại" (a trip told as memory, not news).
 _BY_POST = re.compile(r" (?:gửi|thư|điện|thiếp|lẵng hoa)(?: [^ ]+)?(?: [^ ]+)? $")
@@ -584,7 +583,7 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True  # (an embassy's delegation "tới tham dự … Lễ hội Thành Tuyên" is official)
     if _PAST_OPENING.match(lower, clause_start):
         return True
-    if lower.startswith("trước đó ", clause_start) and _DATED.search(lower, clause_start, trigger.start):
+    if lower.startswith("trước đó ", clause_start) and _YEAR.search(lower, clause_start, trigger.start):
         return True  # "Trước đó, vào đầu tháng 1-2013, đoàn … đã sang thăm": dated history, not the same trip's day before
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
