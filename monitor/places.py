@@ -40,7 +40,7 @@ STATE_CUES = tuple(
         "quốc phòng", "ngoại giao", "phó tổng thống", "nữ hoàng", "hoàng đế", "thượng viện", "hạ viện",
         "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
         "việt nam tại",  # "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh": our post abroad
-        "người đồng cấp", "đồng cấp",  # "đón người đồng cấp Nga Sergei Shoigu": a minister's counterpart
+        "đồng cấp",  # "đón người đồng cấp Nga Sergei Shoigu": a minister's counterpart
         "thượng nghị sĩ", "hạ nghị sĩ", "nghị sĩ", "bộ trưởng", "thứ trưởng", "thị trưởng", "thống đốc",
         # a country's ministries, parliament, cabinet and parties ("Bộ Thương mại Mỹ", "Đảng Cộng sản Pháp")
         *(f"bộ {field}" for field in (
