@@ -9,7 +9,10 @@ sentence files with ``rebuild`` and scores them with ``tests.eval_monitor --prob
 
 Run: ``.venv/bin/python -m tests.probe_labels export DIR`` (the folder's ``*_sentences.yaml`` into
 ``PROBE_LABELS``) or ``... rebuild DIR`` (``PROBE_LABELS`` and the folder's ``*_pages.jsonl`` into
-``<batch>_sentences.yaml``, one per batch).
+``<batch>_sentences.yaml``, one per batch; ``--first``: the first annotation's labels where an adjudicator
+changed them). ``export`` writes only what the folder's files hold: the ``first`` labels kept beside the
+adjudicated ones in ``PROBE_LABELS`` are not in a rebuilt folder, so do not export over the stored file
+from one.
 """
 
 from __future__ import annotations

@@ -30,6 +30,14 @@ def write_probe(folder):
     return one, two
 
 
+def pages_only(probe, name):
+    """A folder beside ``probe`` holding only its pages, as another machine fetches them again."""
+    again = probe.parent / name
+    again.mkdir()
+    (again / "own_pages.jsonl").write_text((probe / "own_pages.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    return again
+
+
 def test_the_probe_is_scored_by_halves_of_pages_sentence_by_sentence_and_inside_each_page(tmp_path):
     one, two = write_probe(tmp_path)
     figures = measure_probe(str(tmp_path))
@@ -66,9 +74,7 @@ def test_the_labels_go_out_without_the_text_and_come_back_onto_the_pages(tmp_pat
     content = lzma.decompress(stored.read_bytes()).decode("utf-8")
     assert "tiếp Đại sứ" not in content and "phòng cháy" not in content  # no sentence text, only its hash
     assert all("text" not in s for e in entries for s in e["sentences"])
-    again = tmp_path / "again"
-    again.mkdir()
-    (again / "own_pages.jsonl").write_text((probe / "own_pages.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    again = pages_only(probe, "again")
     assert rebuild(again, stored) == {"own": (4, 4)}
     assert measure_probe(str(again))["all"]["NFC"] == measure_probe(str(probe))["all"]["NFC"]
 
@@ -92,9 +98,7 @@ def test_an_adjudicated_label_rebuilds_as_stored_or_as_first_annotated(tmp_path)
     with lzma.open(stored, "wt", encoding="utf-8") as out:
         out.write("\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n")
     for first, expected in ((False, True), (True, False)):
-        again = tmp_path / f"again-{first}"
-        again.mkdir()
-        (again / "own_pages.jsonl").write_text((probe / "own_pages.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+        again = pages_only(probe, f"again-{first}")
         assert rebuild(again, stored, first=first) == {"own": (4, 4)}
         rebuilt = yaml.safe_load((again / "own_sentences.yaml").read_text(encoding="utf-8"))["sentences"]
         assert next(s for s in rebuilt if s["id"] == f"{one}-1")["visit"] is expected
