@@ -1,5 +1,5 @@
 """The repository stands alone: CI runs a clone with nothing beside it, so no tracked file may name the
-shared folder by a path outside the clone ("../shared/…"); what the suite needs from it is copied into
+shared folder by a relative path that leaves the clone; what the suite needs from it is copied into
 ``tests/fixtures`` with its provenance (``tests/fixtures/shared/README.md``)."""
 
 import subprocess
