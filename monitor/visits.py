@@ -100,6 +100,9 @@ TRIGGERS = {
         "tiếp một số", "tiếp đại diện", "thân mật tiếp", "tiếp thân mật", "tiếp những", "chào đón",
         # a minister's counterpart ("Bộ trưởng Quốc phòng … đón người đồng cấp Nga")
         "tiếp người đồng cấp", "đón người đồng cấp", "tiễn người đồng cấp",
+        # a new ambassador ("Chủ tịch nước tiếp tân Đại sứ Ba Lan"), a state banquet, a farewell to a delegation
+        "tiếp tân đại sứ", "đón tân đại sứ", "chủ trì chiêu đãi", "tiệc chiêu đãi", "chiêu đãi cấp nhà nước",
+        "chiêu đãi trọng thể", "tiễn đoàn",
         "tiếp tổ chức", "đón tổ chức",  # a foreign NGO ("tiếp tổ chức ACEF/Hàn Quốc đến thăm …")
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
@@ -216,6 +219,7 @@ def _comma_after_time(folded: FoldedText, end: int) -> bool:
 _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
 _GENERIC = (" các ", " những ", " nhiều ", " mọi ", " hai ", " ba ", " bốn ", " mấy ", " vài ")
+_GENERIC_TRIPS = tuple(f"{g}chuyến " for g in _GENERIC)  # a verb right after "các chuyến"
 _GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến"))
 # Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách"):
 # the one word after the verb ("hàng" of "hàng trăm", "hàng nghìn", "hàng chục").
@@ -245,7 +249,9 @@ _EVENT_NOUNS = (" hội nghị ", " chương trình ", " diễn đàn ", " ngày
 _NOT_OFFICIAL = re.compile(
     r" (?:fc|clb|câu lạc bộ|đội tuyển|đối thủ|hlv|cầu thủ|u\d\d|sea games|world cup|giải đấu|giải vô địch|"
     r"du khách|khách du lịch|ca sĩ|lưu diễn|biểu diễn|diễn viên|người mẫu|hoa hậu|cuộc thi|thí sinh|(?:học sinh|sinh viên|lưu học sinh)(?! (?:[^ ]+ ){0,4}việt )|festival|âm nhạc|liên hoan phim|điện ảnh|pháo hoa|"
-    r"lễ hội|đội thi|các đội|đội đến từ) "
+    r"lễ hội|đội thi|các đội|đội đến từ|"
+    # a milestone tourist ("đón vị khách Hàn Quốc thứ 1.000.000", "khách quốc tế thứ 2 triệu"), not a hotel
+    r"khách (?!sạn )(?:[^ ]+ ){0,4}thứ \d+) "
 )
 # Occasions an official delegation attends too; with an envoy or a delegation named they are no veto.
 _OCCASIONS = frozenset({"lễ hội", "festival", "âm nhạc", "pháo hoa", "liên hoan phim", "điện ảnh", "biểu diễn"})
@@ -257,7 +263,7 @@ _MENTION_BEFORE = (" quan hệ ", " hiệp định ", " biên giới ", " thị 
 # "Quốc kỳ Việt Nam - Nhật Bản", "nhân dân hai nước Việt Nam - Lào", "Quốc thiều Lào - Việt Nam": the
 # pair of countries names a relation, not the partner met (the folded text has no dash).
 _PAIR_CUES = ("hai nước", "quốc kỳ", "quốc thiều")
-_PAIR_BEFORE = tuple(f" {cue} việt nam " for cue in _PAIR_CUES)
+_PAIR_BEFORE = tuple(f" {cue} việt nam {join}" for cue in _PAIR_CUES for join in ("", "và ", "với "))
 _PAIR_AFTER_CUE = tuple(f" {cue} " for cue in _PAIR_CUES)
 
 
@@ -323,8 +329,19 @@ _BACKGROUND_TRIP = re.compile(r" (?:vừa qua|vừa rồi|mới đây|trước �
 _YEAR = re.compile(r"(?<! từ) (?:năm (?:19|20)\d\d|\( (?:19|20)\d\d \)|năm ngoái|năm trước|cách đây|tháng \d\d? (?:19|20)\d\d) ")
 # Recalling a trip: "nhắc lại", "ôn lại", "nhớ lại" (a trip told as memory, not news).
 _BY_POST = re.compile(r" (?:gửi|thư|điện|thiếp|lẵng hoa)(?: [^ ]+)?(?: [^ ]+)? $")
-_RECALL = re.compile(r" (?:nhắc lại|ôn lại|nhớ lại|hồi tưởng|nhắc tới|nhắc đến)(?: (?:những|các|lại|cả))? $")
+# "(phải/có thể) kể đến chuyến thăm": one item of a review of the past.
+_RECALL = re.compile(r" (?:nhắc lại|ôn lại|nhớ lại|hồi tưởng|nhắc tới|nhắc đến|kể đến|kể tới)(?: (?:những|các|lại|cả))? $")
 _PLANNED = re.compile(r" (?:sẽ|dự kiến|chuẩn bị|sắp) ")
+# A trip's noun opening a clause as the subject of what is said of it ("Chuyến thăm diễn ra vào dịp kỷ niệm 15
+# năm … Việt Nam và Trung Quốc …", "Chuyến thăm có ý nghĩa quan trọng …"): the trip reported elsewhere,
+# neither side named with it; a country in the rest is its background. ("Chuyến thăm của Thủ tướng diễn ra …",
+# "Chuyến thăm Nhật Bản …" name a side and stay.)
+_TRIP_AS_SUBJECT = re.compile(
+    r"(?:chuyến thăm|chuyến công tác|chuyến công du|chuyến đi|chuyến làm việc)(?: (?:chính thức|cấp nhà nước))?"
+    r"(?: (?:này|lần này|nói trên|đó))?(?: (?:sẽ|đã|cũng|được|lại))? "
+    r"(?:diễn ra|có ý nghĩa|là|nhằm|đánh dấu|thể hiện|khẳng định|góp phần|mang|tạo|mở ra|thành công|kéo dài|"
+    r"đã thành công|đạt|để lại) "
+)
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
 # Vietnamese leaders are named surname first; these surnames are rare among foreign leaders quoted in
@@ -503,8 +520,8 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
             continue
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
             continue
-        if lower.endswith(_GENERIC_NOUNS, 0, hit.start):
-            continue  # "ba cuộc gặp mặt", "các buổi làm việc với": no one meeting
+        if lower.endswith(_GENERIC_NOUNS + _GENERIC_TRIPS, 0, hit.start):
+            continue  # "ba cuộc gặp mặt", "các buổi làm việc với", "các chuyến thăm và làm việc": no one meeting
         if hit.payload in ("receive", "meet") and _next_word(folded, hit.end) in _MANY:
             continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
         if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
@@ -588,8 +605,12 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
     if lower.endswith(_EARLIER, 0, trigger.start):
         return True
     near = max(clause_start - 1, trigger.start - _PAST_REACH)
+    if lower.startswith("trước đó ", clause_start) and near == clause_start - 1:
+        near = clause_start + 7  # the clause's opening "Trước đó" is read above, however near its verb
     if _PAST_BEFORE.search(lower, near, trigger.start) or _EARLIER_BEFORE.search(lower, near, trigger.start):
         return True  # "… năm ngoái đã thăm", "… từng đến Việt Nam trong đợt … sang thăm": told of the past
+    if lower.startswith("chuyến", trigger.start) and trigger.start == clause_start and _TRIP_AS_SUBJECT.match(lower, clause_start):
+        return True
     if lower.startswith("chuyến", trigger.start) and _RECALL.search(lower, max(clause_start - 1, trigger.start - 40), trigger.start):
         return True  # "Nhắc lại chuyến thăm của … đến Thanh Hóa vào tháng 5/2023 vừa qua"
     trip = lower.find(" chuyến ", clause_start - 1, trigger.start)
@@ -1126,8 +1147,9 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
         _word_before_marker(folded, at)[:1].isupper() and _lower_has(folded, max(0, at - 45), at, _ENVOYS)
     ):
         # "Lễ đón … diễn ra trọng thị tại Nhà khách Quốc gia Akasaka … Tokyo": received abroad. (Not
-        # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.)
-        return OUTBOUND, _run([p for p in places if p.start >= at])
+        # "Đại sứ Nhật Bản tại Việt Nam", where the place after "tại" is the envoy's post.) A venue that names
+        # no country ("tại sân bay quốc tế Luxor") leaves the hosts named before the verb.
+        return OUTBOUND, _run([p for p in places if p.start >= at]) or _run(before)
     if verb == "receive" and before and not after and folded.lower.endswith(_TRIP_NOUNS, 0, before[0].start) and home is not None:
         # "Trong khuôn khổ chuyến thăm Nhật Bản, Thủ tướng … đã tiếp Chủ tịch Tập đoàn Toyota": our side
         # receives during its trip there.

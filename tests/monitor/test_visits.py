@@ -1100,3 +1100,33 @@ def test_official_guests_and_their_names(text, expected):
 )
 def test_joint_acts_posts_and_borders(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a trip's noun as the subject of what is said of it: the trip is reported elsewhere, the country in the
+        # rest is its background; not when the noun names a side
+        ("Chuyến thăm diễn ra đúng dịp kỷ niệm 50 năm quan hệ ngoại giao Việt Nam - Ai Cập.", []),
+        ("Chuyến thăm lần này có ý nghĩa quan trọng đối với quan hệ Việt Nam - Brazil.", []),
+        ("Chuyến thăm của Thủ tướng diễn ra trong bối cảnh quan hệ Việt Nam - Hà Lan phát triển tốt đẹp.",
+         [(["Hà Lan"], "outbound")]),
+        # one item of a review of the past; visits in general; a milestone tourist; a pair of flags
+        ("Nổi bật phải kể đến chuyến thăm của Thủ tướng Ấn Độ tới Việt Nam.", []),
+        ("Qua các chuyến thăm và làm việc của đoàn, phía Séc mong muốn mở rộng hợp tác.", []),
+        ("Khánh Hòa tổ chức đón vị khách Nga thứ 500.000 trong năm.", []),
+        ("Chủ tịch UBND tỉnh đón Đại sứ Hàn Quốc tại khách sạn Daewoo thứ hai.", [(["Hàn Quốc"], "inbound")]),
+        ("Hai Thủ tướng chào Quốc kỳ Việt Nam và Hàn Quốc.", []),
+        # a state banquet, a new ambassador, "Trước đó" opening the clause right before its verb (dated: history)
+        ("Chủ tịch Quốc hội chủ trì tiệc chiêu đãi Tổng thống Kenya và Phu nhân.", [(["Kenya"], "inbound")]),
+        ("Phó Chủ tịch nước tiếp tân Đại sứ Chile tại Việt Nam.", [(["Chile"], "inbound")]),
+        ("Trước đó, Phó Thủ tướng tiếp Đại sứ Mông Cổ.", [(["Mông Cổ"], "inbound")]),
+        ("Trước đó, năm 2015, Phó Thủ tướng tiếp Đại sứ Mông Cổ.", []),
+        # capitals of every country; hosts before the verb when the venue abroad names no country
+        ("Thủ tướng đã đến thủ đô Nairobi, bắt đầu chuyến thăm chính thức.", [(["Kenya"], "outbound")]),
+        ("Chiều 5/6, tại thủ đô Dhaka, Phó Thủ tướng hội đàm với Ngoại trưởng.", [(["Bangladesh"], "outbound")]),
+        ("Lãnh đạo Ai Cập đón Chủ tịch nước tại sân bay quốc tế Borg El Arab.", [(["Ai Cập"], "outbound")]),
+    ],
+)
+def test_issue_12_set_d_round(text, expected):
+    assert visits(text) == expected
