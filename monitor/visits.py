@@ -340,7 +340,7 @@ _TRIP_AS_SUBJECT = re.compile(
     r"(?:chuyến thăm|chuyến công tác|chuyến công du|chuyến đi|chuyến làm việc)(?: (?:chính thức|cấp nhà nước))?"
     r"(?: (?:này|lần này|nói trên|đó))?(?: (?:sẽ|đã|cũng|được|lại))? "
     r"(?:diễn ra|có ý nghĩa|là|nhằm|đánh dấu|thể hiện|khẳng định|góp phần|mang|tạo|mở ra|thành công|kéo dài|"
-    r"đã thành công|đạt|để lại) "
+    r"đã thành công|đạt|để lại|trở thành) "
 )
 # "đã từng thăm", "kể từ chuyến thăm": a visit told as earlier history.
 _EARLIER = (" từng ", " kể từ ")
@@ -1565,6 +1565,11 @@ _BEFORE_CAPITAL = (" thủ đô ", " thành phố ", " của ", " thuộc ", " t
                    " nước ")  # "tại Phủ Chủ tịch nước Lào", "với các cơ quan … hai nước Phần Lan và Nauy"
 
 
+# The lower-case halves of organs inside a venue's capitalised name, which may go on to name the venue's
+# country ("tại Phủ Tổng thống Indonesia", "tại Văn phòng Thủ tướng Nhật Bản"; not past a comma).
+_ORGAN_LINKS = frozenset({"thống", "tướng", "phủ", "hội", "phòng"})
+
+
 def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], known: frozenset[int] | None = None):
     skipped = port = False
     tokens = folded.tokens_from(position, stop)
@@ -1575,7 +1580,7 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], 
         if low in _PORT_WORDS and not (low in _ADMIN or low in _VENUES):
             port = True  # "sân bay quốc tế Đà Nẵng", "cảng Tiên Sa": the port's name says where; a bare "sân bay" does not
             continue
-        if low in _ADMIN or low in _VENUES:
+        if (low in _ADMIN or low in _VENUES) and not folded.lower.startswith("thủ tướng ", start):  # ("thủ đô")
             skipped = True
             continue
         if token[0].isupper():
@@ -1584,7 +1589,7 @@ def _place_kind(folded: FoldedText, position: int, stop: int, starts: set[int], 
             for _, (start, token) in zip(range(8), tokens):
                 if start in starts:
                     return FOREIGN
-                if not (token[0].isupper() or token in "()" or token in _NAME_LINKS):
+                if not (token[0].isupper() or token in "()" or token in _NAME_LINKS or token in _ORGAN_LINKS):
                     break
             of = _OF_A_COUNTRY.match(folded.lower, first)
             if of and of.end() in starts:

@@ -1126,6 +1126,13 @@ def test_joint_acts_posts_and_borders(text, expected):
         ("Thủ tướng đã đến thủ đô Nairobi, bắt đầu chuyến thăm chính thức.", [(["Kenya"], "outbound")]),
         ("Chiều 5/6, tại thủ đô Dhaka, Phó Thủ tướng hội đàm với Ngoại trưởng.", [(["Bangladesh"], "outbound")]),
         ("Lãnh đạo Ai Cập đón Chủ tịch nước tại sân bay quốc tế Borg El Arab.", [(["Ai Cập"], "outbound")]),
+        # a venue named by an organ of the country it is in; not a comma away, nor our own offices
+        ("Chiều 5/3, tại Phủ Tổng thống Indonesia, Tổng thống Joko Widodo hội đàm với Chủ tịch nước Trần Đại Quang.",
+         [(["Indonesia"], "outbound")]),
+        ("Sáng 8/10, tại Văn phòng Thủ tướng Hàn Quốc, Thủ tướng Lee Nak-yon chủ trì lễ đón Thủ tướng Nguyễn Xuân "
+         "Phúc thăm Hàn Quốc.", [(["Hàn Quốc"], "outbound")]),
+        ("Tại Văn phòng Chính phủ, Thủ tướng Nguyễn Xuân Phúc tiếp Đại sứ Lào.", [(["Lào"], "inbound")]),
+        ("Chuyến thăm này đã trở thành biểu tượng của tình đoàn kết Việt Nam - Cuba.", []),
     ],
 )
 def test_issue_12_set_d_round(text, expected):
