@@ -226,6 +226,8 @@ def accept_places(folded: FoldedText, hits: list[Hit]) -> list[Place]:
         entry: Entry = hit.payload
         if entry.tier == EXCLUDE or not _capitalised(cased, hit):
             continue
+        if entry.kind == LEADER and " " not in cased[hit.start : hit.end] and _next_token(cased, hit.end)[:1].isupper():
+            continue  # a surname that begins another person's name ("ông Abe Masayuki, Giám đốc Công ty …")
         if entry.kind != LEADER and _previous_token(cased, hit.start) in NAME_BEFORE and not folded.lower.endswith(
             _names_ending_in_a_name(), 0, hit.start
         ):

@@ -66,6 +66,8 @@ _CONFERENCES = (
     "hội nghị cấp cao", "hội nghị sơ kết", "hội nghị tổng kết", "hội nghị thường niên", "hội nghị gặp gỡ",
     "hội nghị hợp tác", "hội nghị hội đàm",
 )
+# Arriving said by a bare verb: counted only right after a titled subject (headlines drop "đã").
+_BARE_ARRIVALS = ("tới", "đến", "có mặt tại", "có mặt ở")
 TRIGGERS = {
     "move": [
         "sang thăm", "đến thăm", "tới thăm", "thăm và làm việc", "thăm làm việc", "thăm , làm việc",
@@ -126,7 +128,10 @@ TRIGGERS = {
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
-    "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến", "cập cảng", "đáp máy bay xuống", "đáp xuống"],
+    "arrive": ["lên đường", "hạ cánh", "đặt chân", "đã tới", "đã đến", "cập cảng", "đáp máy bay xuống", "đáp xuống",
+               # a titled person or a delegation arriving ("Lãnh đạo Singapore, Canada, Indonesia tới Đà Nẵng",
+               # "Thủ tướng Canada … đã có mặt tại Đà Nẵng"); only after such a subject (_titled_subject)
+               *_BARE_ARRIVALS],
     "attend": [
         "tham dự", "tham gia", "dự hội nghị", "dự lễ", "dự diễn đàn", "dự hội thảo", "dự hội chợ", "dự triển lãm",
         # ceremonial acts and speeches, a visit only when held abroad ("đặt vòng hoa … ở thủ đô Mát-xcơ-va")
@@ -488,11 +493,60 @@ def _past_semicolons(folded: FoldedText, end: int) -> int:
     return end
 
 
+# Titles a subject arriving by a bare verb begins with ("Thủ tướng Canada Justin Trudeau tới …", "Đoàn Thủ tướng
+# Canada đến …", "Chuyên cơ của Thủ tướng …"); what follows the title up to the verb is names, countries and lists.
+_ARRIVING_TITLES = frozenset(
+    "tổng thống thủ tướng chủ tịch lãnh đạo quốc vương vua hoàng tử công chúa nữ hoàng bộ trưởng ngoại trưởng "
+    "đoàn phái đoàn chuyên cơ tàu chiến hạm thư ký nước".split()
+)
+_SENT_OR_OWNED = re.compile(r" (?:gửi|thư|điện|của)(?: [^ ]+)? $")  # before the title's first word or two
+_BARE_ARRIVAL_STARTS = tuple(f"{verb} " for verb in _BARE_ARRIVALS)
+_SUBJECT_LINKS = frozenset({",", "và", "cùng", "phu", "nhân", "của", "nước", "cộng", "hòa", "liên", "bang", "tướng", "thống",
+                            "đại", "biểu", "cấp", "cao", "công", "tác"})
+_ARRIVING_ADVERBS = (" đã ", " cũng ", " vừa ", " sẽ ", " cũng đã ", " đã chính thức ")
+
+
+def _titled_subject(folded: FoldedText, start: int) -> bool:
+    """Whether the words right before a bare arriving verb are a titled person or a delegation with a capitalised
+    name ("Lãnh đạo Singapore, Canada, Indonesia", "Thủ tướng Canada Trudeau"); not goods, weather, or letters
+    sent ("hàng hóa Trung Quốc", "bão", "gửi đến")."""
+    cased, lower = folded.cased, folded.lower
+    named = False
+    for adverb in _ARRIVING_ADVERBS:
+        if lower.endswith(adverb, 0, start):
+            start -= len(adverb) - 1
+            break
+    if lower.endswith(_BARE_TITLES, 0, start) and _opens_clause(folded, start - len(
+        next(t for t in _BARE_TITLES if lower.endswith(t, 0, start))) + 1):
+        return True  # "Thủ tướng đến Papua New Guinea": our head of government, unnamed
+    end = start - 1
+    for _ in range(14):
+        begin = cased.rfind(" ", 0, end - 1) + 1
+        if begin <= 0:
+            return False
+        token, low = cased[begin:end], lower[begin:end]
+        if token[:1].isupper() and low not in _ARRIVING_TITLES and not (
+            low in ("thủ", "tổng", "chủ", "bộ", "ngoại", "quốc", "hoàng", "công", "nữ", "phái", "lãnh", "chuyên", "đoàn")
+        ):
+            named = True
+        elif low in _ARRIVING_TITLES and named:
+            # not a letter sent, nor a trip's noun already told ("chuyến thăm của Tổng thống … tới Việt Nam")
+            return not _SENT_OR_OWNED.search(lower, max(0, begin - 14), begin)
+        elif not (token[:1].isupper() or low in _SUBJECT_LINKS or low in _ARRIVING_TITLES or low in (
+            "thủ", "tổng", "chủ", "bộ", "ngoại", "quốc", "hoàng", "công", "nữ", "phái", "lãnh", "chuyên"
+        )):
+            return False
+        end = begin - 1
+    return False
+
+
 def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) -> list[Hit]:
     """Overlapping verbs become one ("sang thăm" + "thăm và làm việc"); the stronger class wins."""
     merged: list[Hit] = []
     for hit in sorted(triggers, key=lambda h: (h.start, -h.end)):
         lower = folded.lower
+        if hit.payload == "arrive" and lower.startswith(_BARE_ARRIVAL_STARTS, hit.start) and not _titled_subject(folded, hit.start):
+            continue
         ends_with_visit = lower.endswith(" thăm", 0, hit.end)
         if ends_with_visit and (
             _next_word(folded, hit.end) in _NOT_A_VISIT_AFTER or lower.endswith(_NOT_A_VISIT_BEFORE, 0, hit.end + 1)
@@ -518,6 +572,11 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
             or _opens_with_noun(folded, hit)
         ):
             continue
+        if (
+            hit.payload == "meet" and lower.startswith(("hội đàm ", "hội kiến "), hit.start)
+            and lower.endswith((" trong ", " tại ", " sau "), 0, hit.start) and _comma_after_time(folded, hit.end)
+        ):
+            continue  # "Trong hội đàm sáng nay, Thủ tướng … khẳng định …": the talks reported before, by their noun
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
             continue
         if lower.endswith(_GENERIC_NOUNS + _GENERIC_TRIPS, 0, hit.start):

@@ -1133,6 +1133,22 @@ def test_joint_acts_posts_and_borders(text, expected):
          "Phúc thăm Hàn Quốc.", [(["Hàn Quốc"], "outbound")]),
         ("Tại Văn phòng Chính phủ, Thủ tướng Nguyễn Xuân Phúc tiếp Đại sứ Lào.", [(["Lào"], "inbound")]),
         ("Chuyến thăm này đã trở thành biểu tượng của tình đoàn kết Việt Nam - Cuba.", []),
+        # a titled person or delegation arriving, said by a bare verb (headlines drop "đã")
+        ("Lãnh đạo Nhật Bản, Hàn Quốc, Thái Lan tới Đà Nẵng", [(["Nhật Bản", "Hàn Quốc", "Thái Lan"], "inbound")]),
+        ("Tổng thống Chile Michelle Bachelet đã có mặt tại Hà Nội.", [(["Chile"], "inbound")]),
+        ("Thủ tướng đến Lima, bắt đầu chuyến tham dự Hội nghị APEC.", [(["Peru"], "outbound")]),
+        # ... not goods, tourists, firms, letters, a trip's noun already told, or two other countries
+        ("Hàng hóa Trung Quốc đến Việt Nam tăng mạnh.", []),
+        ("Du khách Hàn Quốc đến Đà Nẵng tăng mạnh.", []),
+        ("Đoàn doanh nghiệp Nhật Bản đến Bắc Ninh tìm hiểu đầu tư.", []),
+        ("Điện mừng của Tổng thống Nga tới Việt Nam.", []),
+        ("Đặc biệt phải kể đến chuyến thăm của Tổng thống Pháp François Hollande đến Việt Nam.", []),
+        ("Tổng thống Trump tới Tokyo.", []),
+        # a leader's surname that begins another person's name is not that leader
+        ("Chủ tịch UBND thành phố Cần Thơ làm việc với ông Abe Masayuki, Giám đốc Công ty VAIO.", []),
+        ("Thủ tướng Nguyễn Xuân Phúc hội đàm với Thủ tướng Abe tại Tokyo.", [(["Nhật Bản"], "outbound")]),
+        # talks referred back to by their noun, the sides not named with it
+        ("Trong hội đàm sáng nay, Thủ tướng khẳng định Việt Nam luôn coi Ấn Độ là đối tác tin cậy.", []),
     ],
 )
 def test_issue_12_set_d_round(text, expected):
