@@ -855,6 +855,8 @@ def _vietnamese_name(folded: FoldedText, start: int, end: int, places: list[Plac
         if token in _SURNAMES or (i and token in _MIDDLE and tokens[i - 1][1][:1].isupper()):
             if any(s <= position < e for s, e in spans):
                 continue  # "Bồ Đào Nha": a syllable of a country's name
+            if i and tokens[i - 1][1] == "(" and any(_foreign_name(t) for _, t in tokens[max(0, i - 5) : i - 1]):
+                continue  # "ông Paul Chan Mo Po (Trần Mậu Ba)": a foreign name's Sino-Vietnamese reading
             following = tokens[i + 1][1]
             if (
                 following[:1].isupper() and following not in _SURNAMES and (position - 1) not in place_ends
@@ -920,7 +922,12 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
         return OUTBOUND, _run([p for p in places if p.start >= at]) or _run(sides)
     if where == DOMESTIC and (folded.lower.startswith(("việt nam ", "nước ta "), at) or _home_place_at(folded, at, home)):
         return INBOUND, _run(sides)
+    if trigger_text == "duyệt đội danh dự" and folded.lower.startswith(_OUR_GUARD, trigger.end + 1):
+        return INBOUND, _run(sides)  # "… duyệt Đội danh dự Quân đội nhân dân Việt Nam": the welcome is ours
     return UNKNOWN, _run(sides)
+
+
+_OUR_GUARD = ("quân đội nhân dân việt nam ", "qđnd việt nam ", "quân đội việt nam ")
 
 
 # "Ký kết biên bản ghi nhớ hợp tác giữa TP. Huế và tỉnh Chungcheongnam", "Hải Dương ký kết bản ghi nhớ với
@@ -1113,6 +1120,8 @@ def _thanks_for(folded: FoldedText, trigger: Hit, places: list[Place], home: lis
     thanked = [p for p in places if p.start > at]
     if _home_side(folded, clause_start, at + 1, home, places) and thanked:
         return OUTBOUND, _run(thanked)
+    if not thanker and at <= clause_start:
+        return None  # "…; cảm ơn về sự đón tiếp … mà … Pháp dành cho Tổng Bí thư": who thanks is said before ";"
     guests = thanker or thanked
     return (INBOUND, _run(guests)) if guests else None
 

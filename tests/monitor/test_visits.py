@@ -1149,6 +1149,19 @@ def test_joint_acts_posts_and_borders(text, expected):
         ("Thủ tướng Nguyễn Xuân Phúc hội đàm với Thủ tướng Abe tại Tokyo.", [(["Nhật Bản"], "outbound")]),
         # talks referred back to by their noun, the sides not named with it
         ("Trong hội đàm sáng nay, Thủ tướng khẳng định Việt Nam luôn coi Ấn Độ là đối tác tin cậy.", []),
+        # "CH"/"CHLB" abbreviate Cộng hòa before a short name
+        ("Chủ tịch nước bày tỏ vui mừng sang thăm lại CH Pháp.", [(["Pháp"], "outbound")]),
+        ("Thủ tướng thăm chính thức CHLB Đức.", [(["Đức"], "outbound")]),
+        # thanks opening a clause after ";": who thanks was said before it, the hosts after "mà … dành cho"
+        ("Tổng Bí thư Nguyễn Phú Trọng vui mừng thăm Cộng hòa Pháp; cảm ơn về sự đón tiếp trọng thị mà Tổng thống "
+         "và nhân dân Pháp dành cho Đoàn đại biểu cấp cao Việt Nam.", [(["Pháp"], "outbound"), (["Pháp"], "outbound")]),
+        # our army's guard of honour is at our welcome
+        ("Chủ tịch nước Trần Đại Quang và Tổng thống Chile duyệt Đội danh dự Quân đội nhân dân Việt Nam.",
+         [(["Chile"], "inbound")]),
+        ("Chủ tịch nước Trần Đại Quang và Tổng thống Chile duyệt đội danh dự.", [(["Chile"], "unknown")]),
+        # a foreign name's Sino-Vietnamese reading in brackets is no Vietnamese guest
+        ("Chủ tịch UBND Thành phố Hồ Chí Minh tiếp ông Chen Wei (Trần Vĩ), Cục trưởng Cục Thương mại Hồng Kông "
+         "(Trung Quốc).", [(["Trung Quốc"], "inbound")]),
     ],
 )
 def test_issue_12_set_d_round(text, expected):
