@@ -55,7 +55,12 @@ _OUR_PEOPLE_WHO = (
 _CHAIRING_AND_SIGNING = (
     "chủ trì hội nghị", "chủ trì lễ", "chủ trì hội đàm", "chủ trì buổi", "ký kết biên bản", "ký kết bản ghi nhớ",
     "ký biên bản", "ký bản ghi nhớ", "ký kết thỏa thuận", "ký thỏa thuận", "ký kết văn bản",
+    # two leaders' joint statement; a signing held online ("đã ký trực tuyến Bản ghi nhớ")
+    "ký tuyên bố chung", "ra tuyên bố chung", "thông qua tuyên bố chung", "ký trực tuyến",
 )
+# The welcome ceremony: our host invites the guest to review the guard ("Chủ tịch nước mời Tổng thống Chile
+# duyệt đội danh dự", "mời … bước lên bục danh dự"): an invitation there is the ceremony itself.
+_CEREMONIAL = ("duyệt đội danh dự", "bục danh dự", "lễ đài")
 # Inaugurating or opening something together ("Thủ tướng Nguyễn Tấn Dũng và Thủ tướng Lào … khánh thành cột
 # mốc biên giới 460"): the two sides joined right before the verb, ours and theirs either side of "và".
 _OPENING_TOGETHER = ("khánh thành", "cắt băng khánh thành", "động thổ", "khai mạc", "cắt băng khai mạc")
@@ -125,6 +130,9 @@ TRIGGERS = {
         # a Tết call said by its greeting ("Lãnh đạo tỉnh Kiên Giang chúc tết tỉnh Kép"; not a letter or telegram)
         "chúc tết",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
+        # an acting minister or president ("gặp Quyền Bộ trưởng Quốc phòng Mỹ")
+        *(f"{verb} quyền {title}" for verb in ("gặp", "tiếp", "hội đàm với", "hội kiến", "đón")
+          for title in ("bộ trưởng", "tổng thống", "thủ tướng", "chủ tịch", "đại sứ", "ngoại trưởng")),
     ],
     "courtesy": ["chào xã giao", "chào từ biệt", "chào cấp cao", "thăm xã giao", "đến chào"],
     # Arriving somewhere: a trip only when the clause says where ("đã tới thủ đô Washington").
@@ -149,7 +157,7 @@ TRIGGERS = {
     # What two leaders do together, named as joint subjects ("Chủ tịch nước Trần Đại Quang và Chủ tịch Trung Quốc
     # Tập Cận Bình chứng kiến lễ ký", "dưới sự chủ trì của Thủ tướng Nguyễn Xuân Phúc và Thủ tướng Lào").
     "joint": [
-        "chứng kiến lễ ký", "chứng kiến việc ký", "chứng kiến lễ trao", "chứng kiến việc trao", "duyệt đội danh dự",
+        "chứng kiến lễ ký", "chứng kiến việc ký", "chứng kiến lễ trao", "chứng kiến việc trao", *_CEREMONIAL,
         "đồng chủ trì", "cùng chủ trì", "sự chủ trì của", "đồng chủ tọa", "họp báo chung", "gặp gỡ báo chí",
         # two provinces' heads chairing or signing together ("Bí thư Tỉnh ủy Hà Tĩnh … và … Tỉnh trưởng tỉnh
         # Khăm Muộn … chủ trì Hội nghị", "Chủ tịch tỉnh Đồng Tháp và Tỉnh trưởng tỉnh Banteay Meanchey ký kết
@@ -206,7 +214,7 @@ _BACK_REFERENCE = tuple(
     f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
     for noun in ("buổi", "cuộc")
 ) + (" kết quả ", " kết quả cuộc ", " kết quả buổi ", " kết quả các cuộc ")  # "kết quả hội đàm": talks already held
-_AT_CEREMONY = (" tại ", " dự ")
+_AT_CEREMONY = (" tại ", " dự ", " sau ")  # "Sau lễ đón, …": the ceremony as a time
 _REFERENCE_BEFORE = (" tại ", " trong ", " sau ", " mở đầu ", " kết thúc ", " bắt đầu ")
 # Words of a time that may follow a meeting's noun before its comma ("Tại cuộc hội đàm chiều 7/6, …").
 _TIME_WORDS = frozenset("sáng chiều tối trưa ngày hôm nay qua cùng ( ) -".split())
@@ -499,7 +507,9 @@ _ARRIVING_TITLES = frozenset(
     "tổng thống thủ tướng chủ tịch lãnh đạo quốc vương vua hoàng tử công chúa nữ hoàng bộ trưởng ngoại trưởng "
     "đoàn phái đoàn chuyên cơ tàu chiến hạm thư ký nước".split()
 )
-_SENT_OR_OWNED = re.compile(r" (?:gửi|thư|điện|của)(?: [^ ]+)? $")  # before the title's first word or two
+# Before the title's first word or two: a letter sent, or a trip's noun ("chuyến thăm của Tổng thống … tới …");
+# not a delegation's ("đoàn của Tổng thống Putin sẽ đến sân bay Nội Bài").
+_SENT_OR_OWNED = re.compile(r" (?:(?:gửi|thư|điện|thiếp)(?: [^ ]+){0,2}|chuyến(?: [^ ]+){0,3} của)(?: [^ ]+)? $")
 _BARE_ARRIVAL_STARTS = tuple(f"{verb} " for verb in _BARE_ARRIVALS)
 _SUBJECT_LINKS = frozenset({",", "và", "cùng", "phu", "nhân", "của", "nước", "cộng", "hòa", "liên", "bang", "tướng", "thống",
                             "đại", "biểu", "cấp", "cao", "công", "tác"})
@@ -531,8 +541,8 @@ def _titled_subject(folded: FoldedText, start: int) -> bool:
             named = True
         elif low in _ARRIVING_TITLES and named:
             # not a letter sent, nor a trip's noun already told ("chuyến thăm của Tổng thống … tới Việt Nam")
-            return not _SENT_OR_OWNED.search(lower, max(0, begin - 14), begin)
-        elif not (token[:1].isupper() or low in _SUBJECT_LINKS or low in _ARRIVING_TITLES or low in (
+            return not _SENT_OR_OWNED.search(lower, max(0, begin - 45), begin)
+        elif not (token[:1].isupper() or low in _SUBJECT_LINKS or low in _ARRIVING_TITLES or folded.dash_before(begin) or low in (
             "thủ", "tổng", "chủ", "bộ", "ngoại", "quốc", "hoàng", "công", "nữ", "phái", "lãnh", "chuyên"
         )):
             return False
@@ -648,7 +658,9 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
     lower = folded.lower
     if _ANNIVERSARY.search(lower, max(clause_start - 1, trigger.start - 120), trigger.start):
         return True
-    if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start):
+    if _INVITATION.search(lower, max(clause_start - 1, trigger.start - 90), trigger.start) and not lower.startswith(
+        _CEREMONIAL, trigger.start
+    ):
         return True
     if not lower.startswith("chuyến", trigger.start) and _WISH.search(lower, max(clause_start - 1, trigger.start - 40), trigger.start):
         return True  # "bày tỏ mong muốn thăm Việt Nam": a wish, not a visit (not "hy vọng chuyến thăm … sẽ …")
@@ -901,8 +913,11 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
         start, end = clause_start, trigger.start
     sides = [p for p in places if start <= p.start and p.end <= end]
     # (a dash joins two provinces only as the sides of a conference or a signing: "Hà Tĩnh – Khăm Muộn ký kết")
-    joiners = (" và ", " cùng ", " – ", " - ") if trigger_text in _CONFERENCES or trigger_text.startswith("ký") else (" và ", " cùng ")
-    joined = signed is not None or any(j in folded.lower[start - 1 : end + 1] for j in joiners)
+    dashed = trigger_text in _CONFERENCES or trigger_text.startswith("ký")
+    joiners = (" và ", " cùng ", " mời ") if trigger_text in _CEREMONIAL else (" và ", " cùng ")
+    joined = signed is not None or any(j in folded.lower[start - 1 : end + 1] for j in joiners) or (
+        dashed and any(folded.dash_before(p.start) for p in sides)  # the folded text drops the dash
+    )
     if not sides or not joined or not _home_side(folded, start, end, home, places):
         return None
     if trigger_text in _OPENING_TOGETHER and not _joined_pair(folded, start, end, home, sides):
@@ -1396,7 +1411,7 @@ _FIRM_DELEGATIONS = tuple(f" đoàn{firm}" for firm in _FIRMS)  # "Đoàn doanh 
 # "làm việc với đoàn công tác …", "gặp mặt Đoàn đại biểu …": the partner met is a delegation.
 _DELEGATION_OBJECT = re.compile(r"(?:với )?(?:các )?(?:đoàn|phái đoàn) ")
 # Words between an arriving marker and our place: "đến Cảng Cam Ranh", "tới sân bay quốc tế Nội Bài".
-_PORT_WORDS = frozenset("cảng sân bay quốc tế vịnh cửa khẩu đảo quân".split())
+_PORT_WORDS = frozenset("cảng sân bay quốc tế vịnh cửa khẩu đảo quân ga".split())
 
 
 def _home_place_at(folded: FoldedText, at: int, home: list[Hit]) -> bool:

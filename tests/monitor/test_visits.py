@@ -1162,6 +1162,21 @@ def test_joint_acts_posts_and_borders(text, expected):
         # a foreign name's Sino-Vietnamese reading in brackets is no Vietnamese guest
         ("Chủ tịch UBND Thành phố Hồ Chí Minh tiếp ông Chen Wei (Trần Vĩ), Cục trưởng Cục Thương mại Hồng Kông "
          "(Trung Quốc).", [(["Trung Quốc"], "inbound")]),
+        # the welcome ceremony: our host invites the guest to review the guard; not an invitation to come
+        ("Chủ tịch nước mời Tổng thống Argentina duyệt đội danh dự Quân đội nhân dân Việt Nam.",
+         [(["Argentina"], "inbound")]),
+        ("Chủ tịch nước mời Tổng thống Argentina sang thăm Việt Nam.", []),
+        # a joint statement, a signing online, two ministries joined by a dash; not two countries' agreement
+        ("Chủ tịch nước và Tổng thống Argentina ký Tuyên bố chung.", [(["Argentina"], "unknown")]),
+        ("Bộ Ngoại giao Việt Nam - Oman ký Bản ghi nhớ về tham vấn chính trị", [(["Oman"], "unknown")]),
+        ("Việt Nam - Hàn Quốc ký hiệp định thương mại tự do.", []),
+        # an acting minister; a leader's delegation arriving; a hyphenated name before the verb
+        ("Đại tướng Phan Văn Giang gặp Quyền Bộ trưởng Quốc phòng Mỹ", [(["Hoa Kỳ"], "unknown")]),
+        ("Theo lịch trình, đoàn của Tổng thống Putin sẽ đến sân bay Nội Bài (Hà Nội) trong ngày 19/6.",
+         [(["Liên bang Nga"], "inbound")]),
+        ("Chủ tịch Kim Jong-un tới ga Đồng Đăng, tỉnh Lạng Sơn.", [(["Triều Tiên"], "inbound")]),
+        # leaders named without their country
+        ("Sau lễ đón, Chủ tịch nước hội đàm với Tổng thống Michelle Bachelet.", [(["Chile"], "unknown")]),
     ],
 )
 def test_issue_12_set_d_round(text, expected):
