@@ -422,7 +422,7 @@ def detect_visits(
     # A clause's visit comes from its strongest verb ("Trong khuôn khổ chuyến thăm, X đã chào xã giao
     # Y": the courtesy call says who is the guest), in the order of _PRIORITY, then of the text.
     merged = _merge(folded, triggers, places)
-    order = sorted(range(len(merged)), key=lambda i: (_PRIORITY.index(merged[i].payload), i))
+    order = sorted(range(len(merged)), key=lambda i: (_PRIORITY.index(merged[i].payload), _earlier_leg(folded, merged[i]), i))
     for trigger in (merged[i] for i in order):
         clause_start, clause_end = folded.clause_bounds(trigger.start)
         if clause_start in done_clauses:
@@ -453,6 +453,7 @@ def detect_visits(
             done_clauses.add(clause_start)
             continue
         direction, partners = found
+        partners = [p for p in partners if not _names_a_meeting(folded, p)] or partners
         if direction != OUTBOUND and home is not None and _dateline_abroad(folded, clause_start, clause_end, home, in_clause):
             direction = OUTBOUND
         done_clauses.add(clause_start)
@@ -471,6 +472,22 @@ def detect_visits(
     body_partners = {tuple(v.partners) for v in visits}
     key = lambda visit: visit.span  # noqa: E731
     return sorted((v for v in headline if tuple(v.partners) not in body_partners), key=key) + sorted(visits, key=key)
+
+
+def _names_a_meeting(folded: FoldedText, place: Place) -> bool:
+    """Whether a group of states is named as its meeting's name ("dự Hội nghị Cấp cao Đặc biệt ASEAN - Úc"),
+    no side met beside the countries visited."""
+    found = _GROUP_MEETING.search(folded.lower, max(0, place.start - 70), place.end + 2)
+    return found is not None and found.start() < place.start and found.end() >= place.end
+
+
+# "Tiếp sau chuyến công tác tại Liên hợp quốc và làm việc tại Hoa Kỳ, Tổng Bí thư … thăm cấp Nhà nước Cuba": a
+# trip's noun after "sau" or "trước" is another leg of the journey; the clause's own verb says this one.
+_OTHER_LEG = (" sau ", " tiếp sau ", " trước ", " ngay sau ", " nối tiếp ")
+
+
+def _earlier_leg(folded: FoldedText, hit: Hit) -> bool:
+    return folded.lower.startswith("chuyến", hit.start) and folded.lower.endswith(_OTHER_LEG, 0, hit.start)
 
 
 def _country_said_on(folded: FoldedText, trigger: Hit, start: int, end: int, places: list[Place], home: list[Hit]):
@@ -1284,6 +1301,13 @@ def _read_clause(folded: FoldedText, trigger: Hit, clause_end: int, places: list
             )
         return (OUTBOUND if hosted else INBOUND), before
     if where == FOREIGN:
+        met = [
+            p for p in after if p.start < at and p.start - trigger.end <= _MEET_REACH and not folded.lower.endswith(_FIRMS, 0, p.start)
+        ] if verb == "meet" else []
+        if met and at > trigger.end:
+            # "tiếp xúc với Ngoại trưởng Mỹ … bên lề Hội nghị … G20 tại Bonn, Đức": whom the verb names is the
+            # partner; where the meeting was held is only where
+            return OUTBOUND, _run(met)
         # "thăm chính thức nước này", "nước bạn": the country named last before
         abroad = _run([p for p in places if p.start >= at]) or _run(after) or before[-1:]
         return (OUTBOUND, abroad) if abroad else None

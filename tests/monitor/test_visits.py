@@ -1177,6 +1177,15 @@ def test_joint_acts_posts_and_borders(text, expected):
         ("Chủ tịch Kim Jong-un tới ga Đồng Đăng, tỉnh Lạng Sơn.", [(["Triều Tiên"], "inbound")]),
         # leaders named without their country
         ("Sau lễ đón, Chủ tịch nước hội đàm với Tổng thống Michelle Bachelet.", [(["Chile"], "unknown")]),
+        # who is met abroad is the partner, the venue only where; a country's firms met there are not
+        ("Phó Thủ tướng Phạm Bình Minh tiếp xúc với Ngoại trưởng Mỹ bên lề Hội nghị Bộ trưởng Ngoại giao G20 tại "
+         "Bonn, Đức.", [(["Hoa Kỳ"], "outbound")]),
+        ("Thủ tướng làm việc với các doanh nghiệp Nhật Bản tại Hoa Kỳ.", [(["Hoa Kỳ"], "outbound")]),
+        # another leg of the journey; a group of states as a meeting's name
+        ("Tiếp sau chuyến công tác tại Liên hợp quốc và Hoa Kỳ, Chủ tịch nước Tô Lâm thăm cấp Nhà nước Cộng hòa "
+         "Cuba.", [(["Cuba"], "outbound")]),
+        ("Thủ tướng Nguyễn Xuân Phúc kết thúc chuyến thăm chính thức Australia và dự Hội nghị Cấp cao Đặc biệt "
+         "ASEAN - Australia.", [(["Australia"], "outbound")]),
     ],
 )
 def test_issue_12_set_d_round(text, expected):
