@@ -10,9 +10,10 @@ sentence files with ``rebuild`` and scores them with ``tests.eval_monitor --prob
 Run: ``.venv/bin/python -m tests.probe_labels export DIR`` (the folder's ``*_sentences.yaml`` into
 ``PROBE_LABELS``) or ``... rebuild DIR`` (``PROBE_LABELS`` and the folder's ``*_pages.jsonl`` into
 ``<batch>_sentences.yaml``, one per batch; ``--first``: the first annotation's labels where an adjudicator
-changed them). ``export`` writes only what the folder's files hold: the ``first`` labels kept beside the
-adjudicated ones in ``PROBE_LABELS`` are not in a rebuilt folder, so do not export over the stored file
-from one.
+changed them). ``--labels NATIONAL_LABELS`` does the same for set D, a second probe of national and
+provincial news labelled on 2026-12-02 (README beside the file). ``export`` writes only what the folder's
+files hold (an item's ``first`` labels included): the ``first`` labels kept beside the adjudicated ones in
+``PROBE_LABELS`` are not in a rebuilt folder, so do not export over the stored file from one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pathlib import Path
 import yaml
 
 PROBE_LABELS = Path(__file__).resolve().parent / "fixtures" / "monitor" / "real" / "probe_labels.jsonl.xz"
+# Set D: a second probe, labelled blind on 2026-12-02 (README beside it), in the same layout.
+NATIONAL_LABELS = PROBE_LABELS.with_name("national_labels.jsonl.xz")
 _LABELS = ("codes", "visit", "partners", "direction")
 
 
@@ -65,6 +68,8 @@ def export(folder: Path, out: Path = PROBE_LABELS) -> int:
             seen.add((item["article"], n))
             entry = {"n": n, "sha256": text_hash(item["text"])}
             entry.update({key: item[key] for key in _LABELS if item.get(key) not in (None, [])})
+            if item.get("first"):  # an adjudicator's change: the first annotation's labels kept beside it
+                entry["first"] = item["first"]
             by_page.setdefault(item["article"], []).append(entry)
     lines = []
     for page, sentences in sorted(by_page.items()):
@@ -122,14 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--first", action="store_true",
                         help="rebuild: the first annotation's labels, not the adjudicated ones")
+    parser.add_argument("--labels", type=Path, default=PROBE_LABELS,
+                        help=f"the stored labels file (default {PROBE_LABELS.name}; {NATIONAL_LABELS.name}: set D)")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         print(f"probe labels: no folder {args.folder}", file=sys.stderr)
         return 1
     if args.action == "export":
-        print(f"probe labels: {export(args.folder)} sentences written to {PROBE_LABELS}")
+        print(f"probe labels: {export(args.folder, args.labels)} sentences written to {args.labels}")
         return 0
-    for batch, (kept, total) in sorted(rebuild(args.folder, first=args.first).items()):
+    for batch, (kept, total) in sorted(rebuild(args.folder, args.labels, first=args.first).items()):
         print(f"probe labels: {batch}: {kept} of {total} labelled sentences found in the pages")
     return 0
 

@@ -117,3 +117,32 @@ def test_the_stored_probe_labels_are_whole():
     assert len(adjudicated) == 204 and all(set(s["first"]) <= {"visit", "partners", "direction"} for s in adjudicated)
     assert len({e["page"] for e in entries}) == len(entries) and all(e["query"] and e["url"] for e in entries)
     assert all(len(s["sha256"]) == 64 and (s.get("visit") or "partners" not in s) for s in sentences)
+
+
+def test_an_adjudicated_label_goes_out_with_the_first_one_beside_it(tmp_path):
+    from tests.probe_labels import export, load
+
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    one, _ = write_probe(probe)
+    path = probe / "own_sentences.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]
+    items[1].update(visit=True, partners=["Nhật Bản"], direction="unknown", first={"visit": False})
+    path.write_text(yaml.safe_dump({"sentences": items}, allow_unicode=True), encoding="utf-8")
+    stored = tmp_path / "labels.jsonl.xz"
+    export(probe, stored)
+    changed = [s for e in load(stored) for s in e["sentences"] if "first" in s]
+    assert [(s["n"], s["visit"], s["first"]) for s in changed] == [(1, True, {"visit": False})]
+
+
+def test_the_stored_set_d_labels_are_whole():
+    # tests/fixtures/monitor/real/national_labels.jsonl.xz: set D of 2026-12-02 (README there)
+    from tests.probe_labels import NATIONAL_LABELS, load
+
+    entries = load(NATIONAL_LABELS)
+    sentences = [s for e in entries for s in e["sentences"]]
+    assert (len(entries), len(sentences), sum(bool(s.get("visit")) for s in sentences)) == (207, 2309, 508)
+    # Rule L (a well-known leader named without his country is that country's side) changed 37 labels
+    assert sum("first" in s for s in sentences) == 37
+    assert {e["batch"] for e in entries} == {"d1", "d2", "d3", "d4", "d5", "d6"}
+    assert len({e["page"] for e in entries}) == len(entries) and all(e["query"] and e["url"] for e in entries)
