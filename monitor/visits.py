@@ -127,6 +127,10 @@ TRIGGERS = {
         # gifts and orders handed over in person ("Lãnh đạo thành phố Cần Thơ tặng quà cho Đại sứ … Hoa Kỳ")
         "tặng quà", "trao quà", "trao tặng quà", "tặng biểu trưng", "trao tặng huân chương", "trao huân chương",
         "trao tặng kỷ niệm chương", "trao kỷ niệm chương", "trao tặng", "tặng hoa", "tặng ngài", "tặng sách",
+        # a gift to a person named by title, aid handed over ("Đại sứ Mông Cổ … tặng Chủ tịch UBND tỉnh …",
+        # "trao số tiền hỗ trợ 10.000 USD cho tỉnh Attapeu")
+        *(f"tặng {title}" for title in ("chủ tịch", "bí thư", "thủ tướng", "tổng thống", "đại sứ", "lãnh đạo", "bộ trưởng")),
+        "trao số tiền", "trao tiền hỗ trợ", "trao kinh phí",
         # a Tết call said by its greeting ("Lãnh đạo tỉnh Kiên Giang chúc tết tỉnh Kép"; not a letter or telegram)
         "chúc tết",
         *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),

@@ -1186,6 +1186,11 @@ def test_joint_acts_posts_and_borders(text, expected):
          "Cuba.", [(["Cuba"], "outbound")]),
         ("Thủ tướng Nguyễn Xuân Phúc kết thúc chuyến thăm chính thức Australia và dự Hội nghị Cấp cao Đặc biệt "
          "ASEAN - Australia.", [(["Australia"], "outbound")]),
+        # a gift to a person by title, aid handed over in person; not a firm's gift
+        ("Đại sứ Hungary tại Việt Nam tặng Chủ tịch UBND tỉnh Nguyễn Văn Sơn bức tranh.", [(["Hungary"], "inbound")]),
+        ("Đoàn đại biểu cấp cao tỉnh Quảng Trị trao số tiền hỗ trợ 10.000 USD cho tỉnh Salavan (Lào).",
+         [(["Lào"], "unknown")]),
+        ("Công ty Samsung Hàn Quốc tặng Chủ tịch xã một chiếc xe.", []),
     ],
 )
 def test_issue_12_set_d_round(text, expected):
