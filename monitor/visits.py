@@ -534,6 +534,8 @@ _SENT_OR_OWNED = re.compile(r" (?:(?:gửi|thư|điện|thiếp)(?: [^ ]+){0,2}|
 _BARE_ARRIVAL_STARTS = tuple(f"{verb} " for verb in _BARE_ARRIVALS)
 _SUBJECT_LINKS = frozenset({",", "và", "cùng", "phu", "nhân", "của", "nước", "cộng", "hòa", "liên", "bang", "tướng", "thống",
                             "đại", "biểu", "cấp", "cao", "công", "tác"})
+# First syllables of titles, capitalised in a name's place ("Thủ tướng", "Tổng thống", "Bộ trưởng").
+_TITLE_HEADS = frozenset("thủ tổng chủ bộ ngoại quốc hoàng công nữ phái lãnh chuyên đoàn".split())
 _ARRIVING_ADVERBS = (" đã ", " cũng ", " vừa ", " sẽ ", " cũng đã ", " đã chính thức ")
 
 
@@ -556,16 +558,13 @@ def _titled_subject(folded: FoldedText, start: int) -> bool:
         if begin <= 0:
             return False
         token, low = cased[begin:end], lower[begin:end]
-        if token[:1].isupper() and low not in _ARRIVING_TITLES and not (
-            low in ("thủ", "tổng", "chủ", "bộ", "ngoại", "quốc", "hoàng", "công", "nữ", "phái", "lãnh", "chuyên", "đoàn")
-        ):
+        if token[:1].isupper() and low not in _ARRIVING_TITLES and low not in _TITLE_HEADS:
             named = True
         elif low in _ARRIVING_TITLES and named:
             # not a letter sent, nor a trip's noun already told ("chuyến thăm của Tổng thống … tới Việt Nam")
             return not _SENT_OR_OWNED.search(lower, max(0, begin - 45), begin)
-        elif not (token[:1].isupper() or low in _SUBJECT_LINKS or low in _ARRIVING_TITLES or folded.dash_before(begin) or low in (
-            "thủ", "tổng", "chủ", "bộ", "ngoại", "quốc", "hoàng", "công", "nữ", "phái", "lãnh", "chuyên"
-        )):
+        elif not (token[:1].isupper() or low in _SUBJECT_LINKS or low in _ARRIVING_TITLES or low in _TITLE_HEADS
+                  or folded.dash_before(begin)):  # ("Kim Jong-un": the folded text drops the dash)
             return False
         end = begin - 1
     return False
