@@ -87,6 +87,10 @@ TRIGGERS = {
         *(f"vui mừng {how}{verb}" for how in ("", "được ", "khi ", "có dịp ", "được có dịp ")
           for verb in ("trở lại", "quay lại", "quay trở lại", "thăm", "đến", "tới", "sang")),
         "trở lại thăm", "quay lại thăm",
+        # paying respects at a place ("Nhà vua và Hoàng hậu Nhật Bản viếng Lăng Chủ tịch Hồ Chí Minh"; not a
+        # person mourned, "người mà Ngài vừa tới viếng"), a visit where the place's name says
+        *(f"viếng {site}" for site in ("lăng", "nghĩa trang", "đài tưởng niệm", "tượng đài", "khu di tích", "đền")),
+        "vào lăng viếng",
     ],
     # An ambassador presents credentials: a foreign one to our head of state, ours abroad.
     "credentials": [
@@ -133,7 +137,9 @@ TRIGGERS = {
         "trao số tiền", "trao tiền hỗ trợ", "trao kinh phí",
         # a Tết call said by its greeting ("Lãnh đạo tỉnh Kiên Giang chúc tết tỉnh Kép"; not a letter or telegram)
         "chúc tết",
-        *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại") for title in _TITLES),
+        *(f"{verb} {title}" for verb in ("gặp", "gặp gỡ", "gặp lại", "bắt tay") for title in _TITLES),
+        # a photograph taken together ("chụp ảnh lưu niệm với Nhà vua Nhật Bản")
+        *(f"chụp {what} lưu niệm {with_}" for what in ("ảnh", "hình") for with_ in ("với", "cùng")),
         # an acting minister or president ("gặp Quyền Bộ trưởng Quốc phòng Mỹ")
         *(f"{verb} quyền {title}" for verb in ("gặp", "tiếp", "hội đàm với", "hội kiến", "đón")
           for title in ("bộ trưởng", "tổng thống", "thủ tướng", "chủ tịch", "đại sứ", "ngoại trưởng")),
@@ -221,7 +227,7 @@ _BACK_REFERENCE = tuple(
 _AT_CEREMONY = (" tại ", " dự ", " sau ")  # "Sau lễ đón, …": the ceremony as a time
 _REFERENCE_BEFORE = (" tại ", " trong ", " sau ", " mở đầu ", " kết thúc ", " bắt đầu ")
 # Words of a time that may follow a meeting's noun before its comma ("Tại cuộc hội đàm chiều 7/6, …").
-_TIME_WORDS = frozenset("sáng chiều tối trưa ngày hôm nay qua cùng ( ) -".split())
+_TIME_WORDS = frozenset("sáng chiều tối trưa ngày hôm nay qua cùng vào ( ) -".split())
 
 
 def _comma_after_time(folded: FoldedText, end: int) -> bool:
@@ -241,6 +247,7 @@ _GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", 
 # Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách"):
 # the one word after the verb ("hàng" of "hàng trăm", "hàng nghìn", "hàng chục").
 _MANY = frozenset({"nhiều", "hàng", "rất"})
+_HABITUAL_REACH = 90  # folded characters before the verb, inside its clause ("Nhiều đoàn lãnh đạo cấp cao của … đã đến thăm")
 _HABITUAL = re.compile(r" (?:nhiều|hàng chục|hàng trăm|rất nhiều) (?:đoàn|lượt|lần|phái đoàn|chuyến|cuộc) ")
 # "trao đổi các đoàn và gặp gỡ tại Kỳ họp … hằng năm", "thường xuyên gặp gỡ": meetings as a practice, none reported.
 _HABITUAL_NEAR = re.compile(r" (?:hằng năm|hàng năm|định kỳ|thường xuyên|hằng tháng|hàng tháng|hằng quý|hàng quý) ")
@@ -321,7 +328,9 @@ _INVITATION = re.compile(r" (?<! nhận lời )(?<! theo lời )mời (?:[^ ]+ )
 _WISH = re.compile(r" (?:mong muốn|mong|muốn|hy vọng|hi vọng|ước mong|mong mỏi)(?: (?:sớm|được|có dịp|sẽ|lại))* $")
 # "Năm 2010, Việt Nam đã tham dự …", "Trước đó, …": the clause tells of the past.
 # Not "Trước đó": in a report it is mostly the same trip's day before ("Trước đó, Đoàn … hội đàm với …").
-_PAST_OPENING = re.compile(r"(?:năm (?:19|20)\d\d|trước đây|hồi năm|năm ngoái|năm trước|lần trước|cách đây) ")
+_PAST_OPENING = re.compile(
+    r"(?:năm (?:19|20)\d\d|trước đây|hồi (?:đầu |cuối |giữa )?(?:năm|tháng)|năm ngoái|năm trước|lần trước|cách đây) "
+)
 # The same time adverbs inside the clause, before its verb ("Tổng thống Obama năm ngoái đã thăm …").
 _PAST_REACH = 80  # folded characters before the verb that a time adverb or "từng" governs
 _PAST_BEFORE = re.compile(r" (?:trước đó|trước đây|hồi năm|hồi tháng|năm ngoái|năm trước|lần trước|cách đây) ")
@@ -530,7 +539,7 @@ _ARRIVING_TITLES = frozenset(
 )
 # Before the title's first word or two: a letter sent, or a trip's noun ("chuyến thăm của Tổng thống … tới …");
 # not a delegation's ("đoàn của Tổng thống Putin sẽ đến sân bay Nội Bài").
-_SENT_OR_OWNED = re.compile(r" (?:(?:gửi|thư|điện|thiếp)(?: [^ ]+){0,2}|chuyến(?: [^ ]+){0,3} của)(?: [^ ]+)? $")
+_SENT_OR_OWNED = re.compile(r" (?:(?:gửi|thư|điện|thiếp)(?: [^ ]+){0,2}|chuyến(?: [^ ]+){0,6} của)(?: [^ ]+)? $")
 _BARE_ARRIVAL_STARTS = tuple(f"{verb} " for verb in _BARE_ARRIVALS)
 _SUBJECT_LINKS = frozenset({",", "và", "cùng", "phu", "nhân", "của", "nước", "cộng", "hòa", "liên", "bang", "tướng", "thống",
                             "đại", "biểu", "cấp", "cao", "công", "tác"})
@@ -613,7 +622,7 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
             continue  # "ba cuộc gặp mặt", "các buổi làm việc với", "các chuyến thăm và làm việc": no one meeting
         if hit.payload in ("receive", "meet") and _next_word(folded, hit.end) in _MANY:
             continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
-        if _HABITUAL.search(lower, max(0, hit.start - 50), hit.start + 1):
+        if _HABITUAL.search(lower, max(folded.clause_bounds(hit.start)[0] - 1, hit.start - _HABITUAL_REACH), hit.start + 1):
             continue  # "nhiều đoàn … sang thăm", "nhiều lần thăm": many visits, none reported
         if hit.payload in ("meet", "receive", "visit"):
             # the adverb of this verb: just before it, or in its phrase (up to a comma)
@@ -709,7 +718,7 @@ def _not_a_report(folded: FoldedText, trigger: Hit, clause_start: int, clause_en
         return True  # "Trong chuyến thăm vừa rồi, … đều hội đàm với …": told of an earlier trip
     if lower.startswith("chuyến", trigger.start) or lower.endswith((" cuộc ", " buổi ", " chuyến "), 0, trigger.start):
         return _BACKGROUND.search(lower, trigger.end, min(clause_end + 1, trigger.end + 120)) is not None
-    if trigger.payload in ("move", "visit", "credentials") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
+    if trigger.payload in ("move", "visit", "credentials", "arrive") and not _PLANNED.search(lower, max(clause_start - 1, trigger.start - 30), trigger.start):
         # "Tổng thống Obama thăm Việt Nam năm 2016", "… trình Quốc thư tới Tổng thống Mỹ Donald Trump năm 2018":
         # a dated visit told as history (not "sẽ thăm … năm 2018").
         return _YEAR.search(lower, trigger.end, min(clause_end + 1, trigger.end + 60)) is not None

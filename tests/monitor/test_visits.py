@@ -1195,3 +1195,30 @@ def test_joint_acts_posts_and_borders(text, expected):
 )
 def test_issue_12_set_d_round(text, expected):
     assert visits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a handshake and a photograph with a named leader; a meeting's noun dated "vào chiều …" before its comma
+        ("Tổng Bí thư Nguyễn Phú Trọng bắt tay Tổng thống Indonesia Joko Widodo.", [(["Indonesia"], "unknown")]),
+        ("Chủ tịch nước và Phu nhân chụp ảnh lưu niệm với Nhà vua Thái Lan.", [(["Thái Lan"], "unknown")]),
+        ("Tại buổi hội kiến vào chiều 1/3, Chủ tịch Quốc hội Nguyễn Thị Kim Ngân và Nhà vua Campuchia bày tỏ vui "
+         "mừng.", [(["Campuchia"], "unknown")]),
+        # the German states
+        ("Thủ tướng gặp Thủ hiến bang Niedersachsen.", [(["Đức"], "unknown")]),
+        # respects paid at a place (not to a person mourned)
+        ("Nhà vua và Hoàng hậu Hà Lan viếng Lăng Chủ tịch Hồ Chí Minh.", [(["Hà Lan"], "inbound")]),
+        ("Tổng thống Moon Jae-in sẽ đặt vòng hoa và vào lăng viếng Chủ tịch Hồ Chí Minh.", [(["Hàn Quốc"], "inbound")]),
+        ("Chủ tịch nước viếng Tổng thống Pháp Jacques Chirac.", []),
+        # earlier trips: "Hồi cuối tháng …" opening, an arrival dated by month and year, a trip's noun owning the
+        # arrival, many delegations over time
+        ("Hồi cuối tháng 5 vừa qua, trong chuyến thăm chính thức của Thủ tướng tới Hoa Kỳ, hai nhà lãnh đạo đã "
+         "nhấn mạnh nhiều cơ hội.", []),
+        ("Tổng thống Obama đã tới Hà Nội tháng 5/2016.", []),
+        ("Chuyến thăm có ý nghĩa lịch sử của Tổng Bí thư Nguyễn Phú Trọng tới Hoa Kỳ năm 2015 mở ra giai đoạn mới.", []),
+        ("Nhiều đoàn lãnh đạo cấp cao của Hàn Quốc và các địa phương đã đến thăm và làm việc tại Tiền Giang.", []),
+    ],
+)
+def test_issue_12_set_e_round(text, expected):
+    assert visits(text) == expected
