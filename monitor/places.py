@@ -41,7 +41,7 @@ STATE_CUES = tuple(
         "hải quân", "quân đội", "không quân", "lục quân", "thái bình dương",
         "việt nam tại",  # "Đại sứ Việt Nam tại Mỹ Phạm Quang Vinh": our post abroad
         "đồng cấp",  # "đón người đồng cấp Nga Sergei Shoigu": a minister's counterpart
-        "ch", "chlb", "chdcnd", "chnd",  # "thăm lại CH Pháp", "CHLB Đức": Cộng hòa, abbreviated
+        "ch", "chlb", "chdcnd", "chnd", "lb",  # "thăm lại CH Pháp", "CHLB Đức", "LB Nga": abbreviated
         "thượng nghị sĩ", "hạ nghị sĩ", "nghị sĩ", "bộ trưởng", "thứ trưởng", "thị trưởng", "thống đốc",
         # a country's ministries, parliament, cabinet and parties ("Bộ Thương mại Mỹ", "Đảng Cộng sản Pháp")
         *(f"bộ {field}" for field in (

@@ -30,7 +30,7 @@ FOREIGN, DOMESTIC = "foreign", "domestic"
 # came from is its name: "Đoàn đại biểu tỉnh Hủa Phăn (Lào) … tại Thanh Hóa").
 # Who a Vietnamese leader meets abroad or at home ("gặp gỡ lãnh đạo Quốc hội Hà Lan").
 _TITLES = (
-    "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "tổng thư ký", "đại sứ", "lãnh đạo", "chủ tịch",
+    "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "tổng thư ký", "thư ký", "đại sứ", "lãnh đạo", "chủ tịch",
     "bộ trưởng", "ngoại trưởng", "nhà vua", "quốc vương", "hoàng gia", "thống đốc", "thị trưởng", "tỉnh trưởng",
     "nghị sĩ", "các nghị sĩ", "đại diện", "đoàn", "quan chức", "các quan chức", "hoàng hậu", "nhà vua", "hoàng thái tử",
     "thái tử", "công chúa", "thượng nghị sĩ", "đặc phái viên", "đặc sứ", "tổng tư lệnh", "đô đốc", "tướng",
@@ -54,7 +54,7 @@ _OUR_PEOPLE_WHO = (
 # Joint acts of two provinces or delegations (not "Việt Nam và Myanmar đã ký tuyên bố chung", two countries).
 _CHAIRING_AND_SIGNING = (
     "chủ trì hội nghị", "chủ trì lễ", "chủ trì hội đàm", "chủ trì buổi", "ký kết biên bản", "ký kết bản ghi nhớ",
-    "ký biên bản", "ký bản ghi nhớ", "ký kết thỏa thuận", "ký thỏa thuận", "ký kết văn bản",
+    "ký biên bản", "ký bản ghi nhớ", "ký kết thỏa thuận", "ký thỏa thuận", "ký kết văn bản", "ký kết hợp tác",
     # two leaders' joint statement; a signing held online ("đã ký trực tuyến Bản ghi nhớ")
     "ký tuyên bố chung", "ra tuyên bố chung", "thông qua tuyên bố chung", "ký trực tuyến",
 )
@@ -113,7 +113,7 @@ TRIGGERS = {
         "tiếp người đồng cấp", "đón người đồng cấp", "tiễn người đồng cấp",
         # a new ambassador ("Chủ tịch nước tiếp tân Đại sứ Ba Lan"), a state banquet, a farewell to a delegation
         "tiếp tân đại sứ", "đón tân đại sứ", "chủ trì chiêu đãi", "tiệc chiêu đãi", "chiêu đãi cấp nhà nước",
-        "chiêu đãi trọng thể", "tiễn đoàn",
+        "chiêu đãi trọng thể", "tiễn đoàn", "mời cơm thân mật", "tiếp và mời cơm",
         "tiếp tổ chức", "đón tổ chức",  # a foreign NGO ("tiếp tổ chức ACEF/Hàn Quốc đến thăm …")
         *(f"đón {title}" for title in _TITLES), "đón chủ tịch nước", "đón tổng bí thư",
         *(f"tiếp {title}" for title in _TITLES), "lễ đón",
@@ -940,7 +940,12 @@ def _read_joint(folded: FoldedText, trigger: Hit, clause_end: int, places: list[
         start, end = trigger.end + 1, min(clause_end, trigger.end + _JOINT_REACH)
     else:
         start, end = clause_start, trigger.start
-    sides = [p for p in places if start <= p.start and p.end <= end]
+    if trigger_text.startswith("ký") and (
+        folded.lower.endswith(_SIGNED_NOUNS, 0, trigger.start)
+        or (_SIGNED_SINCE.search(folded.lower, clause_start - 1, trigger.start) and not _PLANNED.search(folded.lower, clause_start - 1, trigger.start))
+    ):
+        return None  # "biên bản ký kết hợp tác": the document, not the act; "năm 2022 … đã ký kết": its history
+    sides = [p for p in places if start <= p.start and p.end <= end and not folded.lower.endswith(_FIRMS, 0, p.start)]
     # (a dash joins two provinces only as the sides of a conference or a signing: "Hà Tĩnh – Khăm Muộn ký kết")
     dashed = trigger_text in _CONFERENCES or trigger_text.startswith("ký")
     joiners = (" và ", " cùng ", " mời ") if trigger_text in _CEREMONIAL else (" và ", " cùng ")
@@ -979,6 +984,7 @@ _OUR_GUARD = ("quân đội nhân dân việt nam ", "qđnd việt nam ", "quân
 _SIGNED_WITH = re.compile(r"(?: [^ ,;.]+){0,12}? (giữa|với) ")
 _SIGNED_REACH = 90  # folded characters after "giữa"/"với" that name the other side
 _SIGNED_SINCE = re.compile(r" năm (?:19|20)\d\d ")
+_SIGNED_NOUNS = (" biên bản ", " văn bản ", " nội dung ", " thỏa thuận ", " bản ")  # what was signed, before the verb
 
 
 def _signed_with(
@@ -1061,7 +1067,7 @@ _OUR_DELEGATION = tuple(
 )
 # "Tiếp (và làm việc với) đoàn(,) có <hosts>": a clause that opens with receiving a delegation and lists
 # who received it; the delegation is the article's own.
-_HOSTS_LISTED = re.compile(r"(?:(?:và|,) làm việc )?(?:với )?(?:các thành viên )?(?:(?:đoàn|đoàn công tác|đoàn đại biểu|phái đoàn) )?(?:, )?có ")
+_HOSTS_LISTED = re.compile(r"(?:(?:và|,) làm việc )?(?:với )?(?:các thành viên )?(?:(?:đoàn|đoàn công tác|đoàn đại biểu|phái đoàn) )?(?:, )?có (?:: )?")
 _ENVOY_OF_OURS = (" đại sứ ", " đại sứ quán ", " tổng lãnh sự ", " lãnh sự ", " cơ quan đại diện ", " đại sứ đặc mệnh toàn quyền ")
 
 
@@ -1450,13 +1456,16 @@ _DELEGATION_OBJECT = re.compile(r"(?:với )?(?:các )?(?:đoàn|phái đoàn) "
 _PORT_WORDS = frozenset("cảng sân bay quốc tế vịnh cửa khẩu đảo quân ga".split())
 
 
+_CITY_ABBREVIATIONS = frozenset({"tp", ".", "tx", "tt"})  # "TP. Hồ Chí Minh", "TX. Sơn Tây"
+
+
 def _home_place_at(folded: FoldedText, at: int, home: list[Hit]) -> bool:
     """Whether one of our provinces or places (capitalised) starts at folded offset ``at``, past admin words."""
     lower = folded.lower
     positions = [at]  # every word tried: an admin word may start a name ("hòa" of "cộng hòa" and of "Hòa Bình")
     for _ in range(3):
         end = lower.find(" ", positions[-1])
-        if lower[positions[-1]:end] not in _ADMIN:
+        if lower[positions[-1]:end] not in _ADMIN and lower[positions[-1]:end] not in _CITY_ABBREVIATIONS:
             break
         positions.append(end + 1)
     return any(

@@ -1218,6 +1218,19 @@ def test_issue_12_set_d_round(text, expected):
         ("Tổng thống Obama đã tới Hà Nội tháng 5/2016.", []),
         ("Chuyến thăm có ý nghĩa lịch sử của Tổng Bí thư Nguyễn Phú Trọng tới Hoa Kỳ năm 2015 mở ra giai đoạn mới.", []),
         ("Nhiều đoàn lãnh đạo cấp cao của Hàn Quốc và các địa phương đã đến thăm và làm việc tại Tiền Giang.", []),
+        # a city named with "TP."; a state's "LB"; a secretary by title; a dinner; hosts listed after "có:"
+        ("Tàu hải quân Canada thăm TP. Hồ Chí Minh", [(["Canada"], "inbound")]),
+        ("Đại tướng Ngô Xuân Lịch tiếp Thư ký Hội đồng An ninh Quốc gia LB Nga", [(["Liên bang Nga"], "inbound")]),
+        ("Phó Chủ tịch Thường trực UBND tỉnh tiếp và mời cơm thân mật Phu nhân Tổng thống Mông Cổ.",
+         [(["Mông Cổ"], "inbound")]),
+        ("Tiếp và làm việc với Đoàn công tác tỉnh Lai Châu, tỉnh Luông Pha Bang có các đồng chí: Bí thư Tỉnh ủy, "
+         "Tỉnh trưởng.", [(["Lào"], "outbound")]),
+        # a cooperation signed between our institution and a foreign one; not the signed document, firms, or history
+        ("Lễ ký kết hợp tác giữa Trường Đại học Ngoại ngữ Hà Nội và Hội Hữu nghị tỉnh Chiba (Nhật Bản).",
+         [(["Nhật Bản"], "unknown")]),
+        ("Hà Tĩnh cùng Khăm Muộn thực hiện các nội dung trong biên bản ký kết hợp tác.", []),
+        ("Lãnh đạo thành phố Hải Phòng chứng kiến ký kết hợp tác giữa doanh nghiệp Hải Phòng và đối tác Trung Quốc.", []),
+        ("Đặc biệt, năm 2022 tỉnh Lai Châu và tỉnh Phông Sa Lỳ đã ký kết thỏa thuận hợp tác hữu nghị.", []),
     ],
 )
 def test_issue_12_set_e_round(text, expected):
