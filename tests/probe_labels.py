@@ -31,6 +31,8 @@ import yaml
 PROBE_LABELS = Path(__file__).resolve().parent / "fixtures" / "monitor" / "real" / "probe_labels.jsonl.xz"
 # Set D: a second probe, labelled blind on 2026-12-02 (README beside it), in the same layout.
 NATIONAL_LABELS = PROBE_LABELS.with_name("national_labels.jsonl.xz")
+# Set E: a third, labelled the same day with Rule L in its rules; development material, all of it read.
+SET_E_LABELS = PROBE_LABELS.with_name("set_e_labels.jsonl.xz")
 _LABELS = ("codes", "visit", "partners", "direction")
 
 
@@ -128,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", action="store_true",
                         help="rebuild: the first annotation's labels, not the adjudicated ones")
     parser.add_argument("--labels", type=Path, default=PROBE_LABELS,
-                        help=f"the stored labels file (default {PROBE_LABELS.name}; {NATIONAL_LABELS.name}: set D)")
+                        help=f"the stored labels file (default {PROBE_LABELS.name}; {NATIONAL_LABELS.name}: set D; "
+                             f"{SET_E_LABELS.name}: set E)")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         print(f"probe labels: no folder {args.folder}", file=sys.stderr)

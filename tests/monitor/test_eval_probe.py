@@ -149,3 +149,14 @@ def test_the_stored_set_d_labels_are_whole():
     assert sum("first" in s for s in sentences) == 37
     assert {e["batch"] for e in entries} == {"d1", "d2", "d3", "d4", "d5", "d6"}
     assert len({e["page"] for e in entries}) == len(entries) and all(e["query"] and e["url"] for e in entries)
+
+
+def test_the_stored_set_e_labels_are_whole():
+    # tests/fixtures/monitor/real/set_e_labels.jsonl.xz: set E of 2026-12-02, development material (README there)
+    from tests.probe_labels import SET_E_LABELS, load
+
+    entries = load(SET_E_LABELS)
+    sentences = [s for e in entries for s in e["sentences"]]
+    assert (len(entries), len(sentences), sum(bool(s.get("visit")) for s in sentences)) == (87, 1120, 271)
+    assert {e["batch"] for e in entries} == {"e1", "e2", "e3"}
+    assert len({e["page"] for e in entries}) == len(entries) and all(e["query"] and e["url"] for e in entries)
