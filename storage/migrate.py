@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from storage.db import make_engine, normalise_url
 
@@ -22,11 +22,17 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, engine: Engine | None = None, revision: str = "head") -> None:
+    """Migrate in one transaction. On PostgreSQL the transaction first takes an advisory lock of its schema:
+    processes starting together on a fresh database (the daemon, a crawl child, a web worker) would
+    otherwise create ``alembic_version`` twice and the loser fail ("duplicate key … pg_type_typname_nsp_index").
+    The one that waits then finds the schema current and does nothing."""
     config = alembic_config(url)
     owned = engine is None
     engine = engine or make_engine(url)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('portalwatch-migrate:' || current_schema()))"))
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     finally:

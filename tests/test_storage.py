@@ -54,6 +54,30 @@ def test_migrations_create_the_model_schema_and_are_idempotent(db_url):
         engine.dispose()
 
 
+@pytest.mark.postgres
+def test_processes_migrating_a_fresh_database_together_all_succeed(postgres_url):
+    # the daemon, a crawl child and a web worker may start at once on a new database; without a lock the
+    # second CREATE TABLE alembic_version fails with a duplicate key in pg_type
+    import subprocess
+    import sys
+
+    # a racing migration that blocks must fail, not hang the test: every wait for a lock ends after 30 s
+    url = postgres_url.replace("options=", "options=-clock_timeout%3D30000%20", 1)
+    code = "import sys; from storage.migrate import upgrade; upgrade(sys.argv[1])"
+    processes = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    failures = []
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        if process.returncode:
+            failures.append(err.strip().splitlines()[-1])
+    assert failures == []
+    engine = make_engine(postgres_url)
+    try:
+        assert current_revision(engine) is not None
+    finally:
+        engine.dispose()
+
+
 def test_times_come_back_aware_utc(factory):
     with transaction(factory) as session:
         add_portal(session)
