@@ -224,6 +224,17 @@ _BACK_REFERENCE = tuple(
     f" {before} {noun} " for before in ("tại", "trong", "sau", "thúc", "qua", "tại các", "trong các", "sau các", "qua các")
     for noun in ("buổi", "cuộc")
 ) + (" kết quả ", " kết quả cuộc ", " kết quả buổi ", " kết quả các cuộc ")  # "kết quả hội đàm": talks already held
+# ... or by the bare noun of talks ("Trong hội đàm sáng nay, Thủ tướng … khẳng định …").
+_BARE_BACK_REFERENCE = (" trong ", " tại ", " sau ")
+_TALKS = ("hội đàm ", "hội kiến ")
+
+
+def _referred_back(lower: str, hit: Hit) -> bool:
+    return lower.endswith(_BACK_REFERENCE, 0, hit.start) or (
+        lower.startswith(_TALKS, hit.start) and lower.endswith(_BARE_BACK_REFERENCE, 0, hit.start)
+    )
+
+
 _AT_CEREMONY = (" tại ", " dự ", " sau ")  # "Sau lễ đón, …": the ceremony as a time
 _REFERENCE_BEFORE = (" tại ", " trong ", " sau ", " mở đầu ", " kết thúc ", " bắt đầu ")
 # Words of a time that may follow a meeting's noun before its comma ("Tại cuộc hội đàm chiều 7/6, …").
@@ -242,8 +253,11 @@ def _comma_after_time(folded: FoldedText, end: int) -> bool:
 _STANDING = (" thường ", " đại diện thường ")
 # "các chuyến thăm", "những cuộc tiếp xúc", "ba cuộc gặp mặt": visits in general, no one visit.
 _GENERIC = (" các ", " những ", " nhiều ", " mọi ", " hai ", " ba ", " bốn ", " mấy ", " vài ")
-_GENERIC_TRIPS = tuple(f"{g}chuyến " for g in _GENERIC)  # a verb right after "các chuyến"
-_GENERIC_NOUNS = tuple(f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến"))
+# (and a verb right after "các chuyến": "các chuyến thăm và làm việc")
+_GENERIC_NOUNS = tuple(dict.fromkeys(
+    [f" {g} {noun} " for g in ("hai", "ba", "bốn", "mấy", "vài", "nhiều", "mọi") for noun in ("cuộc", "buổi", "chuyến")]
+    + [f"{g}chuyến " for g in _GENERIC]
+))
 # Quantities of guests that tell of many visits over time ("tiếp đón nhiều đoàn", "hàng trăm lượt khách"):
 # the one word after the verb ("hàng" of "hàng trăm", "hàng nghìn", "hàng chục").
 _MANY = frozenset({"nhiều", "hàng", "rất"})
@@ -531,8 +545,9 @@ def _past_semicolons(folded: FoldedText, end: int) -> int:
     return end
 
 
-# Titles a subject arriving by a bare verb begins with ("Thủ tướng Canada Justin Trudeau tới …", "Đoàn Thủ tướng
-# Canada đến …", "Chuyên cơ của Thủ tướng …"); what follows the title up to the verb is names, countries and lists.
+# The words of the titles a subject arriving by a bare verb begins with ("Thủ tướng Canada Justin Trudeau tới …",
+# "Đoàn Thủ tướng Canada đến …", "Chuyên cơ của Thủ tướng …"; any word of one, "thư" of "Bí thư" too): read
+# backwards from the verb, the first of them after a capitalised name ends the subject.
 _ARRIVING_TITLES = frozenset(
     "tổng thống thủ tướng chủ tịch lãnh đạo quốc vương vua hoàng tử công chúa nữ hoàng bộ trưởng ngoại trưởng "
     "đoàn phái đoàn chuyên cơ tàu chiến hạm thư ký nước".split()
@@ -558,8 +573,8 @@ def _titled_subject(folded: FoldedText, start: int) -> bool:
         if lower.endswith(adverb, 0, start):
             start -= len(adverb) - 1
             break
-    if lower.endswith(_BARE_TITLES, 0, start) and _opens_clause(folded, start - len(
-        next(t for t in _BARE_TITLES if lower.endswith(t, 0, start))) + 1):
+    bare = next((title for title in _BARE_TITLES if lower.endswith(title, 0, start)), None)
+    if bare and _opens_clause(folded, start - len(bare) + 1):
         return True  # "Thủ tướng đến Papua New Guinea": our head of government, unnamed
     end = start - 1
     for _ in range(14):
@@ -607,18 +622,12 @@ def _merge(folded: FoldedText, triggers: list[Hit], places: list[Place] = ()) ->
         ):
             continue  # only the bare noun, the sides in what follows: "Tại buổi tiếp (chiều 7/6), Chủ tịch nước …"
         if hit.payload in ("meet", "courtesy", "receive") and (
-            (lower.endswith(_BACK_REFERENCE, 0, hit.start) and not _names_the_met(folded, hit, places))
-            or _opens_with_noun(folded, hit)
+            (_referred_back(lower, hit) and not _names_the_met(folded, hit, places)) or _opens_with_noun(folded, hit)
         ):
             continue
-        if (
-            hit.payload == "meet" and lower.startswith(("hội đàm ", "hội kiến "), hit.start)
-            and lower.endswith((" trong ", " tại ", " sau "), 0, hit.start) and _comma_after_time(folded, hit.end)
-        ):
-            continue  # "Trong hội đàm sáng nay, Thủ tướng … khẳng định …": the talks reported before, by their noun
         if lower.startswith(("chuyến ", "cuộc ", "đoàn ", "buổi "), hit.start) and lower.endswith(_GENERIC, 0, hit.start):
             continue
-        if lower.endswith(_GENERIC_NOUNS + _GENERIC_TRIPS, 0, hit.start):
+        if lower.endswith(_GENERIC_NOUNS, 0, hit.start):
             continue  # "ba cuộc gặp mặt", "các buổi làm việc với", "các chuyến thăm và làm việc": no one meeting
         if hit.payload in ("receive", "meet") and _next_word(folded, hit.end) in _MANY:
             continue  # "đã tiếp đón nhiều đoàn đại diện của Việt Nam": guests over the years, no one visit
